@@ -1,6 +1,6 @@
 // Building blocks of the reference kernels: plain, obviously-correct typed-array loops.
 // Results are stored in the output dtype's typed array, so float32 math rounds per op as TF's does.
-import { allocate, castScalar, type DType } from './dtypes.js';
+import { allocate, castScalar, isInt, type DType } from './dtypes.js';
 import { NDArray } from './ndarray.js';
 import { broadcastConcrete, numElements, stridesOf } from './shape.js';
 import { InvalidArgumentError } from './errors.js';
@@ -98,13 +98,15 @@ export function matmul2d(a: NDArray, b: NDArray, transposeA: boolean, transposeB
   }
   const out = allocate(outDType, m * n);
   const A = a.data, B = b.data;
+  // why: int32 products and sums wrap around as TF's integer kernels do (a double loses bits past 2⁵³).
+  const int = isInt(outDType);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
       for (let p = 0; p < k; p++) {
         const av = transposeA ? A[p * ac + i] : A[i * ac + p];
         const bv = transposeB ? B[j * bc + p] : B[p * bc + j];
-        s += av * bv;
+        s = int ? (s + Math.imul(av, bv)) | 0 : s + av * bv;
       }
       out[i * n + j] = s;
     }

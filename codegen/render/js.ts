@@ -193,6 +193,9 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
       lines.push(`${C}[(${i}) * ${N} + ${j}] = t${outId};`);
       return `{ ${lines.join(' ')} }`;
     };
+    // why: int32 accumulates with Math.imul and wraps as the reference kernel does (a double sum is not exact).
+    const int = isInt(mm.dtype);
+    const acc = (s: string, x: string, y: string) => (int ? `${s} = (${s} + Math.imul(${x}, ${y})) | 0;` : `${s} += ${x} * ${y};`);
     const M4 = M - (M % 4), N4 = N - (N % 4);
     const rows = [0, 1, 2, 3], cols = [0, 1, 2, 3];
     const at2 = (base: string, k: number) => (k ? `${base} + ${k}` : base);
@@ -202,7 +205,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
       `    let ${rows.flatMap((r) => cols.map((c) => `m${r}${c} = 0`)).join(', ')};`,
       `    for (let p = 0; p < ${K}; p++) {`,
       `      const ${cols.map((c) => `q${c} = ${bAt('p', at2('j', c))}`).join(', ')};`,
-      ...rows.map((r) => `      ${r ? '' : 'let '}u = ${aAt(at2('i', r), 'p')}; ${cols.map((c) => `m${r}${c} += u * q${c};`).join(' ')}`),
+      ...rows.map((r) => `      ${r ? '' : 'let '}u = ${aAt(at2('i', r), 'p')}; ${cols.map((c) => acc(`m${r}${c}`, 'u', `q${c}`)).join(' ')}`),
       `    }`,
       ...rows.flatMap((r) => cols.map((c) => `    ${store(at2('i', r), at2('j', c), `m${r}${c}`)}`)),
       `  }`,
@@ -210,7 +213,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
     const edges = M4 === M && N4 === N ? [] : [
       `  for (let i = 0; i < ${M}; i++) for (let j = i < ${M4} ? ${N4} : 0; j < ${N}; j++) {`,
       `    let s = 0;`,
-      `    for (let p = 0; p < ${K}; p++) s += ${aAt('i', 'p')} * ${bAt('p', 'j')};`,
+      `    for (let p = 0; p < ${K}; p++) ${acc('s', aAt('i', 'p'), bAt('p', 'j'))}`,
       `    ${store('i', 'j', 's')}`,
       `  }`,
     ];

@@ -9,7 +9,7 @@ export const PRELUDE = `
 const fmaf = lib.fmaf;
 const toI32 = (v) => (v === v ? (v === Infinity ? 2147483647 : v === -Infinity ? -2147483648 : v | 0) : 0);
 const idiv = (a, b) => (b === 0 ? 0 : Math.trunc(a / b));
-const ipow = (a, b) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : Math.pow(a, b));
+const ipow = lib.ipow;
 const fmax = (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b));
 const idxLabel = (k, shape) => { const pos = []; for (let a = shape.length - 1; a >= 0; a--) { pos.unshift(k % shape[a]); k = Math.floor(k / shape[a]); } return pos.join(','); };
 const fmin = (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b));

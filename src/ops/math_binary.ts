@@ -4,6 +4,7 @@ import { isInt, type DType } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
 import { mapBinary } from '../kernels.js';
+import { ipow } from '../runtime/int32.js';
 import type { GradFn, OpSpec } from '../op_spec.js';
 import type { BinaryPrim } from '../prims.js';
 import * as arrayOps from './array.js';
@@ -71,7 +72,7 @@ export const Minimum = binarySpec({
   grad: (op, [dy]) => selectGrad(op.inputs[0], op.inputs[1], dy!, 'LessEqual'),
 });
 export const Pow = binarySpec({
-  type: 'Pow', prim: 'pow', f: Math.pow, intF: (a, b) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : Math.pow(a, b)),
+  type: 'Pow', prim: 'pow', f: Math.pow, intF: ipow,
   grad: (op, [dy]) => {
     const [x, y] = op.inputs;
     const z = op.outputs[0];

@@ -4,3 +4,4 @@ export { NDArray } from '../ndarray.js';
 export * as errors from '../errors.js';
 export { DEFAULT_GRAPH_SEED, mixSeeds, uniformStream, normalSample } from './random.js';
 export { fmaf } from './float32.js';
+export { ipow } from './int32.js';

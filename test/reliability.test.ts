@@ -1,0 +1,73 @@
+// Regression tests for bugs found by adversarial use (issue 6, bugs 3–9), each on both executors:
+// the compiled one (`new tf.Session()`) and the reference interpreter. Each asserts the value TF1
+// gives, or the tf error and that no session state changed.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '../src/index.js';
+import { fresh, throwsClass } from './_lib/op_cases.js';
+
+const EXECUTORS = ['compiled', 'interpreter'] as const;
+type Executor = (typeof EXECUTORS)[number];
+
+/** One test per executor; `fn` gets a session factory for it. */
+function both(name: string, fn: (session: (g: tf.Graph) => tf.Session, executor: Executor) => void): void {
+  for (const executor of EXECUTORS) {
+    test(`${name} [${executor}]`, () => fresh(() => fn((g) => new tf.Session({ graph: g, executor }), executor)));
+  }
+}
+
+/** The exact int32 (two's complement) value of a BigInt. */
+const wrap32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
+
+// --- bug 5: int32 matmul is exact (Math.imul, wrap-around), compiled == interpreter ---
+both('int32 matmul is exact past 2^53: [[2^27+1, 0]]·[[2^27+1], [0]] = 2^54 + 2^28 + 1 wrapped', (session, executor) => {
+  const a = tf.placeholder(tf.int32, [1, 2], 'a');
+  const b = tf.placeholder(tf.int32, [2, 1], 'b');
+  const sess = session(a.graph);
+  const feeds = new Map([[a, [[2 ** 27 + 1, 0]]], [b, [[2 ** 27 + 1], [0]]]]);
+  const r = sess.run(tf.matmul(a, b), feeds) as tf.NDArray;
+  assert.equal([...r.data], [268435457]);
+  if (executor === 'compiled') assert.ok(sess._planFor(tf.matmul(a, b), feeds) !== null, 'the int32 matmul compiles');
+});
+
+both('int32 matmul wraps like int32 arithmetic on tiled and edge blocks (5x6 · 6x7, transposes)', (session) => {
+  const M = 5, K = 6, N = 7;
+  const big = (i: number) => ((i * 2654435761) % 2 ** 31) - 2 ** 30;
+  const A = Array.from({ length: M * K }, (_, i) => big(i + 1));
+  const B = Array.from({ length: K * N }, (_, i) => big(i + 101));
+  const a = tf.placeholder(tf.int32, [M, K]);
+  const bT = tf.placeholder(tf.int32, [N, K]);
+  const BT = Array.from({ length: N * K }, (_, i) => B[(i % K) * N + Math.floor(i / K)]);
+  const expected: number[] = [];
+  for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+    let s = 0n;
+    for (let p = 0; p < K; p++) s += BigInt(A[i * K + p]) * BigInt(B[p * N + j]);
+    expected.push(wrap32(s));
+  }
+  const sess = session(a.graph);
+  const feeds = new Map([[a, Int32Array.from(A)], [bT, Int32Array.from(BT)]]);
+  const r = sess.run(tf.matmul(a, bT, { transposeB: true }), feeds) as tf.NDArray;
+  assert.equal([...r.data], expected);
+  assert.is(r.dtype, 'int32');
+});
+
+// --- bug 6: int32 pow is exact (square-and-multiply with imul) ---
+both('int32 pow is exact: 3^40 wraps to 689956897, 7^31 and negative bases too', (session) => {
+  const x = tf.placeholder(tf.int32, [5]);
+  const y = tf.placeholder(tf.int32, [5]);
+  const xs = [3, 7, -3, 2, -1], ys = [40, 31, 33, 31, -7];
+  const r = session(x.graph).run(tf.pow(x, y), new Map([[x, xs], [y, ys]])) as tf.NDArray;
+  const expected = xs.map((b, i) => (ys[i] < 0 ? (b === -1 ? -1 : 0) : wrap32(BigInt(b) ** BigInt(ys[i]))));
+  assert.equal([...r.data], expected);
+  assert.is(expected[0], 689956897);
+});
+
+both('int8 and uint8 pow wrap like their typed arrays: 3^7 → int8 -119, uint8 137', (session) => {
+  const x8 = tf.placeholder(tf.int8, [1]);
+  const xu = tf.placeholder(tf.uint8, [1]);
+  const sess = session(x8.graph);
+  const r = sess.run([tf.pow(x8, tf.constant([7], { dtype: 'int8' })), tf.pow(xu, tf.constant([7], { dtype: 'uint8' }))], new Map([[x8, [3]], [xu, [3]]])) as tf.NDArray[];
+  assert.equal([...r[0].data, ...r[1].data], [2187 - 2304, 2187 % 256]);
+});
+
+test.run();
