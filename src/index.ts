@@ -39,6 +39,8 @@ export { gradients } from './gradients.js';
 export { Session, ConfigProto } from './session.js';
 export type { SessionOptions, Fetches, FeedDict, FeedValue, FetchValue, RunOptions } from './session.js';
 export * as train from './train/index.js';
+export { signature, isSignature } from './signature.js';
+export type { Signature, SignatureSpec, SignatureResult } from './signature.js';
 
 /** Sets the graph-level random seed of the default graph (TF1 tf.set_random_seed). */
 export { setRandomSeed } from './ops/random_seed.js';
