@@ -33,7 +33,7 @@ export function jitCompiler(opts: CompileOptions = {}): PlanCompiler {
       source: rendered.source,
       variables: program.variables,
       variableSizes: program.variables.map((v) => (v.outputs[0].shape as number[]).reduce((a, b) => a * b, 1)),
-      readVariables: program.variables.filter((_, i) => program.nodes.some((n) => n.prim === 'read' && n.attrs.variable === i)),
+      readVariables: compiled.readVariables.map((i) => program.variables[i]),
       outputShapes: program.outputs.map((id) => program.nodes[id].shape),
       outputDTypes: program.outputs.map((id) => program.nodes[id].dtype),
       // why: a host call returns a new array on every run, so a view made on the first run goes stale.

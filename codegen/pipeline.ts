@@ -27,6 +27,12 @@ export interface CompileOptions {
 export interface CompiledProgram {
   program: Program;
   refFetches: RefFetch[];
+  /**
+   * Variables (indices into program.variables) whose start-of-run value an executed op reads,
+   * before passes drop unused reads: a read only inside a control dependency must still find
+   * the variable initialised, as the interpreter does.
+   */
+  readVariables: number[];
   schedule: Schedule;
   memory: MemoryPlan;
   rendered: RenderedPlan;
@@ -48,6 +54,7 @@ export function compileProgram(input: LowerInput, opts: CompileOptions = {}): Co
   const dump = opts.dump ?? env.TFGEN_DUMP;
   const check = opts.verify ?? env.TFGEN_VERIFY === '1';
   const lowered = lowerGraph(input);
+  const readVariables = [...new Set(lowered.nodes.filter((n) => n.prim === 'read').map((n) => n.attrs.variable!))].sort((a, b) => a - b);
   let p: Program = lowered;
   const write = dump ? dumpWriter(`${dump}/plan${String(++dumpCount).padStart(3, '0')}`) : undefined;
   const after = (name: string, i: number) => {
@@ -63,5 +70,5 @@ export function compileProgram(input: LowerInput, opts: CompileOptions = {}): Co
   const memory = planMemory(schedule);
   const rendered = renderJs(schedule, memory);
   write?.('plan.js', rendered.source);
-  return { program: p, refFetches: lowered.refFetches, schedule, memory, rendered };
+  return { program: p, refFetches: lowered.refFetches, readVariables, schedule, memory, rendered };
 }

@@ -24,6 +24,12 @@ export function isUnary(p: Prim): p is UnaryPrim { return unarySet.has(p); }
 export function isBinary(p: Prim): p is BinaryPrim { return binarySet.has(p); }
 /** Elementwise prims: one output element from the same-index (broadcast) input elements. */
 export function isElementwise(p: Prim): boolean { return unarySet.has(p) || binarySet.has(p) || p === 'where' || p === 'cast' || p === 'fma'; }
+/**
+ * Prims with an effect besides their value: a gather checks its indices, a host call runs a
+ * reference kernel that may fail or advance a random stream. A run executes them even when no
+ * fetch or write uses the value (a control dependency, a target), as the interpreter does.
+ */
+export function hasEffect(p: Prim): boolean { return p === 'gather' || p === 'host' || p === 'random'; }
 /** Comparison and logic prims produce bool. */
 export function producesBool(p: Prim): boolean {
   return p === 'eq' || p === 'ne' || p === 'lt' || p === 'le' || p === 'gt' || p === 'ge' || p === 'and' || p === 'or' || p === 'not';

@@ -70,4 +70,52 @@ both('int8 and uint8 pow wrap like their typed arrays: 3^7 → int8 -119, uint8 
   assert.equal([...r[0].data, ...r[1].data], [2187 - 2304, 2187 % 256]);
 });
 
+// --- bug 4: ops that are only targets or control dependencies still run their checks ---
+both('an out-of-range gather in a control dependency fails the run and the assignAdd is not committed', (session) => {
+  const v = new tf.Variable(0, { name: 'v' });
+  const idx = tf.placeholder(tf.int32, [1], 'idx');
+  const g = tf.gather(tf.constant([1, 2, 3]), idx);
+  const up = tf.controlDependencies([g], () => tf.assignAdd(v, 1));
+  const sess = session(v.graph);
+  sess.run(v.initializer);
+  throwsClass(() => sess.run(up, new Map([[idx, [3]]])), tf.errors.InvalidArgumentError, 'indices[0] = 3 is not in [0, 3)', 'GatherV2');
+  assert.is(sess.run(v), 0);
+  sess.run(up, new Map([[idx, [2]]]));
+  assert.is(sess.run(v), 1);
+});
+
+both('tf.group of a gather checks its indices (a target with no fetched value)', (session) => {
+  const idx = tf.placeholder(tf.int32, [2], 'idx');
+  const grouped = tf.group([tf.gather(tf.constant([[1, 2], [3, 4]]), idx)]);
+  const sess = session(idx.graph);
+  throwsClass(() => sess.run(grouped, new Map([[idx, [1, -1]]])), tf.errors.InvalidArgumentError, 'indices[1] = -1 is not in [0, 2)');
+  assert.is(sess.run(grouped, new Map([[idx, [1, 0]]])), null);
+});
+
+both('an uninitialised variable read only inside a control dependency is reported; nothing is committed', (session) => {
+  const v = new tf.Variable(0, { name: 'v' });
+  const w = new tf.Variable(5, { name: 'w' });
+  const up = tf.controlDependencies([tf.add(w, 1)], () => tf.assignAdd(v, 1));
+  const sess = session(v.graph);
+  sess.run(v.initializer);
+  throwsClass(() => sess.run(up), tf.errors.FailedPreconditionError, 'Attempting to use uninitialized value w');
+  assert.is(sess.run(v), 0);
+  sess.run(w.initializer);
+  sess.run(up);
+  assert.is(sess.run(v), 1);
+});
+
+both('a random op run as a control dependency advances its stream (the next fetch gets the second draw)', (session) => {
+  const r = tf.randomUniform([3], { seed: 7 });
+  const v = new tf.Variable(0);
+  const up = tf.controlDependencies([r], () => tf.assignAdd(v, 1));
+  const plain = session(r.graph);
+  plain.run(r);
+  const second = (plain.run(r) as tf.NDArray).toArray();
+  const sess = session(r.graph);
+  sess.run(v.initializer);
+  sess.run(up);
+  assert.equal((sess.run(r) as tf.NDArray).toArray(), second);
+});
+
 test.run();
