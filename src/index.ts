@@ -37,6 +37,8 @@ export type { RandomOptions } from './ops/random.js';
 export * as nn from './nn.js';
 export { gradients } from './gradients.js';
 export { Session, ConfigProto } from './session.js';
+export { InteractiveSession } from './interactive_session.js';
+export { getDefaultSession } from './default_session.js';
 export type { SessionOptions, Fetches, FeedDict, FeedValue, FetchValue, RunOptions } from './session.js';
 export * as train from './train/index.js';
 export { signature, isSignature } from './signature.js';

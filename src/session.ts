@@ -7,6 +7,7 @@ import { convertFeed, type FeedDict } from './feeds.js';
 import { flattenFetches, toResult, type Fetches, type FetchValue, type FlatFetches as Flat } from './fetches.js';
 import { buildSchedule } from './prune.js';
 import { getPlanCompiler, type CompiledPlan } from './plan.js';
+import { withDefaultSession } from './default_session.js';
 import { getDefaultGraph, Graph, Operation, Tensor } from './graph.js';
 import { interpret, type RunState } from './interpret.js';
 import { NDArray } from './ndarray.js';
@@ -187,6 +188,15 @@ export class Session {
   private setVariable(v: Operation, value: NDArray): void {
     this.variables.set(v, value);
     this.stateVersion++;
+  }
+
+  /**
+   * Runs fn with this session as the default session (TF1 `with sess.as_default():`), so
+   * `tensor.eval()` and `op.run()` inside it use this session.
+   * @example sess.asDefault(() => loss.eval({X: xs}))
+   */
+  asDefault<T>(fn: () => T): T {
+    return withDefaultSession(this, fn);
   }
 
   /** run() on a later tick, as a Promise. */
