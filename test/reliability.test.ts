@@ -70,6 +70,62 @@ both('int8 and uint8 pow wrap like their typed arrays: 3^7 → int8 -119, uint8 
   assert.equal([...r[0].data, ...r[1].data], [2187 - 2304, 2187 % 256]);
 });
 
+// --- bug 3: Assign checks the value's run-time shape against the variable's, rank included ---
+both('assigning a fed [6] to a [3] variable fails and leaves the variable as it was', (session) => {
+  const v = new tf.Variable([1, 2, 3], { name: 'v' });
+  const p = tf.placeholder(tf.float32, null, 'p');
+  const a = tf.assign(v, p);
+  const sess = session(v.graph);
+  sess.run(v.initializer);
+  throwsClass(() => sess.run(a, { p: [1, 2, 3, 4, 5, 6] }), tf.errors.InvalidArgumentError,
+    'Assign requires shapes of both tensors to match. lhs shape= [3] rhs shape= [6]');
+  assert.equal((sess.run(v) as tf.NDArray).toArray(), [1, 2, 3]);
+  assert.equal((sess.run(v) as tf.NDArray).shape, [3]);
+});
+
+both('assigning a fed [3, 1] to a [3] variable fails (same length, other rank); a scalar reduceSum stays a scalar', (session) => {
+  const v = new tf.Variable([1, 2, 3], { name: 'v' });
+  const p = tf.placeholder(tf.float32, null, 'p');
+  const a = tf.assign(v, p);
+  const sess = session(v.graph);
+  sess.run(v.initializer);
+  throwsClass(() => sess.run(a, { p: [[7], [8], [9]] }), tf.errors.InvalidArgumentError, 'lhs shape= [3] rhs shape= [3,1]');
+  assert.is(sess.run(tf.reduceSum(v)), 6);
+  sess.run(a, { p: [7, 8, 9] });
+  assert.is(sess.run(tf.reduceSum(v)), 24);
+});
+
+both('assignAdd and assignSub of a fed value that would broadcast ([1] into [3]) fail; nothing changes', (session) => {
+  const v = new tf.Variable([1, 2, 3], { name: 'v' });
+  const p = tf.placeholder(tf.float32, null, 'p');
+  const sess = session(v.graph);
+  sess.run(v.initializer);
+  throwsClass(() => sess.run(tf.assignAdd(v, p), { p: [10] }), tf.errors.InvalidArgumentError, 'AssignAdd requires shapes of both tensors to match. lhs shape= [3] rhs shape= [1]');
+  throwsClass(() => sess.run(tf.assignSub(v, p), { p: [[1, 1, 1]] }), tf.errors.InvalidArgumentError, 'AssignSub requires shapes', 'rhs shape= [1,3]');
+  assert.equal((sess.run(v) as tf.NDArray).toArray(), [1, 2, 3]);
+});
+
+both('validateShape: false lets a fed value change the variable\'s shape (TF1)', (session) => {
+  const v = new tf.Variable([1, 2, 3], { name: 'v', validateShape: false });
+  const p = tf.placeholder(tf.float32, null, 'p');
+  const sess = session(v.graph);
+  sess.run(v.initializer);
+  sess.run(tf.assign(v, p, { validateShape: false }), { p: [[7], [8]] });
+  assert.equal((sess.run(v) as tf.NDArray).toArray(), [[7], [8]]);
+});
+
+both('a gradient-descent update with a fed gradient of another rank fails (var and grad must have one shape)', (session) => {
+  const v = new tf.Variable([1, 2, 3], { name: 'v' });
+  const g = tf.placeholder(tf.float32, null, 'g');
+  const step = new tf.train.GradientDescentOptimizer(0.5).applyGradients([[g, v]]);
+  const sess = session(v.graph);
+  sess.run(v.initializer);
+  throwsClass(() => sess.run(step, { g: [[2], [2], [2]] }), tf.errors.InvalidArgumentError, 'var and grad do not have the same shape [3] [3,1]');
+  assert.equal((sess.run(v) as tf.NDArray).toArray(), [1, 2, 3]);
+  sess.run(step, { g: [2, 2, 2] });
+  assert.equal((sess.run(v) as tf.NDArray).toArray(), [0, 1, 2]);
+});
+
 // --- bug 4: ops that are only targets or control dependencies still run their checks ---
 both('an out-of-range gather in a control dependency fails the run and the assignAdd is not committed', (session) => {
   const v = new tf.Variable(0, { name: 'v' });

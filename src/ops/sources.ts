@@ -7,7 +7,7 @@ import { castArray, mapBinary } from '../kernels.js';
 import { NDArray, toNDArray, inferDType } from '../ndarray.js';
 import type { OpSpec } from '../op_spec.js';
 import { NotLowerable } from '../prims.js';
-import { compatible, formatDims, mergeShapes, type Shape } from '../shape.js';
+import { compatible, fitsShape, formatDims, mergeShapes, type Shape } from '../shape.js';
 import { checkExactForDType, convertToTensor, isTensorLikeObject, out, registerConstSpec, sameAsInput, valueToNDArray, type TensorLike } from './define_op.js';
 
 export const Const: OpSpec = {
@@ -55,11 +55,22 @@ function assignInfer(opType: string): OpSpec['infer'] {
   };
 }
 
+/**
+ * TF1's run-time check of Assign* (the static one passes when the value's shape is only known at
+ * run time): the value must have the variable's shape, rank included.
+ */
+function checkAssignShape(type: string, lhs: Shape, rhs: readonly number[], op?: Operation): void {
+  if (!fitsShape(rhs, lhs)) {
+    throw new InvalidArgumentError(`${type} requires shapes of both tensors to match. lhs shape= ${formatDims(lhs)} rhs shape= ${formatDims([...rhs])}`, op);
+  }
+}
+
 export const Assign: OpSpec = {
   type: 'Assign',
   lower: (ctx, op) => {
     // why: compiled plans are specialised on variable shapes; a shape-changing assign is interpreted.
     if (op.attrs.validate_shape === false) throw new NotLowerable(`${op.name} may change the variable's shape`);
+    checkAssignShape('Assign', op.inputs[0].op.outputs[0].shape, ctx.inputs[1].shape, op);
     ctx.writeRef(0, ctx.inputs[1]);
     return [ctx.inputs[1]];
   },
@@ -69,10 +80,7 @@ export const Assign: OpSpec = {
   infer: assignInfer('Assign'),
   reference: ([, value], ctx) => {
     const variable = ctx.refInput(0);
-    const shape = variable.outputs[0].shape;
-    if (ctx.op.attrs.validate_shape !== false && shape && !shape.every((d, i) => d === null || d === value.shape[i])) {
-      throw new InvalidArgumentError(`Assign requires shapes of both tensors to match. lhs shape= ${formatDims(shape)} rhs shape= ${formatDims(value.shape)}`, ctx.op);
-    }
+    if (ctx.op.attrs.validate_shape !== false) checkAssignShape('Assign', variable.outputs[0].shape, value.shape, ctx.op);
     ctx.writeVariable(variable, value);
     return [value];
   },
@@ -81,8 +89,11 @@ export const Assign: OpSpec = {
 function updateSpec(type: 'AssignAdd' | 'AssignSub', f: (a: number, b: number) => number): OpSpec {
   return {
     type,
-    lower: (ctx) => {
-      const next = ctx.binary(type === 'AssignAdd' ? 'add' : 'sub', ctx.readRef(0), ctx.inputs[1]);
+    lower: (ctx, op) => {
+      const old = ctx.readRef(0);
+      // why: the value must match the variable exactly (no broadcasting), as the reference checks.
+      checkAssignShape(type, [...old.shape], ctx.inputs[1].shape, op);
+      const next = ctx.binary(type === 'AssignAdd' ? 'add' : 'sub', old, ctx.inputs[1]);
       ctx.writeRef(0, next);
       return [next];
     },
@@ -93,9 +104,7 @@ function updateSpec(type: 'AssignAdd' | 'AssignSub', f: (a: number, b: number) =
     reference: ([, value], ctx) => {
       const variable = ctx.refInput(0);
       const old = ctx.readVariable(variable);
-      if (old.shape.length !== value.shape.length || old.shape.some((d, i) => d !== value.shape[i])) {
-        throw new InvalidArgumentError(`${type} requires shapes of both tensors to match. lhs shape= [${old.shape.join(',')}] rhs shape= [${value.shape.join(',')}]`, ctx.op);
-      }
+      checkAssignShape(type, [...old.shape], value.shape, ctx.op);
       const next = mapBinary(old, value, old.dtype, f);
       ctx.writeVariable(variable, next);
       return [next];

@@ -6,7 +6,7 @@ import { createOp, type Operation, type Tensor } from '../graph.js';
 import { allocate } from '../dtypes.js';
 import { NDArray } from '../ndarray.js';
 import type { Attrs, InferContext, KernelContext, OpSpec } from '../op_spec.js';
-import { compatible, formatDims } from '../shape.js';
+import { compatible, formatDims, sameShape } from '../shape.js';
 import { FLOATS, out } from './define_op.js';
 import { irArith, numberArith, type Arith } from '../arith.js';
 
@@ -82,7 +82,7 @@ function applySpec(type: string, refCount: number, scalarIdx: readonly number[],
       });
       const tensorInputs = inputs.filter((_, i) => i >= refCount && !scalarIdx.includes(i));
       for (const t of tensorInputs) {
-        if (t.size !== n) {
+        if (!sameShape(t.shape, refs[0].shape)) {
           throw new InvalidArgumentError(`${type}: var and grad do not have the same shape [${refs[0].shape}] [${t.shape}]`, ctx.op);
         }
       }
