@@ -4,7 +4,7 @@ import { inspectCustom } from './inspect.js';
 import type { TypedArray } from './dtypes.js';
 import { FailedPreconditionError, InvalidArgumentError } from './errors.js';
 import { convertFeed, type FeedDict } from './feeds.js';
-import { flattenFetches, toResult, type Fetches, type FetchValue, type FlatFetches as Flat } from './fetches.js';
+import { flattenFetches, matchesFetches, rebuildFetches, toResult, type Fetches, type FetchValue, type FlatFetches as Flat } from './fetches.js';
 import { buildSchedule } from './prune.js';
 import { getPlanCompiler, type CompiledPlan } from './plan.js';
 import { withDefaultSession } from './default_session.js';
@@ -66,6 +66,9 @@ let nextRandomSeed = 1;
 /** Compiled plans kept per fetch set (one per feed set and feed shapes), oldest dropped first. */
 const MAX_PLANS_PER_FETCH_SET = 32;
 
+/** Fetch structures recognised by shape (keys and leaves) without a lookup by identity. */
+const RECENT_FETCHES = 8;
+
 /** Feed Maps of typed arrays remembered (by identity) to skip their conversion when fed again. */
 const RECENT_FEEDS = 8;
 
@@ -76,6 +79,8 @@ export class Session {
   private readonly variables = new Map<Operation, NDArray>();
   private readonly streams = new Map<Operation, () => number>();
   private readonly fetchCache = new WeakMap<object, FlatFetches>();
+  /** The fetch structures run last, most recent first, recognised by shape. */
+  private readonly recentFetches: FlatFetches[] = [];
   private readonly recentFeeds: { dict: object; keys: unknown[]; values: unknown[]; feeds: Map<Tensor, NDArray> }[] = [];
   /** The plans of each fetch set (tensor and target ids), shared by every structure fetching it. */
   private readonly plansByFetchSet = new Map<string, Map<string, PlanEntry>>();
@@ -108,23 +113,35 @@ export class Session {
     const feeds = this.convertFeeds(feedDict ?? undefined);
     const plan = this.plan(flat, feeds);
     const values = plan.compiled ? this.runCompiled(plan, flat, feeds, options?.reuseOutputs === true) : this.interpret(plan.schedule, flat, feeds);
-    return flat.rebuild(values);
+    return rebuildFetches(flat.root, values);
   }
 
-  /** The flattened fetch structure, reused while the same structure is fetched again. */
+  /**
+   * The flattened fetch structure, reused while a structure of the same shape is fetched again.
+   * why: `sess.run({x, loss, train})` builds a fresh literal each step; recognising it by its keys
+   * and leaves (no allocation, no WeakMap insert) makes it cost what a hoisted structure costs.
+   */
   private flatten(fetches: Fetches): FlatFetches {
-    const cacheable = typeof fetches === 'object' && fetches !== null;
-    if (cacheable) {
-      const hit = this.fetchCache.get(fetches as object);
-      if (hit && hit.matches(fetches)) return hit;
+    const recent = this.recentFetches;
+    for (let i = 0; i < recent.length; i++) {
+      const r = recent[i];
+      if (!matchesFetches(r.root, fetches)) continue;
+      if (i > 0) { recent[i] = recent[0]; recent[0] = r; }
+      return r;
     }
-    const flat = flattenFetches<PlanEntry>(fetches, this.graph);
-    // why: a fresh literal of the same fetch set (sess.run([train, loss]) in a loop) must not recompile.
-    const setKey = `${flat.tensors.map((t) => `${t.op.id}:${t.valueIndex}`).join(',')}/${flat.targets.map((o) => o.id).join(',')}`;
-    const shared = this.plansByFetchSet.get(setKey);
-    if (shared) flat.plans = shared;
-    else this.plansByFetchSet.set(setKey, flat.plans);
-    if (cacheable) this.fetchCache.set(fetches as object, flat);
+    const cacheable = typeof fetches === 'object' && fetches !== null;
+    let flat = cacheable ? this.fetchCache.get(fetches as object) : undefined;
+    if (!flat || !matchesFetches(flat.root, fetches)) {
+      flat = flattenFetches<PlanEntry>(fetches, this.graph);
+      // why: another structure of the same fetch set ([loss, train] and {loss, train}) must not recompile.
+      const setKey = `${flat.tensors.map((t) => `${t.op.id}:${t.valueIndex}`).join(',')}/${flat.targets.map((o) => o.id).join(',')}`;
+      const shared = this.plansByFetchSet.get(setKey);
+      if (shared) flat.plans = shared;
+      else this.plansByFetchSet.set(setKey, flat.plans);
+      if (cacheable) this.fetchCache.set(fetches as object, flat);
+    }
+    if (recent.length >= RECENT_FETCHES) recent.pop();
+    recent.unshift(flat);
     return flat;
   }
 
@@ -237,6 +254,7 @@ export class Session {
     this.variables.clear();
     this.streams.clear();
     this.plansByFetchSet.clear();
+    this.recentFetches.length = 0;
     this.recentFeeds.length = 0;
     this.stateVersion++;
   }
