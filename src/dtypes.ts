@@ -2,6 +2,9 @@
 
 export type DType = 'float32' | 'float64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
+/** A dtype, or one of TF1's other names for it (`'float'`, `'double'`). */
+export type DTypeLike = DType | 'float' | 'double';
+
 export const DTYPES: readonly DType[] = [
   'float32', 'float64', 'int32', 'int16', 'int8', 'uint8', 'bool',
 ];
@@ -26,11 +29,23 @@ export function isDType(x: unknown): x is DType {
   return typeof x === 'string' && (DTYPES as readonly string[]).includes(x);
 }
 
+/** The other names TF1's `tf.as_dtype` accepts for the dtypes tfgen has. */
+const ALIASES: Readonly<Record<string, DType>> = { float: 'float32', double: 'float64' };
+/** TF1 dtypes tfgen does not have (named in the error rather than called unknown). */
+const UNSUPPORTED = ['half', 'float16', 'bfloat16', 'uint16', 'uint32', 'uint64', 'string', 'complex64', 'complex128'];
+
+/**
+ * The dtype a name stands for, with TF1's aliases resolved ('float' is float32, 'double'
+ * float64), as tf.as_dtype; fails (TypeError, as TF1) on any other value.
+ */
 export function checkDType(x: unknown, what = 'dtype'): DType {
-  if (!isDType(x)) {
-    throw new TypeError(`${what} must be one of ${DTYPES.join(', ')}; got ${JSON.stringify(x)}`);
+  if (isDType(x)) return x;
+  if (typeof x === 'string' && Object.hasOwn(ALIASES, x)) return ALIASES[x];
+  const known = `${DTYPES.join(', ')} (or TF1's aliases ${Object.keys(ALIASES).map((k) => `'${k}'`).join(', ')})`;
+  if (typeof x === 'string' && UNSUPPORTED.includes(x)) {
+    throw new TypeError(`${what}: tfgen does not support the dtype ${x}; supported dtypes are ${known}.`);
   }
-  return x;
+  throw new TypeError(`${what} must be one of ${known}; got ${JSON.stringify(x)}`);
 }
 
 export function storageFor(dtype: DType): TypedArrayCtor {

@@ -6,9 +6,13 @@ import { setPlanCompiler } from './plan.js';
 // why: the `tfgen` entry is the DSL plus the JIT; `tfgen/runtime` leaves the compiler out.
 setPlanCompiler(jitCompiler());
 
-export type { DType, TypedArray } from './dtypes.js';
+export type { DType, DTypeLike, TypedArray } from './dtypes.js';
 export { DTYPES } from './dtypes.js';
 export const float32 = 'float32', float64 = 'float64', int32 = 'int32', int16 = 'int16', int8 = 'int8', uint8 = 'uint8', bool = 'bool';
+/** TF1's other name of float64. */
+export const double = 'float64';
+/** The dtype a name stands for, TF1's aliases resolved (TF1 tf.as_dtype): asDtype('float') is 'float32'. */
+export { checkDType as asDtype } from './dtypes.js';
 
 export * as errors from './errors.js';
 export { Graph, Operation, Tensor, getDefaultGraph, resetDefaultGraph, nameScope, controlDependencies } from './graph.js';
@@ -33,7 +37,9 @@ export { transpose, concat, slice, pad, expandDims, squeeze } from './ops/moveme
 export { oneHot, gather } from './ops/indexing.js';
 export type { OneHotOptions } from './ops/indexing.js';
 export { randomNormal, randomUniform, truncatedNormal } from './ops/random.js';
-export type { RandomOptions } from './ops/random.js';
+export type { RandomOptions, NormalOptions, UniformOptions } from './ops/random.js';
+export type { ReduceOptions } from './ops/reduce.js';
+export type { MatmulOptions } from './ops/matmul.js';
 export * as nn from './nn.js';
 export { gradients } from './gradients.js';
 export { Session, ConfigProto } from './session.js';

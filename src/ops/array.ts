@@ -1,6 +1,6 @@
 // Shape-level and movement ops the rest of the library builds on: Shape, Size, Reshape, Fill,
 // BroadcastTo, BroadcastGradientArgs, ZerosLike/OnesLike, Cast, SelectV2 (where), StopGradient.
-import { allocate, castScalar, checkDType, isFloat, type DType } from '../dtypes.js';
+import { allocate, castScalar, checkDType, isFloat, type DType, type DTypeLike } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
 import { broadcastIndex, broadcastShapes, castArray, intList, mapTernary } from '../kernels.js';
@@ -265,17 +265,16 @@ export function onesLike(x: TensorLike, name?: string): Tensor {
 }
 
 /** A tensor of zeros (TF1 tf.zeros); dtype defaults to float32. */
-export function zeros(dims: ShapeArg, dtype: DType = 'float32', name?: string): Tensor {
-  return constantFilled(dims, 0, dtype, name ?? 'zeros');
+export function zeros(dims: ShapeArg, dtype: DTypeLike = 'float32', name?: string): Tensor {
+  return constantFilled(dims, 0, checkDType(dtype, 'tf.zeros dtype'), name ?? 'zeros');
 }
 
 /** A tensor of ones (TF1 tf.ones); dtype defaults to float32. */
-export function ones(dims: ShapeArg, dtype: DType = 'float32', name?: string): Tensor {
-  return constantFilled(dims, 1, dtype, name ?? 'ones');
+export function ones(dims: ShapeArg, dtype: DTypeLike = 'float32', name?: string): Tensor {
+  return constantFilled(dims, 1, checkDType(dtype, 'tf.ones dtype'), name ?? 'ones');
 }
 
 function constantFilled(dims: ShapeArg, v: number, dtype: DType, name: string): Tensor {
-  checkDType(dtype);
   if (Array.isArray(dims) && dims.every((d) => typeof d === 'number')) {
     const n = numElements(dims as number[]);
     const data = allocate(dtype, n).fill(castScalar(v, dtype));
@@ -285,8 +284,8 @@ function constantFilled(dims: ShapeArg, v: number, dtype: DType, name: string): 
 }
 
 /** x converted to `dtype` (TF1 tf.cast: floats truncate toward zero into ints). */
-export function cast(x: TensorLike, dtype: DType, name?: string): Tensor {
-  checkDType(dtype, 'tf.cast dtype');
+export function cast(x: TensorLike, dtypeName: DTypeLike, name?: string): Tensor {
+  const dtype = checkDType(dtypeName, 'tf.cast dtype');
   const t = convertToTensor(x);
   if (t.dtype === dtype) return t;
   return out(nameScope(name ?? 'Cast', (scope) => createOp(Cast, [t], { SrcT: t.dtype, DstT: dtype }, scope)));

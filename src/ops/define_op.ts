@@ -1,6 +1,6 @@
 // Shared pieces of op definitions: turning user values into tensors, building an op inside
 // its own name scope (so `x * 2` names its constant `mul/y`), and common shape/dtype rules.
-import { castScalar, checkDType, isInt, type DType } from '../dtypes.js';
+import { castScalar, checkDType, isInt, type DType, type DTypeLike } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, Operation, Tensor } from '../graph.js';
 import { inferDType, NDArray, toNDArray } from '../ndarray.js';
@@ -144,7 +144,7 @@ export function requireDType(ctx: InferContext, i: number, allowed: readonly DTy
 export const FLOATS: readonly DType[] = ['float32', 'float64'];
 export const NUMERIC: readonly DType[] = ['float32', 'float64', 'int32', 'int16', 'int8', 'uint8'];
 
-export function dtypeArg(d: DType | string | undefined, fallback: DType): DType {
+export function dtypeArg(d: DTypeLike | string | undefined, fallback: DType): DType {
   return d === undefined ? fallback : checkDType(d);
 }
 

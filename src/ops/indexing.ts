@@ -1,6 +1,6 @@
 // Index-driven ops: OneHot, GatherV2, and UnsortedSegmentSum (the dense gradient of a gather,
 // which adds up the rows of repeated indices).
-import { allocate, castScalar, isInt, type DType } from '../dtypes.js';
+import { allocate, castScalar, isInt, type DType, type DTypeLike } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { constantValue, createOp, nameScope, type Operation, type Tensor } from '../graph.js';
 import { NDArray } from '../ndarray.js';
@@ -10,7 +10,9 @@ import { cast, range, rank, reshape, shape } from './array.js';
 import { convertToTensor, out, type TensorLike } from './define_op.js';
 import { add, less, multiply } from './math_binary.js';
 import { concat, invertPermutation, slice, transpose } from './movement.js';
-import { axisError, constInts, foldConstant, info, intArg, ints, loweredInts, operandDType, unknownDims } from './op_args.js';
+import {
+  axisError, constInts, foldConstant, info, intArg, ints, loweredInts, opArgs, operandDType, unknownDims, type ArgSpec, type OptArgs,
+} from './op_args.js';
 
 export const OneHot: OpSpec = {
   type: 'OneHot',
@@ -202,18 +204,25 @@ export interface OneHotOptions {
   /** Where the new axis goes; -1 (default) appends it. */
   axis?: number;
   /** Defaults to the dtype of onValue/offValue when they are tensors, else float32. */
-  dtype?: DType;
+  dtype?: DTypeLike;
   name?: string;
 }
+const ONE_HOT_ARGS: ArgSpec<OneHotOptions> = {
+  positional: ['onValue', 'offValue', 'axis', 'dtype', 'name'],
+  kinds: { onValue: 'value', offValue: 'value', axis: 'int', dtype: 'dtype', name: 'string' },
+};
 
 /**
  * One-hot vectors: onValue (1) at each index, offValue (0) elsewhere; indices outside
  * [0, depth) give all-off rows (TF1 tf.one_hot).
+ * (TF1 argument order: onValue, offValue, axis, dtype, name, or an options object).
  * @example tf.oneHot([0, 2], 3)   // [[1, 0, 0], [0, 0, 1]]
  */
-export function oneHot(indices: TensorLike, depth: number | Tensor, opts: OneHotOptions = {}): Tensor {
+export function oneHot(indices: TensorLike, depth: number | Tensor,
+  ...args: OptArgs<[onValue: TensorLike, offValue: TensorLike, axis: number, dtype: DTypeLike, name: string], OneHotOptions>): Tensor {
+  const opts = opArgs('tf.oneHot', args, ONE_HOT_ARGS);
   return nameScope(opts.name ?? 'one_hot', (scope) => {
-    const dtype = opts.dtype ?? operandDType(opts.onValue ?? 0) ?? operandDType(opts.offValue ?? 0) ?? 'float32';
+    const dtype = (opts.dtype as DType | undefined) ?? operandDType(opts.onValue ?? 0) ?? operandDType(opts.offValue ?? 0) ?? 'float32';
     const ind = convertToTensor(indices, { dtype: intUnlessTensor(indices), name: 'indices' });
     const on = convertToTensor(opts.onValue ?? 1, { dtype, name: 'on_value', what: 'oneHot onValue' });
     const off = convertToTensor(opts.offValue ?? 0, { dtype, name: 'off_value', what: 'oneHot offValue' });

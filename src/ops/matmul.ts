@@ -4,6 +4,7 @@ import { createOp, type Tensor } from '../graph.js';
 import { matmul2d } from '../kernels.js';
 import type { OpSpec } from '../op_spec.js';
 import { FLOATS, out, requireDType, sameTypeOp, type TensorLike } from './define_op.js';
+import { opArgs, type ArgSpec, type OptArgs } from './op_args.js';
 
 export const MatMul: OpSpec = {
   type: 'MatMul',
@@ -45,10 +46,31 @@ function mm(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
   return out(createOp(MatMul, [a, b], { transpose_a: ta, transpose_b: tb }, 'MatMul'));
 }
 
+export interface MatmulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+  /** The conjugate transposes; for real dtypes the same as transposeA/transposeB. */
+  adjointA?: boolean;
+  adjointB?: boolean;
+  /** TF1's sparsity hints: accepted, no effect on the result. */
+  aIsSparse?: boolean;
+  bIsSparse?: boolean;
+  name?: string;
+}
+const MATMUL_ARGS: ArgSpec<MatmulOptions> = {
+  positional: ['transposeA', 'transposeB', 'adjointA', 'adjointB', 'aIsSparse', 'bIsSparse', 'name'],
+  kinds: { transposeA: 'boolean', transposeB: 'boolean', adjointA: 'boolean', adjointB: 'boolean', aIsSparse: 'boolean', bIsSparse: 'boolean', name: 'string' },
+};
+
 /**
- * Matrix product a·b (TF1 tf.matmul for 2-D inputs).
- * @example tf.matmul(x, w, {transposeB: true})
+ * Matrix product a·b (TF1 tf.matmul(a, b, transpose_a, transpose_b, …, name) for 2-D inputs).
+ * @example tf.matmul(x, w, {transposeB: true})   // or tf.matmul(x, w, false, true)
  */
-export function matmul(a: TensorLike, b: TensorLike, opts: { transposeA?: boolean; transposeB?: boolean; name?: string } = {}): Tensor {
-  return out(sameTypeOp(MatMul, { a, b }, { transpose_a: opts.transposeA === true, transpose_b: opts.transposeB === true }, opts.name ?? 'MatMul'));
+export function matmul(a: TensorLike, b: TensorLike, ...args: OptArgs<[transposeA: boolean, transposeB: boolean, adjointA: boolean,
+  adjointB: boolean, aIsSparse: boolean, bIsSparse: boolean, name: string], MatmulOptions>): Tensor {
+  const o = opArgs('tf.matmul', args, MATMUL_ARGS);
+  if (o.transposeA && o.adjointA) throw new InvalidArgumentError('tf.matmul: only one of transposeA and adjointA can be true.');
+  if (o.transposeB && o.adjointB) throw new InvalidArgumentError('tf.matmul: only one of transposeB and adjointB can be true.');
+  const ta = o.transposeA === true || o.adjointA === true, tb = o.transposeB === true || o.adjointB === true;
+  return out(sameTypeOp(MatMul, { a, b }, { transpose_a: ta, transpose_b: tb }, o.name ?? 'MatMul'));
 }

@@ -1,7 +1,7 @@
 // Shape-like arguments of the movement and indexing ops (perms, axes, begin/size, paddings):
 // their checks, their constant values at graph-building time, and constant folding of the ops
 // that compute them, so gradients and default perms keep static shapes.
-import type { DType } from '../dtypes.js';
+import { checkDType, type DType } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { constantValue, type Operation, Tensor } from '../graph.js';
 import { intList } from '../kernels.js';
@@ -80,4 +80,101 @@ export function loweredInts(ctx: LowerContext, i: number, op: Operation): number
   const v = ctx.constantValue(i);
   if (!v) throw new NotLowerable(`${op.name}: input ${i} is only known at run time`);
   return intList(v);
+}
+
+// ---- Argument forms of the op functions ----
+// TF1's positional order, with a trailing options object standing for TF1's keywords: every op
+// function parses its optional arguments here, so a misspelt or snake_case key is an error
+// naming the accepted keys (never "cannot convert an object to a tensor") and a value given both
+// positionally and as an option is refused.
+
+/** What an optional argument must be; 'dtype' also resolves TF1's aliases ('float', 'double'). */
+export type ArgKind = 'value' | 'boolean' | 'string' | 'number' | 'int' | 'dtype';
+
+export interface ArgSpec<O> {
+  /** The optional parameters in TF1's positional order. */
+  readonly positional: readonly (keyof O & string)[];
+  /** Every accepted option (positional ones included) with its kind. */
+  readonly kinds: { readonly [K in keyof O]-?: ArgKind };
+  /** Further accepted names (TF1's older spellings, in camelCase) and the option each stands for. */
+  readonly aliases?: Readonly<Record<string, keyof O & string>>;
+}
+
+type Trailing<P extends unknown[], O, Acc extends unknown[] = []> =
+  P extends [infer H, ...infer T] ? [...Acc, O] | Trailing<T, O, [...Acc, H | undefined]> : [...Acc, O];
+/** The optional arguments of an op function: a prefix of P, or a prefix followed by options O. */
+export type OptArgs<P extends unknown[], O> = Partial<P> | Trailing<P, O>;
+
+/** A plain `{…}` object: never a tensor-like value, so it can only be options. */
+export function isOptionsObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** The optional arguments `args` of `fn` as one record, checked against `spec`. */
+export function opArgs<O>(fn: string, args: readonly unknown[], spec: ArgSpec<O>): Partial<O> {
+  const last = args.length ? args[args.length - 1] : undefined;
+  const hasOptions = isOptionsObject(last);
+  const positional = hasOptions ? args.slice(0, -1) : args;
+  if (positional.length > spec.positional.length) {
+    throw new InvalidArgumentError(
+      `${fn} takes at most ${spec.positional.length} optional arguments (${spec.positional.join(', ')}), got ` +
+      `${positional.length}${hasOptions ? ' before its options object' : ''}.`);
+  }
+  const result: Record<string, unknown> = {};
+  positional.forEach((v, i) => {
+    if (v !== undefined) result[spec.positional[i]] = checkKind(fn, spec.positional[i], v, spec.kinds[spec.positional[i]]);
+  });
+  if (hasOptions) Object.assign(result, optionsRecord(fn, last, spec, result));
+  return result as Partial<O>;
+}
+
+/** An options object (the only optional argument of ops like tf.nn.*WithLogits), checked against `spec`. */
+export function checkOptions<O>(fn: string, opts: unknown, spec: Omit<ArgSpec<O>, 'positional'>): Partial<O> {
+  if (opts === undefined) return {};
+  if (!isOptionsObject(opts)) throw new InvalidArgumentError(`${fn}: expected an options object {${Object.keys(spec.kinds).join(', ')}}, got ${describeArg(opts)}.`);
+  return optionsRecord(fn, opts, spec, {}) as Partial<O>;
+}
+
+function optionsRecord<O>(fn: string, opts: Record<string, unknown>, spec: Omit<ArgSpec<O>, 'positional'>, given: Record<string, unknown>): Record<string, unknown> {
+  const kinds = spec.kinds as Record<string, ArgKind>;
+  const aliases = (spec.aliases ?? {}) as Record<string, string>;
+  const accepted = [...Object.keys(kinds), ...Object.keys(aliases)];
+  const result: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(opts)) {
+    const canonical = key in kinds ? key : aliases[key];
+    if (canonical === undefined) {
+      const hint = accepted.find((k) => k.toLowerCase() === key.replace(/_/g, '').toLowerCase());
+      throw new InvalidArgumentError(
+        `${fn}: unknown option '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; accepted options: ${accepted.join(', ')}.`);
+    }
+    if (v === undefined) continue;
+    if (given[canonical] !== undefined || result[canonical] !== undefined) {
+      throw new InvalidArgumentError(`${fn}: '${canonical}' is given twice (${key === canonical ? 'positionally and as an option' : `also as '${key}'`}); give it once.`);
+    }
+    result[canonical] = checkKind(fn, key, v, kinds[canonical]);
+  }
+  return result;
+}
+
+function checkKind(fn: string, name: string, v: unknown, kind: ArgKind): unknown {
+  const bad = (what: string) => new InvalidArgumentError(`${fn}: '${name}' must be ${what}, got ${describeArg(v)}.`);
+  switch (kind) {
+    case 'boolean': if (typeof v !== 'boolean') throw bad('a boolean'); return v;
+    case 'string': if (typeof v !== 'string') throw bad('a string'); return v;
+    case 'number': if (typeof v !== 'number') throw bad('a number'); return v;
+    case 'int': if (!Number.isInteger(v)) throw bad('an integer'); return v;
+    case 'dtype': return checkDType(v, `${fn}: '${name}'`);
+    case 'value':
+      if (isOptionsObject(v)) throw bad('a tensor or a JS value (number, array, TypedArray, NDArray)');
+      return v;
+  }
+}
+
+function describeArg(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (isOptionsObject(v)) return `an object {${Object.keys(v).join(', ')}}`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return v instanceof Tensor ? String(v) : `${typeof v} ${String(v)}`;
 }

@@ -2,7 +2,7 @@
 // draws from its own stream in the session, seeded from the graph seed and the op seed (TF1's
 // seed/seed2 attrs), so a seeded graph gives the same numbers in every new session and new
 // numbers on each run of one session.
-import { allocate, isFloat, isInt, type DType } from '../dtypes.js';
+import { allocate, isFloat, isInt, type DType, type DTypeLike } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
 import { intList } from '../kernels.js';
@@ -12,6 +12,7 @@ import { normalSample } from '../runtime/random.js';
 import { formatDims, numElements, type Dim, type Shape } from '../shape.js';
 import { convertToTensor, dtypeArg, out, type TensorLike } from './define_op.js';
 import { add, multiply, subtract } from './math_binary.js';
+import { opArgs, type ArgSpec, type OptArgs } from './op_args.js';
 import { opSeeds } from './random_seed.js';
 
 /** The output shape given by the int32 `shape` input: exact when constant, else only its rank. */
@@ -90,29 +91,51 @@ export const RandomUniformInt: OpSpec = {
   },
 };
 
-export interface RandomOptions {
-  /** Normal distributions: the mean (0) and standard deviation (1). */
+/** The options of tf.randomNormal and tf.truncatedNormal (TF1's keywords). */
+export interface NormalOptions {
+  /** The mean (0) and standard deviation (1). */
   mean?: TensorLike;
   stddev?: TensorLike;
-  /** Uniform distributions: the range [minval, maxval), by default [0, 1); integer dtypes need maxval. */
-  minval?: TensorLike;
-  maxval?: TensorLike;
+  dtype?: DTypeLike;
   /** The op-level seed; with or without tf.setRandomSeed, a seed makes runs reproducible. */
   seed?: number;
-  dtype?: DType;
   name?: string;
 }
 
+/** The options of tf.randomUniform (TF1's keywords). */
+export interface UniformOptions {
+  /** The range [minval, maxval), by default [0, 1); integer dtypes need maxval. */
+  minval?: TensorLike;
+  maxval?: TensorLike;
+  dtype?: DTypeLike;
+  seed?: number;
+  name?: string;
+}
+
+/** Any random op's options. */
+export type RandomOptions = NormalOptions & UniformOptions;
+
 type ShapeArg = readonly number[] | Tensor | NDArray;
 
-function floatDType(opts: RandomOptions, fn: string): DType {
+const NORMAL_ARGS: ArgSpec<NormalOptions> = {
+  positional: ['mean', 'stddev', 'dtype', 'seed', 'name'],
+  kinds: { mean: 'value', stddev: 'value', dtype: 'dtype', seed: 'int', name: 'string' },
+};
+const UNIFORM_ARGS: ArgSpec<UniformOptions> = {
+  positional: ['minval', 'maxval', 'dtype', 'seed', 'name'],
+  kinds: { minval: 'value', maxval: 'value', dtype: 'dtype', seed: 'int', name: 'string' },
+};
+type NormalArgs = OptArgs<[mean: TensorLike, stddev: TensorLike, dtype: DTypeLike, seed: number, name: string], NormalOptions>;
+type UniformArgs = OptArgs<[minval: TensorLike, maxval: TensorLike, dtype: DTypeLike, seed: number, name: string], UniformOptions>;
+
+function floatDType(opts: NormalOptions, fn: string): DType {
   const dtype = dtypeArg(opts.dtype, 'float32');
   if (!isFloat(dtype)) throw new InvalidArgumentError(`${fn}: dtype must be float32 or float64, got ${dtype}.`);
   return dtype;
 }
 
 /** mean + stddev * (a standard-normal-like op), built as TF1's random_normal scope is. */
-function scaledNormal(spec: OpSpec, shape: ShapeArg, opts: RandomOptions, dtype: DType, scopeName: string): Tensor {
+function scaledNormal(spec: OpSpec, shape: ShapeArg, opts: NormalOptions, dtype: DType, scopeName: string): Tensor {
   return nameScope(opts.name ?? scopeName, (scope) => {
     const s = convertToTensor(shape as TensorLike, { dtype: 'int32', name: 'shape', what: 'shape argument' });
     const mean = convertToTensor(opts.mean ?? 0, { dtype, name: 'mean', what: 'mean' });
@@ -124,28 +147,34 @@ function scaledNormal(spec: OpSpec, shape: ShapeArg, opts: RandomOptions, dtype:
 }
 
 /**
- * Samples from a normal distribution (TF1 tf.random_normal). Seeded, runs are reproducible.
- * @example new tf.Variable(tf.randomNormal([784, 128], {stddev: 0.1, seed: 1}))
+ * Samples from a normal distribution (TF1 tf.random_normal(shape, mean, stddev, dtype, seed,
+ * name)); the arguments after the shape positionally or as options. Seeded, runs are reproducible.
+ * @example new tf.Variable(tf.randomNormal([784, 128], 0, 0.1))
+ * @example tf.randomNormal([784, 128], {stddev: 0.1, seed: 1})
  */
-export function randomNormal(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
+export function randomNormal(shape: ShapeArg, ...args: NormalArgs): Tensor {
+  const opts = opArgs('tf.randomNormal', args, NORMAL_ARGS);
   return scaledNormal(RandomStandardNormal, shape, opts, floatDType(opts, 'tf.randomNormal'), 'random_normal');
 }
 
 /**
  * Samples from a normal distribution with samples beyond 2 standard deviations re-drawn
- * (TF1 tf.truncated_normal).
- * @example tf.truncatedNormal([10, 10], {stddev: 0.1})
+ * (TF1 tf.truncated_normal(shape, mean, stddev, dtype, seed, name)).
+ * @example tf.truncatedNormal([10, 10], 0, 0.1)   // or {stddev: 0.1}
  */
-export function truncatedNormal(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
+export function truncatedNormal(shape: ShapeArg, ...args: NormalArgs): Tensor {
+  const opts = opArgs('tf.truncatedNormal', args, NORMAL_ARGS);
   return scaledNormal(TruncatedNormal, shape, opts, floatDType(opts, 'tf.truncatedNormal'), 'truncated_normal');
 }
 
 /**
- * Samples uniform in [minval, maxval) (TF1 tf.random_uniform); integer dtypes (maxval required)
- * give integers.
+ * Samples uniform in [minval, maxval) (TF1 tf.random_uniform(shape, minval, maxval, dtype, seed,
+ * name)); integer dtypes (maxval required) give integers.
+ * @example tf.randomUniform([2, 3], -1, 1)
  * @example tf.randomUniform([3], {minval: 0, maxval: 10, dtype: 'int32', seed: 7})
  */
-export function randomUniform(shape: ShapeArg, opts: RandomOptions = {}): Tensor {
+export function randomUniform(shape: ShapeArg, ...args: UniformArgs): Tensor {
+  const opts = opArgs('tf.randomUniform', args, UNIFORM_ARGS);
   const dtype = dtypeArg(opts.dtype, 'float32');
   if (dtype === 'bool') {
     throw new InvalidArgumentError('tf.randomUniform: dtype must be a float or integer type, got bool.');

@@ -11,6 +11,7 @@ import { normAxis, type Dim } from '../shape.js';
 import { broadcastTo, cast, range, rank, reshape, shape, size } from './array.js';
 import { convertToTensor, isTensorLikeObject, NUMERIC, out, requireDType, type TensorLike } from './define_op.js';
 import { divide, equal, multiply } from './math_binary.js';
+import { opArgs, type ArgSpec, type OptArgs } from './op_args.js';
 
 /** Normalised, sorted, unique axes; throws naming the op on an out-of-range axis. */
 function normAxes(axes: number[], rank: number, what: string): number[] {
@@ -205,13 +206,35 @@ function reduceOp(spec: OpSpec, x: TensorLike, axis: Axis, keepDims: boolean, na
   });
 }
 
+/** The options of the reductions (TF1's keywords; `reductionIndices` is TF1's older name of axis). */
+export interface ReduceOptions {
+  axis?: Axis;
+  keepDims?: boolean;
+  name?: string;
+  /** TF1's older names of axis and keepDims. */
+  reductionIndices?: Axis;
+  keepdims?: boolean;
+}
+const REDUCE_ARGS: ArgSpec<Pick<ReduceOptions, 'axis' | 'keepDims' | 'name'>> = {
+  positional: ['axis', 'keepDims', 'name'],
+  kinds: { axis: 'value', keepDims: 'boolean', name: 'string' },
+  aliases: { reductionIndices: 'axis', keepdims: 'keepDims' },
+};
+/** `(x, axis?, keepDims?, name?)` as TF1, or options in place of any trailing part. */
+export type ReduceArgs = OptArgs<[axis: Axis, keepDims: boolean, name: string], ReduceOptions>;
+
+function reduction(spec: OpSpec, fn: string, x: TensorLike, args: ReduceArgs): Tensor {
+  const o = opArgs(fn, args, REDUCE_ARGS);
+  return reduceOp(spec, x, o.axis, o.keepDims ?? false, o.name ?? spec.type);
+}
+
 /** Sum over `axis` (all axes when omitted) (TF1 tf.reduce_sum). */
-export function reduceSum(x: TensorLike, axis?: Axis, keepDims = false, name?: string): Tensor { return reduceOp(Sum, x, axis, keepDims, name ?? 'Sum'); }
+export function reduceSum(x: TensorLike, ...args: ReduceArgs): Tensor { return reduction(Sum, 'tf.reduceSum', x, args); }
 /** Mean over `axis` (all axes when omitted) (TF1 tf.reduce_mean). */
-export function reduceMean(x: TensorLike, axis?: Axis, keepDims = false, name?: string): Tensor { return reduceOp(Mean, x, axis, keepDims, name ?? 'Mean'); }
-export function reduceMax(x: TensorLike, axis?: Axis, keepDims = false, name?: string): Tensor { return reduceOp(Max, x, axis, keepDims, name ?? 'Max'); }
-export function reduceMin(x: TensorLike, axis?: Axis, keepDims = false, name?: string): Tensor { return reduceOp(Min, x, axis, keepDims, name ?? 'Min'); }
-export function reduceProd(x: TensorLike, axis?: Axis, keepDims = false, name?: string): Tensor { return reduceOp(Prod, x, axis, keepDims, name ?? 'Prod'); }
+export function reduceMean(x: TensorLike, ...args: ReduceArgs): Tensor { return reduction(Mean, 'tf.reduceMean', x, args); }
+export function reduceMax(x: TensorLike, ...args: ReduceArgs): Tensor { return reduction(Max, 'tf.reduceMax', x, args); }
+export function reduceMin(x: TensorLike, ...args: ReduceArgs): Tensor { return reduction(Min, 'tf.reduceMin', x, args); }
+export function reduceProd(x: TensorLike, ...args: ReduceArgs): Tensor { return reduction(Prod, 'tf.reduceProd', x, args); }
 
 /** Index of the largest value along `axis` (TF1 tf.argmax; int32 here, as with output_type=int32). */
 export function argmax(x: TensorLike, axis: number | Tensor = 0, name?: string): Tensor {

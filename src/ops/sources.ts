@@ -1,6 +1,6 @@
 // Ops with no data inputs and the state ops: Const, Placeholder, VariableV2, Assign*, Identity,
 // NoOp. A variable's storage lives in the session; its VariableV2 output is a reference to it.
-import { checkDType, type DType } from '../dtypes.js';
+import { checkDType, type DType, type DTypeLike } from '../dtypes.js';
 import { FailedPreconditionError, InvalidArgumentError } from '../errors.js';
 import { createOp, Operation, Tensor } from '../graph.js';
 import { castArray, mapBinary } from '../kernels.js';
@@ -131,7 +131,7 @@ export const NoOp: OpSpec = {
 };
 
 export interface ConstantOptions {
-  dtype?: DType;
+  dtype?: DTypeLike;
   shape?: number[];
   name?: string;
 }
@@ -162,8 +162,8 @@ export function constant(value: TensorLike, opts: ConstantOptions = {}): Tensor 
  * A value fed at run time (TF1 tf.placeholder). `shape` may hold null for unknown dims;
  * omitted, the rank is unknown too.
  */
-export function placeholder(dtype: DType, shape?: readonly (number | null)[] | null, name?: string): Tensor {
-  checkDType(dtype, 'tf.placeholder dtype');
+export function placeholder(dtypeName: DTypeLike, shape?: readonly (number | null)[] | null, name?: string): Tensor {
+  const dtype = checkDType(dtypeName, 'tf.placeholder dtype');
   if (shape) {
     for (const d of shape) {
       if (d !== null && (!Number.isInteger(d) || d < 0)) throw new InvalidArgumentError(`tf.placeholder: dimension ${d} of shape [${shape.join(',')}] must be a non-negative integer or null.`);
