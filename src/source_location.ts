@@ -7,6 +7,21 @@ const ownPrefixes = ['src/', 'codegen/'].flatMap((d) => {
   return url.startsWith('file://') ? [url, decodeURIComponent(url.slice('file://'.length))] : [url];
 });
 
+/** Maps a position (1-based line and column) in generated code back to `file:line:col` of its source. */
+export type PositionMapper = (line: number, col: number) => string | undefined;
+
+const mappers = new Map<string, PositionMapper>();
+
+/**
+ * Registers (or with null removes) the mapper for code evaluated under the file name `file`.
+ * why: a model file is bundled and evaluated at build time; its ops must point to the user's
+ * source, not to the bundle.
+ */
+export function setPositionMapper(file: string, mapper: PositionMapper | null): void {
+  if (mapper) mappers.set(file, mapper);
+  else mappers.delete(file);
+}
+
 export function creationSite(site: object): string | undefined {
   const stack = (site as { stack?: string }).stack;
   if (!stack) return undefined;
@@ -16,6 +31,11 @@ export function creationSite(site: object): string | undefined {
     const file = m[1].startsWith('file://') ? decodeURIComponent(m[1].slice('file://'.length)) : m[1];
     if (file.startsWith('node:') || file.includes('/node_modules/')) continue;
     if (ownPrefixes.some((p) => m[1].startsWith(p) || file.startsWith(p))) continue;
+    const mapper = mappers.get(file);
+    if (mapper) {
+      const mapped = mapper(Number(m[2]), Number(m[3]));
+      if (mapped) return mapped;
+    }
     return `${file}:${m[2]}:${m[3]}`;
   }
   return undefined;
