@@ -7,6 +7,7 @@ import { allocate, type DType } from '../src/dtypes.js';
 import { InvalidArgumentError, OpError } from '../src/errors.js';
 import type { Operation, Tensor } from '../src/graph.js';
 import { NDArray } from '../src/ndarray.js';
+import { MAX_ELEMENTS } from '../src/shape.js';
 import { isBinary, NotLowerable as NotCompilable, producesBool, type IRValue, type LowerContext, type ReduceKind } from '../src/prims.js';
 import type { KernelContext } from '../src/op_spec.js';
 import { NodeList, numel, type Node, type NodeAttrs, type Program } from './ir.js';
@@ -39,7 +40,12 @@ export function lowerGraph(input: LowerInput): LoweredProgram {
   const writes: { variable: number; node: number }[] = [];
   let origin = '';
 
+  let creatingOp: Operation | null = null;
   const node = (prim: Node['prim'], inputs: readonly Handle[], shape: readonly number[], dtype: DType, attrs: NodeAttrs = {}): Handle => {
+    // why: a fused loop over more elements than a typed array holds would run for hours without
+    // allocating anything; the interpreter fails on the allocation. Both fail before any state changes.
+    const n = numel(shape);
+    if (n > MAX_ELEMENTS) throw new InvalidArgumentError(`${n} elements of ${dtype} are more than a typed array can hold (2^32)`, creatingOp);
     const id = list.add({ prim, inputs: inputs.map((h) => h.id), shape: [...shape], dtype, attrs, origin: [origin] });
     return { id, shape: [...shape], dtype };
   };
@@ -73,6 +79,7 @@ export function lowerGraph(input: LowerInput): LoweredProgram {
   for (const op of input.schedule) {
     if (op.outputs.length && op.outputs.every((t) => values.has(t))) continue;
     origin = op.name;
+    creatingOp = op;
     if (op.type === 'VariableV2') {
       values.set(op.outputs[0], { variable: varOf(op) });
       continue;

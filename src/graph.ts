@@ -5,7 +5,7 @@ import type { DType } from './dtypes.js';
 import { InvalidArgumentError, NotFoundError } from './errors.js';
 import type { NDArray } from './ndarray.js';
 import type { Attrs, AttrValue, OpSpec } from './op_spec.js';
-import { formatShape, type Shape } from './shape.js';
+import { formatShape, shapeProblem, type Shape } from './shape.js';
 import { creationSite } from './source_location.js';
 
 let nextGraphId = 1;
@@ -266,6 +266,11 @@ export function createOp(spec: OpSpec, inputs: Tensor[], attrs: Attrs = {}, name
     attrs,
     name: opName,
     constantValue: (i) => constantValue(inputs[i]),
+  });
+  infos.forEach((o, i) => {
+    const problem = shapeProblem(o.shape);
+    // why: a shape no tensor can have fails where it is written, not as a RangeError in some kernel.
+    if (problem) throw new InvalidArgumentError(`${spec.type} '${opName}': output ${i}: ${problem}.`);
   });
   const inputOps = new Set(inputs.map((t) => t.op));
   const control: Operation[] = [];

@@ -7,6 +7,25 @@ export function isFullyDefined(s: Shape): s is number[] {
   return s !== null && s.every((d) => d !== null);
 }
 
+/** The most elements a typed array can hold (V8: 2³²); a tensor with more cannot exist. */
+export const MAX_ELEMENTS = 2 ** 32;
+
+/**
+ * Why a static shape cannot describe a tensor (a dim that is not a non-negative integer or null,
+ * or more elements than a typed array holds), or undefined when it can.
+ */
+export function shapeProblem(s: Shape): string | undefined {
+  if (s === null) return undefined;
+  let n = 1;
+  for (const d of s) {
+    if (d === null) continue;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) return `dimension ${String(d)} of shape ${formatDims(s)} is not a non-negative integer`;
+    n *= d;
+  }
+  if (n > MAX_ELEMENTS) return `shape ${formatDims(s)} has ${n} elements, more than a typed array can hold (2^32)`;
+  return undefined;
+}
+
 export function numElements(s: readonly number[]): number {
   let n = 1;
   for (const d of s) n *= d;

@@ -174,4 +174,32 @@ both('a random op run as a control dependency advances its stream (the next fetc
   assert.equal((sess.run(r) as tf.NDArray).toArray(), second);
 });
 
+// --- bugs 7 and 8: impossible shapes fail as tf errors where they are written; huge ones before running ---
+test('invalid or huge static dims fail when the op is created, as InvalidArgumentError naming it', () => fresh((g) => {
+  throwsClass(() => tf.zeros([1e6, 1e6]), tf.errors.InvalidArgumentError, "tf.zeros 'zeros'", '1000000000000 elements', 'more than a typed array can hold');
+  throwsClass(() => tf.zeros([-1, 3]), tf.errors.InvalidArgumentError, 'dimension -1 of shape [-1,3] is not a non-negative integer');
+  throwsClass(() => tf.ones([1.5]), tf.errors.InvalidArgumentError, "tf.ones 'ones'", 'dimension 1.5');
+  throwsClass(() => tf.zeros([NaN]), tf.errors.InvalidArgumentError, 'dimension NaN');
+  throwsClass(() => tf.fill([1e6, 1e6], 1), tf.errors.InvalidArgumentError, "Fill 'Fill'", 'more than a typed array can hold');
+  throwsClass(() => tf.randomNormal([1e5, 1e5]), tf.errors.InvalidArgumentError, 'RandomStandardNormal', '10000000000 elements');
+  throwsClass(() => tf.reshape(tf.placeholder(tf.float32), [65536, 65536, 2]), tf.errors.InvalidArgumentError, 'Reshape', 'more than a typed array');
+  throwsClass(() => tf.constant(0, { shape: [1e6, 1e6] }), tf.errors.InvalidArgumentError, 'more than a typed array');
+  // why: a failed creation adds no op to the graph (only the constants of its arguments, as in TF1).
+  assert.equal(g.getOperations().filter((o) => o.type !== 'Const' && o.type !== 'Placeholder'), []);
+}));
+
+both('a huge fused reduction over a broadcast of fed shapes fails before running (no ten-minute loop)', (session) => {
+  const a = tf.placeholder(tf.float32, [null, 1], 'a');
+  const b = tf.placeholder(tf.float32, [1, null], 'b');
+  const v = new tf.Variable(0, { name: 'v' });
+  const total = tf.reduceSum(tf.add(a, b));
+  const up = tf.assign(v, total);
+  const sess = session(a.graph);
+  sess.run(v.initializer);
+  const feeds = { a: new Float32Array(100000), b: new Float32Array(100000) };
+  throwsClass(() => sess.run(up, feeds), tf.errors.InvalidArgumentError, '10000000000 elements of float32 are more than a typed array can hold');
+  assert.is(sess.run(v), 0);
+  assert.is(sess.run(up, { a: [[1], [2]], b: [[10, 20, 30]] }), 2 * 60 + 3 * 3);
+});
+
 test.run();

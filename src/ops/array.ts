@@ -7,7 +7,7 @@ import { broadcastIndex, broadcastShapes, castArray, intList, mapTernary } from 
 import { NDArray } from '../ndarray.js';
 import type { InferContext, OpSpec } from '../op_spec.js';
 import { NotLowerable } from '../prims.js';
-import { broadcastStatic, formatDims, isFullyDefined, numElements, type Dim, type Shape as StaticShape } from '../shape.js';
+import { broadcastStatic, formatDims, isFullyDefined, numElements, shapeProblem, type Dim, type Shape as StaticShape } from '../shape.js';
 import { constantOp, convertToTensor, out, type TensorLike } from './define_op.js';
 import { reduceSum } from './reduce.js';
 
@@ -101,7 +101,8 @@ export const Fill: OpSpec = {
 };
 
 function fillArray(dims: number[], v: NDArray): NDArray {
-  if (dims.some((d) => d < 0 || !Number.isInteger(d))) throw new InvalidArgumentError(`Fill: dims must be non-negative integers, got [${dims.join(',')}]`);
+  const problem = shapeProblem(dims);
+  if (problem) throw new InvalidArgumentError(`Fill: ${problem}`);
   const data = allocate(v.dtype, numElements(dims));
   data.fill(v.data[0]);
   return new NDArray(data, dims, v.dtype);
@@ -266,16 +267,18 @@ export function onesLike(x: TensorLike, name?: string): Tensor {
 
 /** A tensor of zeros (TF1 tf.zeros); dtype defaults to float32. */
 export function zeros(dims: ShapeArg, dtype: DTypeLike = 'float32', name?: string): Tensor {
-  return constantFilled(dims, 0, checkDType(dtype, 'tf.zeros dtype'), name ?? 'zeros');
+  return constantFilled(dims, 0, checkDType(dtype, 'tf.zeros dtype'), name ?? 'zeros', 'tf.zeros');
 }
 
 /** A tensor of ones (TF1 tf.ones); dtype defaults to float32. */
 export function ones(dims: ShapeArg, dtype: DTypeLike = 'float32', name?: string): Tensor {
-  return constantFilled(dims, 1, checkDType(dtype, 'tf.ones dtype'), name ?? 'ones');
+  return constantFilled(dims, 1, checkDType(dtype, 'tf.ones dtype'), name ?? 'ones', 'tf.ones');
 }
 
-function constantFilled(dims: ShapeArg, v: number, dtype: DType, name: string): Tensor {
+function constantFilled(dims: ShapeArg, v: number, dtype: DType, name: string, what: string): Tensor {
   if (Array.isArray(dims) && dims.every((d) => typeof d === 'number')) {
+    const problem = shapeProblem(dims as number[]);
+    if (problem) throw new InvalidArgumentError(`${what} '${name}': ${problem}.`);
     const n = numElements(dims as number[]);
     const data = allocate(dtype, n).fill(castScalar(v, dtype));
     return convertToTensor(new NDArray(data, dims as number[], dtype), { name });

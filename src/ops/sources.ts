@@ -7,7 +7,7 @@ import { castArray, mapBinary } from '../kernels.js';
 import { NDArray, toNDArray, inferDType } from '../ndarray.js';
 import type { OpSpec } from '../op_spec.js';
 import { NotLowerable } from '../prims.js';
-import { compatible, fitsShape, formatDims, mergeShapes, type Shape } from '../shape.js';
+import { compatible, fitsShape, formatDims, mergeShapes, shapeProblem, type Shape } from '../shape.js';
 import { checkExactForDType, convertToTensor, isTensorLikeObject, out, registerConstSpec, sameAsInput, valueToNDArray, type TensorLike } from './define_op.js';
 
 export const Const: OpSpec = {
@@ -147,6 +147,8 @@ export function constant(value: TensorLike, opts: ConstantOptions = {}): Tensor 
     throw new InvalidArgumentError('tf.constant takes a value (number, array, TypedArray, NDArray), not a Tensor; use tf.identity.');
   }
   checkExactForDType(value, dtype, 'tf.constant');
+  const problem = opts.shape && shapeProblem(opts.shape);
+  if (problem) throw new InvalidArgumentError(`tf.constant '${opts.name ?? 'Const'}': ${problem}.`);
   let arr: NDArray;
   if (opts.shape && (typeof value === 'number' || typeof value === 'boolean')) {
     const one = valueToNDArray(value, dtype, 'tf.constant');
