@@ -1,6 +1,6 @@
 // cse: merges nodes computing the same thing (same prim, inputs, attrs, shape, dtype).
 // Sources with identity (inputs, variable reads, random, host calls) are never merged;
-// constants merge when their contents are equal.
+// small constants merge when their contents are equal, large ones when they are one array.
 import type { NDArray } from '../../src/ndarray.js';
 import { rewrite, type Node, type Program } from '../ir.js';
 
@@ -13,13 +13,21 @@ function key(n: Node): string | undefined {
   return `${n.prim}|${n.inputs.join(',')}|${attrs}|${n.shape.join(',')}|${n.dtype}`;
 }
 
+const arrayIds = new WeakMap<NDArray, number>();
+let nextArrayId = 0;
+/** why: lowerings share large tables (conv2d's gather indices) by identity; comparing contents would cost more than it saves. */
+function identityKey(n: Node): string {
+  let id = arrayIds.get(n.attrs.value!);
+  if (id === undefined) arrayIds.set(n.attrs.value!, (id = nextArrayId++));
+  return `const#${id}|${n.shape.join(',')}|${n.dtype}`;
+}
+
 export const cse = {
   name: 'cse',
   run(p: Program): Program {
     const seen = new Map<string, number>();
     return rewrite(p, (n, out) => {
-      // why: keying a huge constant by content costs more than it saves.
-      const k = n.attrs.value && n.attrs.value.size > 64 ? undefined : key(n);
+      const k = n.attrs.value && n.attrs.value.size > 64 ? identityKey(n) : key(n);
       if (k !== undefined) {
         const hit = seen.get(k);
         if (hit !== undefined) return hit;
