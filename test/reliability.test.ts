@@ -4,7 +4,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../src/index.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fresh, throwsClass } from './_lib/op_cases.js';
+import { readSafetensorsSpec } from './_lib/safetensors_spec.js';
+import { decodeSafetensors, encodeSafetensors } from '../src/train/safetensors.js';
 
 const EXECUTORS = ['compiled', 'interpreter'] as const;
 type Executor = (typeof EXECUTORS)[number];
@@ -200,6 +205,43 @@ both('a huge fused reduction over a broadcast of fed shapes fails before running
   throwsClass(() => sess.run(up, feeds), tf.errors.InvalidArgumentError, '10000000000 elements of float32 are more than a typed array can hold');
   assert.is(sess.run(v), 0);
   assert.is(sess.run(up, { a: [[1], [2]], b: [[10, 20, 30]] }), 2 * 60 + 3 * 3);
+});
+
+// --- bug 9: checkpoints of variables with any name ('__proto__', 'constructor') round-trip ---
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfgen-reliability-'));
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+both("a variable named '__proto__' (and one keyed 'constructor') saves, restores and opens in another safetensors reader", (session, executor) => {
+  const p = new tf.Variable([1.5, -2], { name: '__proto__' });
+  const c = new tf.Variable([7], { name: 'c', dtype: 'int32' });
+  const saver = new tf.train.Saver({ ['__proto__']: p, constructor: c, 'héllo/ünï': p });
+  const sess = session(p.graph);
+  sess.run(tf.globalVariablesInitializer());
+  const file = path.join(dir, `proto-${executor}.safetensors`);
+  saver.save(sess, file);
+  const spec = readSafetensorsSpec(fs.readFileSync(file));
+  assert.equal([...spec.tensors.keys()].sort(), ['__proto__', 'constructor', 'héllo/ünï']);
+  assert.equal(spec.tensors.get('__proto__'), { dtype: 'F32', shape: [2], values: [1.5, -2] });
+  assert.equal(spec.tensors.get('constructor'), { dtype: 'I32', shape: [1], values: [7] });
+  sess.run([tf.assign(p, [0, 0]), tf.assign(c, [0])]);
+  saver.restore(sess, file);
+  assert.equal([(sess.run(p) as tf.NDArray).toArray(), (sess.run(c) as tf.NDArray).toArray()], [[1.5, -2], [7]]);
+  const other = session(p.graph);
+  saver.restore(other, file);
+  assert.equal((other.run(p) as tf.NDArray).toArray(), [1.5, -2]);
+});
+
+test("safetensors: tensor and metadata names '__proto__' and 'constructor' are own keys of the header and decode back", () => {
+  const tensors = new Map([['__proto__', new tf.NDArray(new Float64Array([1, 2]), [2], 'float64')], ['constructor', new tf.NDArray(new Uint8Array([1]), [], 'bool')]]);
+  const bytes = encodeSafetensors(tensors, { ['__proto__']: 'meta', constructor: 'm2' });
+  const spec = readSafetensorsSpec(bytes);
+  assert.equal(spec.tensors.get('__proto__'), { dtype: 'F64', shape: [2], values: [1, 2] });
+  assert.equal(spec.tensors.get('constructor'), { dtype: 'BOOL', shape: [], values: [1] });
+  assert.is(Object.getOwnPropertyDescriptor(spec.metadata, '__proto__')?.value, 'meta');
+  const back = decodeSafetensors(bytes, { requireChecksum: true });
+  assert.equal(back.tensors.get('__proto__')!.toArray(), [1, 2]);
+  assert.is(Object.getOwnPropertyDescriptor(back.metadata, '__proto__')?.value, 'meta');
+  assert.is(back.metadata.constructor, 'm2');
 });
 
 test.run();

@@ -54,11 +54,13 @@ export function encodeSafetensors(
   }
   const data = new Uint8Array(offset);
   for (const e of entries) data.set(littleEndianBytes(tensors.get(e.name)!), e.begin);
-  const header: Record<string, unknown> = { __metadata__: { ...metadata, checksum: checksumOf(entries, data) } };
-  for (const e of entries) {
-    header[e.name] = { dtype: SAFETENSORS_DTYPE[e.dtype], shape: e.shape, data_offsets: [e.begin, e.end] };
-  }
-  const json = new TextEncoder().encode(JSON.stringify(header));
+  // why: the header is written key by key, so any name ('__proto__', 'constructor') is an own key
+  // of the JSON object; assigning into a JS object would turn '__proto__' into its prototype.
+  const members = [
+    ['__metadata__', jsonObject([...Object.entries(metadata).filter(([k]) => k !== 'checksum'), ['checksum', checksumOf(entries, data)]])],
+    ...entries.map((e) => [e.name, JSON.stringify({ dtype: SAFETENSORS_DTYPE[e.dtype], shape: e.shape, data_offsets: [e.begin, e.end] })]),
+  ];
+  const json = new TextEncoder().encode(`{${members.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`);
   // why: pad the header with spaces (allowed by the format) so the data starts 8-byte aligned.
   const padded = Math.ceil(json.length / 8) * 8;
   const out = new Uint8Array(8 + padded + data.length);
@@ -94,7 +96,8 @@ export function decodeSafetensors(
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('its header is not a JSON object');
   const dataLen = bytes.length - headerEnd;
-  const metadata: Record<string, string> = {};
+  // why: a null-prototype record keeps a '__proto__' key as data.
+  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   const entries: Entry[] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -133,6 +136,11 @@ export function decodeSafetensors(
     tensors.set(e.name, arr);
   }
   return { tensors, metadata };
+}
+
+/** A JSON object of string members, whatever their keys. */
+function jsonObject(members: readonly (readonly [string, string])[]): string {
+  return `{${members.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
 }
 
 function parseEntry(name: string, raw: unknown, dataLen: number, fail: (why: string) => never): Entry {

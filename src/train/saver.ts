@@ -2,7 +2,7 @@
 // name (`w`, `w/Adam`), atomically (temp file in the same folder, then rename), and restores them
 // all-or-nothing: the file is read and fully validated before any session state changes.
 import {
-  FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError, PermissionDeniedError,
+  FailedPreconditionError, InternalError, InvalidArgumentError, NotFoundError, OpError, PermissionDeniedError,
   ResourceExhaustedError, UnimplementedError, UnknownError,
 } from '../errors.js';
 import type { Graph, Operation } from '../graph.js';
@@ -76,7 +76,14 @@ export class Saver {
       tensors.set(key, value);
     }
     const bytes = encodeSafetensors(tensors, { format: 'tfgen.checkpoint' });
-    writeAtomically(target, bytes);
+    // why: a good checkpoint is only ever replaced by one that reads back with every saved name.
+    writeAtomically(target, bytes, (written) => {
+      const back = decodeSafetensors(written, { source: target, requireChecksum: true }).tensors;
+      const missing = [...tensors.keys()].filter((k) => !back.has(k));
+      if (missing.length || back.size !== tensors.size) {
+        throw new InternalError(`Saving checkpoint '${target}': the written file does not read back (${missing.join(', ') || 'extra names'}); the previous file is kept.`);
+      }
+    });
     return target;
   }
 
@@ -133,8 +140,11 @@ function readFile(file: string): Uint8Array {
   }
 }
 
-/** Writes `bytes` to a fresh temp file next to `file`, flushes it, then renames it over `file`. */
-function writeAtomically(file: string, bytes: Uint8Array): void {
+/**
+ * Writes `bytes` to a fresh temp file next to `file`, flushes it, checks it with `verify` (given
+ * the bytes read back), then renames it over `file`; on any failure the temp file is removed.
+ */
+function writeAtomically(file: string, bytes: Uint8Array, verify: (written: Uint8Array) => void): void {
   const { fs, path } = node();
   const dir = path.dirname(path.resolve(file));
   if (!fs.existsSync(dir)) throw new NotFoundError(`Parent directory of ${file} doesn't exist, can't save.`);
@@ -148,10 +158,12 @@ function writeAtomically(file: string, bytes: Uint8Array): void {
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
+    verify(fs.readFileSync(tmp));
     fs.renameSync(tmp, file);
   } catch (e) {
     if (fd !== undefined) try { fs.closeSync(fd); } catch { /* already failing */ }
     if (created) try { fs.unlinkSync(tmp); } catch { /* already failing */ }
+    if (e instanceof OpError) throw e;
     throw fsError(e as NodeJS.ErrnoException, `Cannot save checkpoint '${file}'`);
   }
 }
