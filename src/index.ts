@@ -21,7 +21,14 @@ export type { Shape, Dim } from './shape.js';
 export type { TensorLike } from './ops/define_op.js';
 
 export { constant, placeholder, identity, noOp } from './ops/sources.js';
-export { Variable, assign, assignAdd, assignSub, globalVariables, trainableVariables, variablesInitializer, globalVariablesInitializer, group } from './variables.js';
+export { Variable, assign, assignAdd, assignSub, globalVariables, trainableVariables, variablesInitializer, globalVariablesInitializer, initializeAllVariables, group } from './variables.js';
+export { getVariable, variableScope, getVariableScope, VariableScope, AUTO_REUSE } from './variable_scope.js';
+export type { GetVariableOptions, VariableScopeOptions, Reuse } from './variable_scope.js';
+export {
+  zerosInitializer, onesInitializer, constantInitializer, randomNormalInitializer, truncatedNormalInitializer,
+  randomUniformInitializer, varianceScalingInitializer, glorotUniformInitializer, glorotNormalInitializer,
+} from './initializers.js';
+export type { Initializer, VarianceScalingOptions } from './initializers.js';
 export type { VariableOptions } from './variables.js';
 export {
   add, subtract, multiply, divide, maximum, minimum, pow, squaredDifference,

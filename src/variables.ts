@@ -135,6 +135,11 @@ export function globalVariablesInitializer(): Operation {
   return variablesInitializer(globalVariables(), 'init');
 }
 
+/** The old name of globalVariablesInitializer (TF1 tf.initialize_all_variables, deprecated there too). */
+export function initializeAllVariables(): Operation {
+  return globalVariablesInitializer();
+}
+
 /** One op that runs all `inputs` (TF1 tf.group): a NoOp with control dependencies on them. */
 export function group(inputs: readonly (Operation | Tensor | Variable | { op: Operation })[], name = 'group_deps'): Operation {
   const ops = inputs.map((x) => (x instanceof Operation ? x : x instanceof Variable ? x.initializer : x.op));
