@@ -11,7 +11,7 @@ import { withDefaultSession } from './default_session.js';
 import { getDefaultGraph, Graph, Operation, Tensor } from './graph.js';
 import { interpret, type RunState } from './interpret.js';
 import { NDArray } from './ndarray.js';
-import { DEFAULT_GRAPH_SEED, mixSeeds, uniformStream } from './runtime/random.js';
+import { DEFAULT_GRAPH_SEED, mixSeeds, streamOn } from './runtime/random.js';
 import { fitsShape, formatShape } from './shape.js';
 import { Variable } from './variables.js';
 
@@ -77,7 +77,10 @@ export class Session {
   readonly config: ConfigProto;
   private closed = false;
   private readonly variables = new Map<Operation, NDArray>();
-  private readonly streams = new Map<Operation, () => number>();
+  private readonly streams = new Map<Operation, RandomState>();
+  /** Streams drawn from in the current run, with their positions before it (undone if it fails). */
+  private readonly drawn: [RandomState, number][] = [];
+  private runNo = 0;
   private readonly fetchCache = new WeakMap<object, FlatFetches>();
   /** The fetch structures run last, most recent first, recognised by shape. */
   private readonly recentFetches: FlatFetches[] = [];
@@ -112,7 +115,17 @@ export class Session {
     const flat = this.flatten(fetches);
     const feeds = this.convertFeeds(feedDict ?? undefined);
     const plan = this.plan(flat, feeds);
-    const values = plan.compiled ? this.runCompiled(plan, flat, feeds, options?.reuseOutputs === true) : this.interpret(plan.schedule, flat, feeds);
+    this.runNo++;
+    this.drawn.length = 0;
+    let values: FetchValue[];
+    try {
+      values = plan.compiled ? this.runCompiled(plan, flat, feeds, options?.reuseOutputs === true) : this.interpret(plan.schedule, flat, feeds);
+    } catch (e) {
+      // why: a run that throws changes no state, random streams included (variables are committed
+      // only at the end; draws happen during the run).
+      for (const [st, pos] of this.drawn) st.s = pos;
+      throw e;
+    }
     return rebuildFetches(flat.root, values);
   }
 
@@ -272,18 +285,23 @@ export class Session {
   }
 
   private randomStream(op: Operation): () => number {
-    let s = this.streams.get(op);
-    if (!s) {
+    let st = this.streams.get(op);
+    if (!st) {
       // why: the seeds recorded when the op was built (TF1's seed/seed2 attrs), not the graph's now.
       const opSeed = op.attrs.seed2 as number | null | undefined;
       const graphSeed = 'seed' in op.attrs ? (op.attrs.seed as number | null) : this.graph.seed;
       let seed: number;
       if (graphSeed === null && (opSeed === null || opSeed === undefined)) seed = (Math.random() * 2 ** 32) >>> 0 ^ nextRandomSeed++;
       else seed = mixSeeds(graphSeed ?? DEFAULT_GRAPH_SEED, opSeed ?? op.id);
-      s = uniformStream(seed);
-      this.streams.set(op, s);
+      const state = { s: seed >>> 0, run: -1 } as RandomState;
+      state.stream = streamOn(state);
+      this.streams.set(op, (st = state));
     }
-    return s;
+    if (st.run !== this.runNo) {
+      st.run = this.runNo;
+      this.drawn.push([st, st.s]);
+    }
+    return st.stream;
   }
 
   private convertFeeds(feedDict: FeedDict | undefined): Map<Tensor, NDArray> {
@@ -366,6 +384,9 @@ export class Session {
     return this.plan(this.flatten(fetches), this.convertFeeds(feedDict ?? undefined)).compiled;
   }
 }
+
+/** A random op's stream in a session: its position `s`, and the run that last drew from it. */
+interface RandomState { s: number; run: number; stream: () => number }
 
 interface PlanEntry {
   session: Session;

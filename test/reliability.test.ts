@@ -75,6 +75,16 @@ both('int8 and uint8 pow wrap like their typed arrays: 3^7 → int8 -119, uint8 
   assert.equal([...r[0].data, ...r[1].data], [2187 - 2304, 2187 % 256]);
 });
 
+both('a run that fails after drawing random numbers leaves the random stream where it was', (session) => {
+  const r = tf.randomUniform([3], { seed: 11 });
+  const idx = tf.placeholder(tf.int32, [1], 'idx');
+  const bad = tf.gather(tf.constant([1, 2]), idx);
+  const first = (session(r.graph).run(r) as tf.NDArray).toArray();
+  const sess = session(r.graph);
+  throwsClass(() => sess.run([tf.add(r, 1), bad], new Map([[idx, [5]]])), tf.errors.InvalidArgumentError, 'indices[0] = 5 is not in [0, 2)');
+  assert.equal((sess.run(r) as tf.NDArray).toArray(), first);
+});
+
 // --- bug 3: Assign checks the value's run-time shape against the variable's, rank included ---
 both('assigning a fed [6] to a [3] variable fails and leaves the variable as it was', (session) => {
   const v = new tf.Variable([1, 2, 3], { name: 'v' });

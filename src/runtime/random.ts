@@ -14,9 +14,16 @@ export function mixSeeds(a: number, b: number): number {
 
 /** A mulberry32 stream: uniform floats in [0, 1) with 32 bits of randomness each. */
 export function uniformStream(seed: number): () => number {
-  let s = seed >>> 0;
+  return streamOn({ s: seed >>> 0 });
+}
+
+/**
+ * The mulberry32 stream whose position is `state.s` (advanced on each draw), so its owner can
+ * save the position and put it back (a session undoes the draws of a run that failed).
+ */
+export function streamOn(state: { s: number }): () => number {
   return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
+    const s = (state.s = (state.s + 0x6d2b79f5) >>> 0);
     let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
