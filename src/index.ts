@@ -48,6 +48,7 @@ export type { RandomOptions, NormalOptions, UniformOptions } from './ops/random.
 export type { ReduceOptions } from './ops/reduce.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export * as nn from './nn.js';
+export * as losses from './losses.js';
 export { gradients } from './gradients.js';
 export { Session, ConfigProto } from './session.js';
 export { InteractiveSession } from './interactive_session.js';
