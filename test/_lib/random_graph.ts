@@ -44,6 +44,9 @@ export interface RandomGraphOptions {
   variables?: boolean;
 }
 
+/** A fed placeholder whose values must lie in [0, bound) for the run to succeed. */
+export interface IndexFeed { readonly val: Val; readonly bound: number }
+
 export interface RandomGraph {
   readonly graph: tf.Graph;
   /** Two feed sets with the same shapes and different values. */
@@ -57,6 +60,8 @@ export interface RandomGraph {
   readonly variables: readonly tf.Variable[];
   /** The op families used (keys of FAMILIES). */
   readonly families: ReadonlySet<string>;
+  /** Fed index placeholders (gather indices, sparse labels) and the bound their values stay below. */
+  readonly indexFeeds: readonly IndexFeed[];
   /** The graph as DSL code, one line per value, with the fed values. */
   readonly text: string;
 }
@@ -130,6 +135,7 @@ export class GraphBuilder {
   /** The name in the listing of each variable. */
   readonly variableNames = new Map<tf.Variable, string>();
   readonly families = new Set<string>();
+  readonly indexFeeds: IndexFeed[] = [];
   private readonly rng: () => number;
   private readonly mode: DataMode;
   readonly maxDim: number;
@@ -442,6 +448,7 @@ export const FAMILIES: Record<string, Family> = {
     const axis = b.p.int(0, r - 1);
     const indShape = b.randomShape(0, 2);
     const ind = b.leaf('int32', indShape, { kind: b.chance(50) ? 'const' : 'placeholder', range: [0, x.shape[axis] - 1] });
+    if (ind.t.op.type === 'Placeholder') b.indexFeeds.push({ val: ind, bound: x.shape[axis] });
     const s = [...x.shape.slice(0, axis), ...indShape, ...x.shape.slice(axis + 1)];
     if (numel(s) > MAX_NUMEL || s.length > 4) return undefined;
     const arg = axisArg(b, axis, r);
@@ -488,6 +495,7 @@ export const FAMILIES: Record<string, Family> = {
     if (logits.t.shape === null) return undefined; // why: the op needs the class axis statically
     const kind = b.chance(50) ? 'const' : 'placeholder';
     const labels = b.leaf('int32', [logits.shape[0]], { kind, range: [0, logits.shape[1] - 1] });
+    if (kind === 'placeholder') b.indexFeeds.push({ val: labels, bound: logits.shape[1] });
     const t = tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: labels.t, logits: logits.t });
     const code = `tf.nn.sparseSoftmaxCrossEntropyWithLogits({labels: ${labels.name}, logits: ${logits.name}})`;
     return b.val(t, [logits.shape[0]], code, 'sparseCrossEntropy');
@@ -571,7 +579,7 @@ export function randomGraph(p: Pick, opts: RandomGraphOptions = {}): RandomGraph
     const vars = b.variables.map((v) => b.variableNames.get(v)!);
     const fetchLine = `// fetch [${[...outputs.map((v) => v.name), ...vars]}]${init ? ' after running the variables initializer' : ''}`;
     const text = [...b.lines, fetchLine].join('\n');
-    return { graph, feeds: b.feeds, outputs, floatInputs: b.floatInputs, init, variables: b.variables, families: b.families, text };
+    return { graph, feeds: b.feeds, outputs, floatInputs: b.floatInputs, init, variables: b.variables, families: b.families, indexFeeds: b.indexFeeds, text };
   });
 }
 

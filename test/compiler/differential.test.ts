@@ -7,10 +7,8 @@
 //   FC_SEED=<seed> node --import tsx test/compiler/differential.test.ts
 //   FC_REPLAY='<counterexample>' FC_TEST='<start of the test name>' node --import tsx test/compiler/differential.test.ts
 // (FC_RUNS=<n> changes the number of graphs).
-// why not fast-check's `path`: fc.gen() draws values inside the property, so a path cannot be walked.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as fc from 'fast-check';
 import * as tf from '../../src/index.js';
 import { getPlanCompiler, setPlanCompiler } from '../../src/plan.js';
 import type { OpSpec } from '../../src/op_spec.js';
@@ -24,32 +22,11 @@ import { compileProgram } from '../../codegen/pipeline.js';
 import {
   fetchDiff, FAMILIES, floatArray, mulberry32, randomGraph, seededPick, type Pick, type RandomGraph,
 } from '../_lib/random_graph.js';
+import { property } from '../_lib/property.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 1500);
 // why: the IR verifier runs between passes on every plan these tests compile.
 process.env.TFGEN_VERIFY ??= '1';
-
-const fcPick = (g: fc.GeneratorValue): Pick => ({ int: (min, max) => g(fc.integer, { min, max }) });
-
-/** The choices of a printed counterexample, replayed in order (the generator's simplest choice after them). */
-function replayPick(values: readonly number[]): Pick {
-  let i = 0;
-  return { int: (min, max) => Math.min(max, Math.max(min, values[i++] ?? min)) };
-}
-
-/** fast-check's property over generator choices, or one replayed counterexample (FC_REPLAY, FC_TEST). */
-function property(name: string, numRuns: number, check: (p: Pick) => void): void {
-  const replay = process.env.FC_REPLAY;
-  if (replay && name.startsWith(process.env.FC_TEST ?? 'random graphs')) {
-    const parsed = JSON.parse(replay) as number[] | number[][];
-    check(replayPick((Array.isArray(parsed[0]) ? parsed[0] : parsed) as number[]));
-    return;
-  }
-  const seed = process.env.FC_SEED;
-  // why: includeErrorInReport puts our report (the graph as code, the plan) into the failure message.
-  const params = { numRuns, includeErrorInReport: true, seed: seed ? Number(seed) : undefined };
-  fc.assert(fc.property(fc.gen(), (g) => check(fcPick(g))), params);
-}
 
 interface Stats { graphs: number; plans: number; compiled: number; withGrads: number }
 const newStats = (): Stats => ({ graphs: 0, plans: 0, compiled: 0, withGrads: 0 });
