@@ -8,7 +8,7 @@ import { InvalidArgumentError, OpError } from '../src/errors.js';
 import type { Operation, Tensor } from '../src/graph.js';
 import { NDArray } from '../src/ndarray.js';
 import { MAX_ELEMENTS } from '../src/shape.js';
-import { isBinary, NotLowerable as NotCompilable, producesBool, type IRValue, type LowerContext, type ReduceKind } from '../src/prims.js';
+import { isArgReduce, isBinary, NotLowerable as NotCompilable, producesBool, type IRValue, type LowerContext, type ReduceKind } from '../src/prims.js';
 import type { KernelContext } from '../src/op_spec.js';
 import { NodeList, numel, type Node, type NodeAttrs, type Program } from './ir.js';
 
@@ -222,14 +222,14 @@ function makeContext(op: Operation, inputs: Handle[], node: NodeFn, constNode: (
     reduce: (kind: ReduceKind, x, axes, keepDims) => {
       // why: a reduction over no axes (gradients of same-shaped operands build them) is elementwise
       // and fuses: sum and mean add 0 as the reference's accumulator does (-0 becomes 0); the others are x.
-      if (!axes.length && kind !== 'argmax') {
+      if (!axes.length && !isArgReduce(kind)) {
         if ((kind === 'sum' || kind === 'mean') && (x.dtype === 'float32' || x.dtype === 'float64')) {
           return node('add', [h(x), constNode(new NDArray(allocate(x.dtype, 1), [], x.dtype))], x.shape, x.dtype);
         }
         return x;
       }
       const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
-      return node('reduce', [h(x)], shape, kind === 'argmax' ? 'int32' : x.dtype, { kind, axes: [...axes].sort((a, b) => a - b), keepDims });
+      return node('reduce', [h(x)], shape, isArgReduce(kind) ? 'int32' : x.dtype, { kind, axes: [...axes].sort((a, b) => a - b), keepDims });
     },
     matmul: (a, b, ta, tb) => {
       if (a.shape.length !== 2 || b.shape.length !== 2) {

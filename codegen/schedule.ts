@@ -3,7 +3,7 @@
 // elementwise producers into the reduction loop; a matmul used once by an elementwise chain of
 // its own shape gets that chain as its epilogue; independent reductions over the same space share
 // one loop. After it, each kernel writes one node (a reduction loop: one per reduction).
-import { isElementwise } from '../src/prims.js';
+import { isArgReduce, isElementwise } from '../src/prims.js';
 import { useCounts, type Node, type Program } from './ir.js';
 
 export type Kernel =
@@ -44,7 +44,7 @@ export function scheduleKernels(p: Program): Schedule {
     const n = at(id);
     if (!isElementwise(n.prim) || !consumers[id].length || uses[id] !== consumers[id].length) continue;
     const cs = consumers[id].map(at);
-    const fits = cs.every((c) => (isElementwise(c.prim) && sameShape(c.shape, n.shape)) || (c.prim === 'reduce' && c.attrs.kind !== 'argmax'));
+    const fits = cs.every((c) => (isElementwise(c.prim) && sameShape(c.shape, n.shape)) || (c.prim === 'reduce' && !isArgReduce(c.attrs.kind)));
     if (fits && cs.every((c) => kernelRoot(c.id) === kernelRoot(cs[0].id))) inlined[id] = 1;
   }
   // A matmul used once by a same-shaped elementwise loop (not a reduction) gets it as epilogue.
@@ -110,7 +110,7 @@ export function scheduleKernels(p: Program): Schedule {
 }
 
 /**
- * Groups reductions that can share a loop: same kind of loop (not argmax), same input shape and
+ * Groups reductions that can share a loop: same kind of loop (not argmax/argmin), same input shape and
  * axes, neither depending on the other, and no consumer of an earlier member coming before the
  * last one (the loop runs at the last member). Maps each grouped reduction to its group's first.
  */
@@ -132,7 +132,7 @@ function reductionGroups(p: Program, consumers: number[][]): Map<number, number>
   const groups = new Map<string, number[]>();
   const groupOf = new Map<number, number>();
   for (const n of p.nodes) {
-    if (n.prim !== 'reduce' || n.attrs.kind === 'argmax') continue;
+    if (n.prim !== 'reduce' || isArgReduce(n.attrs.kind)) continue;
     const k = key(n);
     const g = groups.get(k);
     const fits = g && g.every((m) => !dependsOn(n.id, m) && consumers[m].every((c) => c > n.id));

@@ -1,12 +1,13 @@
 // Element types, their typed-array storage, and value conversion rules.
+import { InvalidArgumentError } from './errors.js';
 
-export type DType = 'float32' | 'float64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'int16' | 'int8' | 'uint8' | 'bool';
 
 /** A dtype, or one of TF1's other names for it (`'float'`, `'double'`). */
 export type DTypeLike = DType | 'float' | 'double';
 
 export const DTYPES: readonly DType[] = [
-  'float32', 'float64', 'int32', 'int16', 'int8', 'uint8', 'bool',
+  'float32', 'float64', 'int32', 'int64', 'int16', 'int8', 'uint8', 'bool',
 ];
 
 export type TypedArray =
@@ -18,6 +19,11 @@ const STORAGE: Record<DType, TypedArrayCtor> = {
   float32: Float32Array,
   float64: Float64Array,
   int32: Int32Array,
+  // why: int64 is stored as float64 numbers, exact to ±(2^53 - 1), with every conversion and
+  // integer result checked against that range (int64Value), so values beyond it fail instead of
+  // rounding. A BigInt64Array would hold all 64 bits but make every kernel a second BigInt kernel
+  // (BigInt and number do not mix), slow, and fetched scalars bigints that `=== 3` never equals.
+  int64: Float64Array,
   int16: Int16Array,
   int8: Int8Array,
   uint8: Uint8Array,
@@ -63,7 +69,23 @@ export function isFloat(dtype: DType): boolean {
 }
 
 export function isInt(dtype: DType): boolean {
+  return dtype === 'int32' || dtype === 'int64' || dtype === 'int16' || dtype === 'uint8' || dtype === 'int8';
+}
+
+/** Integers of at most 32 bits: their arithmetic wraps around as in TF (Math.imul, `| 0`). */
+export function isInt32Family(dtype: DType): boolean {
   return dtype === 'int32' || dtype === 'int16' || dtype === 'int8' || dtype === 'uint8';
+}
+
+/** The largest magnitude an int64 element holds exactly here (2^53 - 1). */
+export const INT64_LIMIT = Number.MAX_SAFE_INTEGER;
+
+/** v as an int64 element: an integer within ±(2^53 - 1), else a clear error (never a rounded value). */
+export function int64Value(v: number): number {
+  if (v >= -INT64_LIMIT && v <= INT64_LIMIT) return v;
+  throw new InvalidArgumentError(
+    `int64 value ${v} is outside ±(2^53 - 1) = ±${INT64_LIMIT}, the range tfgen's int64 holds exactly ` +
+    '(its elements are float64 numbers); use float64 for larger magnitudes.');
 }
 
 export function isNumeric(dtype: DType): boolean {
@@ -87,6 +109,8 @@ export function castScalar(v: number, dtype: DType): number {
     case 'float64': return v;
     // why: TF's float->int cast truncates toward zero; NaN becomes 0 like the typed-array store.
     case 'int32': return Number.isFinite(v) ? Math.trunc(v) | 0 : (Number.isNaN(v) ? 0 : (v > 0 ? 2147483647 : -2147483648));
+    // why: NaN gives 0 as for int32; beyond ±(2^53 - 1) there is no exact int64 here, so it fails.
+    case 'int64': return Number.isNaN(v) ? 0 : int64Value(Math.trunc(v));
     case 'int16': return (Math.trunc(v) << 16) >> 16;
     case 'int8': return (Math.trunc(v) << 24) >> 24;
     case 'uint8': return Math.trunc(v) & 255;

@@ -3,11 +3,11 @@
 import { castScalar, dtypeOfArray, isInt, type DType } from './dtypes.js';
 import { InvalidArgumentError } from './errors.js';
 import type { Tensor } from './graph.js';
-import { flattenNested, isTypedArray, NDArray, toNDArray, type NestedArray } from './ndarray.js';
+import { flattenNested, fromBigInt64, isTypedArray, NDArray, toNDArray, type NestedArray } from './ndarray.js';
 import { fitsShape, formatShape, numElements } from './shape.js';
 import type { Variable } from './variables.js';
 
-export type FeedValue = number | boolean | NestedArray | ArrayLike<number> | NDArray;
+export type FeedValue = number | boolean | NestedArray | ArrayLike<number> | BigInt64Array | NDArray;
 
 export type FeedDict = Map<Tensor | Variable | string, FeedValue> | { readonly [name: string]: FeedValue };
 
@@ -25,6 +25,7 @@ export function convertFeed(t: Tensor, value: FeedValue): NDArray {
 function convertFeedValue(t: Tensor, value: FeedValue): NDArray {
   const what = 'feed for a placeholder';
   let arr: NDArray;
+  if (value instanceof BigInt64Array) value = reshapedTo(fromBigInt64(value), flatShapeFor(t, value.length));
   if (value instanceof NDArray || isTypedArray(value)) {
     const dt: DType = value instanceof NDArray ? value.dtype : dtypeOfArray(value);
     if (dt !== t.dtype && !(dt === 'uint8' && t.dtype === 'bool')) {
@@ -57,6 +58,10 @@ function convertFeedValue(t: Tensor, value: FeedValue): NDArray {
     throw new InvalidArgumentError(`Cannot feed value of shape ${formatShape(arr.shape)} for Tensor '${t.name}', which has shape '${formatShape(t.shape)}'`, t.op);
   }
   return arr;
+}
+
+function reshapedTo(a: NDArray, shape: readonly number[]): NDArray {
+  return new NDArray(a.data, shape, a.dtype);
 }
 
 /** A flat typed array fills the tensor's static shape; one unknown dim is inferred. */

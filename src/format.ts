@@ -121,8 +121,8 @@ function elementFormatter(values: number[], dtype: DType): Formatter {
 export function formatArray(data: ArrayLike<number>, shape: readonly number[], dtype: DType): string {
   const size = data.length;
   const prefix = 'array(';
-  // why: numpy leaves out the dtypes it implies (float64, bool) unless the array is empty.
-  const skipDType = (dtype === 'float64' || dtype === 'bool') && size > 0;
+  // why: numpy leaves out the dtypes it implies (float64, int64, bool) unless the array is empty.
+  const skipDType = (dtype === 'float64' || dtype === 'int64' || dtype === 'bool') && size > 0;
   let body: string;
   if (shape.length === 0) body = formatScalarInArray(data[0], dtype);
   else if (size === 0) body = shape.length === 1 ? '[]' : `[], shape=(${shape.join(', ')})`;

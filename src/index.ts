@@ -8,7 +8,7 @@ setPlanCompiler(jitCompiler());
 
 export type { DType, DTypeLike, TypedArray } from './dtypes.js';
 export { DTYPES } from './dtypes.js';
-export const float32 = 'float32', float64 = 'float64', int32 = 'int32', int16 = 'int16', int8 = 'int8', uint8 = 'uint8', bool = 'bool';
+export const float32 = 'float32', float64 = 'float64', int32 = 'int32', int64 = 'int64', int16 = 'int16', int8 = 'int8', uint8 = 'uint8', bool = 'bool';
 /** TF1's other name of float64. */
 export const double = 'float64';
 /** The dtype a name stands for, TF1's aliases resolved (TF1 tf.as_dtype): asDtype('float') is 'float32'. */
@@ -35,7 +35,7 @@ export {
   equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr, addN,
 } from './ops/math_binary.js';
 export { negative, square, sqrt, exp, log, abs, sign, sigmoid, tanh, reciprocal, floor, logicalNot } from './ops/math_unary.js';
-export { reduceSum, reduceMean, reduceMax, reduceMin, reduceProd, argmax } from './ops/reduce.js';
+export { reduceSum, reduceMean, reduceMax, reduceMin, reduceProd, reduceAll, reduceAny, argmax, argmin } from './ops/reduce.js';
 export { matmul } from './ops/matmul.js';
 export {
   shape, size, rank, reshape, fill, broadcastTo, zeros, ones, zerosLike, onesLike, cast, where, stopGradient, range,
@@ -45,7 +45,7 @@ export { oneHot, gather } from './ops/indexing.js';
 export type { OneHotOptions } from './ops/indexing.js';
 export { randomNormal, randomUniform, truncatedNormal } from './ops/random.js';
 export type { RandomOptions, NormalOptions, UniformOptions } from './ops/random.js';
-export type { ReduceOptions } from './ops/reduce.js';
+export type { ReduceOptions, ArgOptions } from './ops/reduce.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export * as nn from './nn.js';
 export * as losses from './losses.js';

@@ -1,15 +1,21 @@
 // Building blocks of the reference kernels: plain, obviously-correct typed-array loops.
 // Results are stored in the output dtype's typed array, so float32 math rounds per op as TF's does.
-import { allocate, castScalar, isInt, type DType } from './dtypes.js';
+import { allocate, castScalar, int64Value, isInt32Family, type DType } from './dtypes.js';
 import { NDArray } from './ndarray.js';
 import { broadcastConcrete, numElements, stridesOf } from './shape.js';
 import { InvalidArgumentError } from './errors.js';
 
 export function mapUnary(x: NDArray, outDType: DType, f: (v: number) => number): NDArray {
+  if (outDType === 'int64') f = checkedInt64(f);
   const out = allocate(outDType, x.size);
   const d = x.data;
   for (let i = 0; i < d.length; i++) out[i] = f(d[i]);
   return new NDArray(out, x.shape, outDType);
+}
+
+/** f with its int64 results checked: exact within ±(2^53 - 1), an error beyond (never rounded). */
+function checkedInt64<F extends (...v: number[]) => number>(f: F): F {
+  return ((...v: number[]) => int64Value(f(...v))) as F;
 }
 
 /** For each output index, the flat index into an input broadcast to `outShape`. */
@@ -50,6 +56,7 @@ export function mapBinary(a: NDArray, b: NDArray, outDType: DType, f: (x: number
   const n = numElements(shape);
   const out = allocate(outDType, n);
   const ad = a.data, bd = b.data;
+  if (outDType === 'int64') f = checkedInt64(f);
   if (a.size === n && b.size === n) {
     for (let i = 0; i < n; i++) out[i] = f(ad[i], bd[i]);
   } else {
@@ -99,7 +106,7 @@ export function matmul2d(a: NDArray, b: NDArray, transposeA: boolean, transposeB
   const out = allocate(outDType, m * n);
   const A = a.data, B = b.data;
   // why: int32 products and sums wrap around as TF's integer kernels do (a double loses bits past 2⁵³).
-  const int = isInt(outDType);
+  const int = isInt32Family(outDType);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;

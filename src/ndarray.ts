@@ -1,7 +1,7 @@
 // NDArray: a concrete value (dtype, shape, flat row-major data), and conversion from the
 // JS values users feed (numbers, booleans, nested arrays, typed arrays).
 import { inspectCustom } from './inspect.js';
-import { allocate, castScalar, dtypeOfArray, type DType, type TypedArray } from './dtypes.js';
+import { allocate, castScalar, dtypeOfArray, int64Value, type DType, type TypedArray } from './dtypes.js';
 import { formatArray } from './format.js';
 import { numElements, stridesOf } from './shape.js';
 
@@ -123,6 +123,7 @@ function describe(v: unknown): string {
 /** The dtype a JS value suggests when none is given: bool for booleans, else float32. */
 export function inferDType(value: unknown): DType {
   if (value instanceof NDArray) return value.dtype;
+  if (value instanceof BigInt64Array) return 'int64';
   if (isTypedArray(value)) return dtypeOfArray(value);
   if (typeof value === 'boolean') return 'bool';
   if (Array.isArray(value)) {
@@ -141,6 +142,7 @@ export function inferDType(value: unknown): DType {
 export function toNDArray(value: unknown, dtype: DType, what = 'value', shape?: readonly number[]): NDArray {
   let srcShape: number[];
   let src: ArrayLike<number>;
+  if (value instanceof BigInt64Array) value = fromBigInt64(value);
   if (value instanceof NDArray) {
     srcShape = value.shape;
     src = value.data;
@@ -167,6 +169,11 @@ export function toNDArray(value: unknown, dtype: DType, what = 'value', shape?: 
   if (src instanceof Float32Array && dtype === 'float32') out.set(src);
   else for (let i = 0; i < src.length; i++) out[i] = castScalar(src[i], dtype);
   return new NDArray(out, srcShape, dtype);
+}
+
+/** An int64 vector from 64-bit integers; values beyond ±(2^53 - 1) fail (int64 here is exact only within). */
+export function fromBigInt64(a: BigInt64Array): NDArray {
+  return new NDArray(Float64Array.from(a, (v) => int64Value(Number(v))), [a.length], 'int64');
 }
 
 function sameDims(a: readonly number[], b: readonly number[]): boolean {

@@ -5,7 +5,7 @@ import type { NDArray } from './ndarray.js';
 
 export const UNARY = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'floor', 'recip', 'tanh', 'sigmoid', 'relu', 'not', 'copy'] as const;
 export const BINARY = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or'] as const;
-export const REDUCE_KINDS = ['sum', 'mean', 'max', 'min', 'prod', 'argmax'] as const;
+export const REDUCE_KINDS = ['sum', 'mean', 'max', 'min', 'prod', 'all', 'any', 'argmax', 'argmin'] as const;
 
 export type UnaryPrim = (typeof UNARY)[number];
 export type BinaryPrim = (typeof BINARY)[number];
@@ -16,6 +16,9 @@ export type Prim =
   | UnaryPrim | BinaryPrim | 'where' | 'cast' | 'fma'
   | 'reduce' | 'matmul'
   | 'reshape' | 'transpose' | 'slice' | 'concat' | 'gather' | 'pad';
+
+/** argmax/argmin: an int32 index per output, one loop of their own (they never share or fuse). */
+export function isArgReduce(kind: ReduceKind | undefined): boolean { return kind === 'argmax' || kind === 'argmin'; }
 
 const unarySet = new Set<string>(UNARY);
 const binarySet = new Set<string>(BINARY);

@@ -2,10 +2,10 @@
 // Kernels are typed-array loops specialised on dtypes and shapes, named after the graph ops
 // they fuse, with a comment listing them. The same text serves the JIT (new Function, in
 // development) and, later, ahead-of-time modules.
-import { isInt } from '../../src/dtypes.js';
+import { isInt32Family } from '../../src/dtypes.js';
 import type { NDArray } from '../../src/ndarray.js';
 import type { Operation } from '../../src/graph.js';
-import { isBinary, isUnary, type BinaryPrim, type UnaryPrim } from '../../src/prims.js';
+import { isArgReduce, isBinary, isUnary, type BinaryPrim, type UnaryPrim } from '../../src/prims.js';
 import { numel, type Node, type Program } from '../ir.js';
 import type { MemoryPlan } from '../plan_memory.js';
 import { kernelOrigins, type Kernel, type Schedule } from '../schedule.js';
@@ -117,13 +117,15 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   const renderReduce = (k: Extract<Kernel, { kind: 'reduce' }>): string => {
     const first = at(k.outs[0]);
     const x = at(first.inputs[0]);
-    if (first.attrs.kind === 'argmax') {
+    if (isArgReduce(first.attrs.kind)) {
+      // why: the first index wins ties; NaN counts as the extreme value (its first occurrence), as in the reference.
+      const better = first.attrs.kind === 'argmax' ? '>' : '<';
       const axis = first.attrs.axes![0];
       const outer = numel(x.shape.slice(0, axis)), n = x.shape[axis], inner = numel(x.shape.slice(axis + 1));
       const xa = arr(first.inputs[0]);
       return `  for (let o = 0; o < ${outer}; o++) for (let i = 0; i < ${inner}; i++) {
     let best = 0, bv = ${xa}[o * ${n * inner} + i];
-    for (let k = 1; k < ${n}; k++) { const v = ${xa}[(o * ${n} + k) * ${inner} + i]; if (v > bv || (v !== v && bv === bv)) { bv = v; best = k; } }
+    for (let k = 1; k < ${n}; k++) { const v = ${xa}[(o * ${n} + k) * ${inner} + i]; if (v ${better} bv || (v !== v && bv === bv)) { bv = v; best = k; } }
     ${arr(k.outs[0])}[o * ${inner} + i] = best;
   }`;
     }
@@ -131,12 +133,13 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
     const members = k.outs.map((id) => {
       const r = at(id);
       const kind = r.attrs.kind!;
-      const init = kind === 'max' ? '-Infinity' : kind === 'min' ? 'Infinity' : kind === 'prod' ? '1' : '0';
+      const init = kind === 'max' ? '-Infinity' : kind === 'min' ? 'Infinity' : kind === 'prod' || kind === 'all' ? '1' : '0';
       const step = (acc: string, v: string) => kind === 'max' ? `(${v} !== ${v} || ${v} > ${acc} ? ${v} : ${acc})`
+        : kind === 'all' ? `(${acc} && ${v} ? 1 : 0)` : kind === 'any' ? `(${acc} || ${v} ? 1 : 0)`
         : kind === 'min' ? `(${v} !== ${v} || ${v} < ${acc} ? ${v} : ${acc})`
         // why: integer sums and products wrap around like the reference's int steps (not saturate).
-        : kind === 'prod' ? (isInt(x.dtype) ? `Math.imul(${acc}, ${v})` : `${acc} * ${v}`)
-        : isInt(x.dtype) ? `(${acc} + ${v}) | 0` : `${acc} + ${v}`;
+        : kind === 'prod' ? (isInt32Family(x.dtype) ? `Math.imul(${acc}, ${v})` : x.dtype === 'int64' ? `i64(${acc} * ${v})` : `${acc} * ${v}`)
+        : isInt32Family(x.dtype) ? `(${acc} + ${v}) | 0` : x.dtype === 'int64' ? `i64(${acc} + ${v})` : `${acc} + ${v}`;
       const count = numel(r.attrs.axes!.map((a) => x.shape[a]));
       const finish = (acc: string) => castExpr(kind === 'mean' ? `${acc} / ${count}` : acc, r.dtype);
       return { id, init, step, finish, value: `t${r.inputs[0]}`, outArr: arr(id) };
@@ -194,7 +197,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
       return `{ ${lines.join(' ')} }`;
     };
     // why: int32 accumulates with Math.imul and wraps as the reference kernel does (a double sum is not exact).
-    const int = isInt(mm.dtype);
+    const int = isInt32Family(mm.dtype);
     const acc = (s: string, x: string, y: string) => (int ? `${s} = (${s} + Math.imul(${x}, ${y})) | 0;` : `${s} += ${x} * ${y};`);
     const M4 = M - (M % 4), N4 = N - (N % 4);
     const rows = [0, 1, 2, 3], cols = [0, 1, 2, 3];

@@ -7,6 +7,8 @@ import type { BinaryPrim, UnaryPrim } from '../../src/prims.js';
 /** Helpers the generated code defines once (they mirror src/dtypes.ts castScalar and the kernels). */
 export const PRELUDE = `
 const fmaf = lib.fmaf;
+const i64 = lib.int64Value;
+const toI64 = (v) => (v === v ? i64(Math.trunc(v)) : 0);
 const toI32 = (v) => (v === v ? (v === Infinity ? 2147483647 : v === -Infinity ? -2147483648 : v | 0) : 0);
 const idiv = (a, b) => (b === 0 ? 0 : Math.trunc(a / b));
 const ipow = lib.ipow;
@@ -23,6 +25,7 @@ export function roundTo(dtype: DType, e: string): string {
     case 'float32': return `Math.fround(${e})`;
     case 'float64': return e;
     case 'int32': return `((${e}) | 0)`;
+    case 'int64': return `i64(${e})`;
     case 'int16': return `((${e}) << 16 >> 16)`;
     case 'int8': return `((${e}) << 24 >> 24)`;
     case 'uint8': return `((${e}) & 255)`;
@@ -36,6 +39,7 @@ export function castExpr(x: string, to: DType): string {
     case 'float32': return `Math.fround(${x})`;
     case 'float64': return x;
     case 'int32': return `toI32(${x})`;
+    case 'int64': return `toI64(${x})`;
     case 'int16': return `(Math.trunc(${x}) << 16 >> 16)`;
     case 'int8': return `(Math.trunc(${x}) << 24 >> 24)`;
     case 'uint8': return `(Math.trunc(${x}) & 255)`;
@@ -78,11 +82,12 @@ export function binaryExpr(prim: BinaryPrim, a: string, b: string, dtype: DType)
   if (cmp) return `(${a} ${cmp} ${b} ? 1 : 0)`;
   if (prim === 'and') return `(${a} && ${b} ? 1 : 0)`;
   if (prim === 'or') return `(${a} || ${b} ? 1 : 0)`;
-  const int = isIntType(dtype);
+  // why: int64 (float64 storage, checked) multiplies exactly within its range; the others wrap.
+  const int = isIntType(dtype) || dtype === 'int64';
   switch (prim) {
     case 'add': return roundTo(dtype, `${a} + ${b}`);
     case 'sub': return roundTo(dtype, `${a} - ${b}`);
-    case 'mul': return int ? roundTo(dtype, `Math.imul(${a}, ${b})`) : roundTo(dtype, `${a} * ${b}`);
+    case 'mul': return isIntType(dtype) ? roundTo(dtype, `Math.imul(${a}, ${b})`) : roundTo(dtype, `${a} * ${b}`);
     case 'div': return int ? roundTo(dtype, `idiv(${a}, ${b})`) : roundTo(dtype, `${a} / ${b}`);
     case 'max': return int ? `Math.max(${a}, ${b})` : `fmax(${a}, ${b})`;
     case 'min': return int ? `Math.min(${a}, ${b})` : `fmin(${a}, ${b})`;

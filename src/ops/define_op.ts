@@ -8,7 +8,7 @@ import type { Attrs, InferContext, OpSpec, OutputInfo } from '../op_spec.js';
 import { broadcastStatic, formatDims, type Shape } from '../shape.js';
 
 /** Anything that can stand where a tensor is expected (Variables expose `_asTensor`). */
-export type TensorLike = Tensor | { _asTensor(): Tensor } | number | boolean | NDArray | ArrayLike<number> | unknown[];
+export type TensorLike = Tensor | { _asTensor(): Tensor } | number | boolean | NDArray | ArrayLike<number> | BigInt64Array | unknown[];
 
 export function isTensorLikeObject(v: unknown): v is { _asTensor(): Tensor } {
   return typeof v === 'object' && v !== null && typeof (v as { _asTensor?: unknown })._asTensor === 'function';
@@ -142,7 +142,7 @@ export function requireDType(ctx: InferContext, i: number, allowed: readonly DTy
 }
 
 export const FLOATS: readonly DType[] = ['float32', 'float64'];
-export const NUMERIC: readonly DType[] = ['float32', 'float64', 'int32', 'int16', 'int8', 'uint8'];
+export const NUMERIC: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'int16', 'int8', 'uint8'];
 
 export function dtypeArg(d: DTypeLike | string | undefined, fallback: DType): DType {
   return d === undefined ? fallback : checkDType(d);

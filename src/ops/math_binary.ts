@@ -1,6 +1,6 @@
 // Elementwise binary ops with numpy broadcasting: arithmetic, maximum/minimum, pow,
 // squared difference and comparisons. tf.gradients reduces their grads to each input's shape.
-import { isInt, type DType } from '../dtypes.js';
+import { isInt, isInt32Family, type DType } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
 import { mapBinary } from '../kernels.js';
@@ -18,9 +18,11 @@ interface BinaryDef {
   /** The primitive it lowers to (SquaredDifference lowers through `lower` instead). */
   prim?: BinaryPrim;
   lower?: OpSpec['lower'];
-  /** The elementwise function; `intF` overrides it for integer dtypes (e.g. Math.imul). */
+  /** The elementwise function; `intF` overrides it for integer dtypes (truncating division). */
   f: Fn;
   intF?: Fn;
+  /** The override for integers of at most 32 bits, which wrap around (Math.imul); int64 is exact instead. */
+  int32F?: Fn;
   /** float32 override where the formula has several operations (each rounds, as in TF). */
   f32?: Fn;
   allowed?: readonly DType[];
@@ -40,7 +42,7 @@ function binarySpec(d: BinaryDef): OpSpec {
     grad: d.grad,
     lower: d.lower ?? ((ctx) => [ctx.binary(d.prim!, ctx.inputs[0], ctx.inputs[1])]),
     reference: ([a, b], { op }) => {
-      const f = d.f32 && a.dtype === 'float32' ? d.f32 : d.intF && isInt(a.dtype) ? d.intF : d.f;
+      const f = d.f32 && a.dtype === 'float32' ? d.f32 : d.int32F && isInt32Family(a.dtype) ? d.int32F : d.intF && isInt(a.dtype) ? d.intF : d.f;
       return [mapBinary(a, b, d.outBool ? 'bool' : a.dtype, f, `${op.type} '${op.name}'`)];
     },
   };
@@ -52,7 +54,7 @@ const truncDiv: Fn = (a, b) => (b === 0 ? 0 : Math.trunc(a / b));
 export const Add = binarySpec({ type: 'Add', prim: 'add', f: (a, b) => a + b, allowed: [...NUMERIC], grad: (_, [dy]) => [dy, dy] });
 export const Sub = binarySpec({ type: 'Sub', prim: 'sub', f: (a, b) => a - b, grad: (_, [dy]) => [dy, () => negative(dy!)] });
 export const Mul = binarySpec({
-  type: 'Mul', prim: 'mul', f: (a, b) => a * b, intF: Math.imul,
+  type: 'Mul', prim: 'mul', f: (a, b) => a * b, int32F: Math.imul,
   grad: (op, [dy]) => [() => mulOp(dy!, op.inputs[1]), () => mulOp(op.inputs[0], dy!)],
 });
 export const RealDiv = binarySpec({
@@ -88,7 +90,7 @@ export const Pow = binarySpec({
   },
 });
 export const SquaredDifference = binarySpec({
-  type: 'SquaredDifference', f: (a, b) => (a - b) * (a - b), intF: (a, b) => Math.imul(a - b, a - b),
+  type: 'SquaredDifference', f: (a, b) => (a - b) * (a - b), int32F: (a, b) => Math.imul(a - b, a - b),
   f32: (a, b) => { const d = Math.fround(a - b); return d * d; },
   lower: (ctx) => {
     const d = ctx.binary('sub', ctx.inputs[0], ctx.inputs[1]);
@@ -155,7 +157,7 @@ export function multiply(x: TensorLike, y: TensorLike, name?: string): Tensor { 
 
 /**
  * x / y (TF1 tf.divide, i.e. truediv): integers are first cast to a float type
- * (int8/int16/uint8 → float32, int32 → float64), as Python 3 division does in TF1.
+ * (int8/int16/uint8 → float32, int32/int64 → float64), as Python 3 division does in TF1.
  */
 export function divide(x: TensorLike, y: TensorLike, name?: string): Tensor {
   return nameScope(name ?? 'truediv', (scope) => {
@@ -165,7 +167,7 @@ export function divide(x: TensorLike, y: TensorLike, name?: string): Tensor {
       throw new InvalidArgumentError(`x and y must have the same dtype, got ${xt.dtype} != ${yt.dtype} (${xt} / ${yt}).`);
     }
     if (isInt(xt.dtype)) {
-      const to: DType = xt.dtype === 'int32' ? 'float64' : 'float32';
+      const to: DType = xt.dtype === 'int32' || xt.dtype === 'int64' ? 'float64' : 'float32';
       return out(createOp(RealDiv, [arrayOps.cast(xt, to), arrayOps.cast(yt, to)], {}, scope));
     }
     return out(createOp(RealDiv, [xt, yt], {}, scope));

@@ -1,6 +1,6 @@
 // Elementwise unary math: negative, square, sqrt, exp, log, abs, sign, sigmoid, tanh,
 // reciprocal, floor, and the TF1 *Grad helper ops their gradients use.
-import { isInt, type DType } from '../dtypes.js';
+import { isInt32Family, type DType } from '../dtypes.js';
 import { createOp, type Tensor } from '../graph.js';
 import { mapBinary, mapUnary } from '../kernels.js';
 import type { GradFn, OpSpec } from '../op_spec.js';
@@ -15,8 +15,8 @@ interface UnaryDef {
   prim?: UnaryPrim;
   lower?: OpSpec['lower'];
   f: (x: number) => number;
-  /** Integer override, exact where float64 would round (e.g. Math.imul). */
-  intF?: (x: number) => number;
+  /** Override for integers of at most 32 bits, exact where float64 would round (e.g. Math.imul). */
+  int32F?: (x: number) => number;
   allowed?: readonly DType[];
   grad?: GradFn;
 }
@@ -30,7 +30,7 @@ function unarySpec(d: UnaryDef): OpSpec {
     },
     grad: d.grad,
     lower: d.lower ?? ((ctx) => [ctx.unary(d.prim!, ctx.inputs[0])]),
-    reference: ([x]) => [mapUnary(x, x.dtype, d.intF && isInt(x.dtype) ? d.intF : d.f)],
+    reference: ([x]) => [mapUnary(x, x.dtype, d.int32F && isInt32Family(x.dtype) ? d.int32F : d.f)],
   };
 }
 
@@ -82,7 +82,7 @@ const mul = (a: TensorLike, b: TensorLike) => multiply(a, b, 'mul');
 
 export const Neg = unarySpec({ type: 'Neg', prim: 'neg', f: (x) => -x, grad: (_, [dy]) => [negative(dy!)] });
 export const Square = unarySpec({
-  type: 'Square', f: (x) => x * x, intF: (x) => Math.imul(x, x),
+  type: 'Square', f: (x) => x * x, int32F: (x) => Math.imul(x, x),
   lower: (ctx) => [ctx.binary('mul', ctx.inputs[0], ctx.inputs[0])],
   // d(x²)/dx = 2x
   grad: (op, [dy]) => [mul(dy!, mul(convertToTensor(2, { dtype: op.inputs[0].dtype, name: 'y' }), op.inputs[0]))],

@@ -1,6 +1,6 @@
 // Reductions over axes (Sum, Mean, Max, Min, Prod) and ArgMax. Axes are an int32 input as in
 // TF1 (`reduction_indices`); omitted, every axis is reduced.
-import { isInt, type DType } from '../dtypes.js';
+import { allocate, int64Value, isInt, isInt32Family, type DType, type DTypeLike } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { constantValue, createOp, nameScope, Tensor } from '../graph.js';
 import { intList, reduce } from '../kernels.js';
@@ -53,7 +53,7 @@ interface ReduceDef {
   kind: ReduceKind;
   init: number;
   step: (acc: number, v: number) => number;
-  /** The step for integer dtypes: wraps around like TF's int arithmetic (exact where float64 would round). */
+  /** The step for integers of at most 32 bits: wraps around like TF's int arithmetic (exact where float64 would round). */
   intStep?: (acc: number, v: number) => number;
   finish?: (acc: number, count: number) => number;
   allowed?: readonly DType[];
@@ -77,7 +77,8 @@ function reduceSpec(d: ReduceDef): OpSpec {
     },
     reference: ([x, axesV], { op }) => {
       const axes = normAxes(intList(axesV), x.rank, `${op.type} '${op.name}'`);
-      const step = d.intStep && isInt(x.dtype) ? d.intStep : d.step;
+      // why: int64 sums and products are exact up to ±(2^53 - 1) and fail beyond, never round.
+      const step = d.intStep && isInt32Family(x.dtype) ? d.intStep : x.dtype === 'int64' ? (a: number, v: number) => int64Value(d.step(a, v)) : d.step;
       return [reduce(x, axes, op.attrs.keep_dims === true, x.dtype, d.init, step, d.finish)];
     },
   };
@@ -147,43 +148,57 @@ function reducedShape(inputShape: Tensor, axes: Tensor): Tensor {
   return out(createOp(ReducedShape, [inputShape, axes], {}, 'ReducedShape'));
 }
 
-export const ArgMax: OpSpec = {
-  type: 'ArgMax',
-  lower: (ctx, op) => {
-    const axisV = ctx.constantValue(1);
-    if (!axisV) throw new NotLowerable(`${op.name}: argmax axis is only known at run time`);
-    const x = ctx.inputs[0];
-    const axes = normAxes(intList(axisV), x.shape.length, `ArgMax '${op.name}'`);
-    if (x.shape[axes[0]] === 0) {
-      throw new InvalidArgumentError(`ArgMax '${op.name}': Reduction axis ${axes[0]} is empty in shape [${x.shape.join(',')}]`, op);
-    }
-    return [ctx.reduce('argmax', x, axes, false)];
-  },
-  infer: (ctx) => {
-    requireDType(ctx, 0, NUMERIC, 'ArgMax');
-    const info = reduceInfer({ ...ctx, attrs: { keep_dims: false } }, 'int32');
-    return info;
-  },
-  reference: ([x, axisV], { op }) => {
-    const [axis] = normAxes(intList(axisV), x.rank, `ArgMax '${op.name}'`);
-    if (x.shape[axis] === 0) throw new InvalidArgumentError(`ArgMax '${op.name}': Reduction axis ${axis} is empty in shape [${x.shape.join(',')}]`, op);
-    const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
-    const n = x.shape[axis];
-    const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-    const res = new Int32Array(outer * inner);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        let best = 0, bv = x.data[o * n * inner + i];
-        for (let k = 1; k < n; k++) {
-          const v = x.data[(o * n + k) * inner + i];
-          if (v > bv || (Number.isNaN(v) && !Number.isNaN(bv))) { bv = v; best = k; }
-        }
-        res[o * inner + i] = best;
+/** ArgMax / ArgMin: the index of the extreme value along one axis (first on ties; NaN counts as extreme). */
+function argSpec(type: 'ArgMax' | 'ArgMin', kind: 'argmax' | 'argmin', better: (v: number, best: number) => boolean): OpSpec {
+  const axisOf = (axisV: NDArray, x: { shape: readonly number[] }, op: { name: string }) => {
+    const [axis] = normAxes(intList(axisV), x.shape.length, `${type} '${op.name}'`);
+    if (x.shape[axis] === 0) throw new InvalidArgumentError(`${type} '${op.name}': Reduction axis ${axis} is empty in shape [${x.shape.join(',')}]`);
+    return axis;
+  };
+  return {
+    type,
+    lower: (ctx, op) => {
+      const axisV = ctx.constantValue(1);
+      if (!axisV) throw new NotLowerable(`${op.name}: ${kind} axis is only known at run time`);
+      const x = ctx.inputs[0];
+      return [ctx.cast(ctx.reduce(kind, x, [axisOf(axisV, x, op)], false), op.attrs.output_type as DType)];
+    },
+    infer: (ctx) => {
+      requireDType(ctx, 0, NUMERIC, type);
+      const axis = ctx.inputs[1];
+      if (!isInt(axis.dtype) || (axis.shape !== null && axis.shape.length !== 0)) {
+        throw new InvalidArgumentError(`${type} '${ctx.name}': axis ${axis} must be an integer scalar, got ${axis.dtype} of shape ${JSON.stringify(axis.shape)}.`);
       }
-    }
-    return [new NDArray(res, x.shape.filter((_, i) => i !== axis), 'int32')];
-  },
-};
+      return reduceInfer({ ...ctx, attrs: { keep_dims: false } }, ctx.attrs.output_type as DType);
+    },
+    reference: ([x, axisV], { op }) => {
+      const axis = axisOf(axisV, x, op);
+      const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+      const n = x.shape[axis];
+      const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+      const dtype = op.attrs.output_type as DType;
+      const res = allocate(dtype, outer * inner);
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          let best = 0, bv = x.data[o * n * inner + i];
+          for (let k = 1; k < n; k++) {
+            const v = x.data[(o * n + k) * inner + i];
+            if (better(v, bv) || (Number.isNaN(v) && !Number.isNaN(bv))) { bv = v; best = k; }
+          }
+          res[o * inner + i] = best;
+        }
+      }
+      return [new NDArray(res, x.shape.filter((_, i) => i !== axis), dtype)];
+    },
+  };
+}
+
+export const ArgMax = argSpec('ArgMax', 'argmax', (v, b) => v > b);
+export const ArgMin = argSpec('ArgMin', 'argmin', (v, b) => v < b);
+
+/** All / Any: logical and / or over axes of a bool tensor (empty: true / false). */
+export const All = reduceSpec({ type: 'All', kind: 'all', init: 1, step: (a, v) => (a && v ? 1 : 0), allowed: ['bool'] });
+export const Any = reduceSpec({ type: 'Any', kind: 'any', init: 0, step: (a, v) => (a || v ? 1 : 0), allowed: ['bool'] });
 
 type Axis = number | readonly number[] | Tensor | null | undefined;
 
@@ -236,11 +251,41 @@ export function reduceMax(x: TensorLike, ...args: ReduceArgs): Tensor { return r
 export function reduceMin(x: TensorLike, ...args: ReduceArgs): Tensor { return reduction(Min, 'tf.reduceMin', x, args); }
 export function reduceProd(x: TensorLike, ...args: ReduceArgs): Tensor { return reduction(Prod, 'tf.reduceProd', x, args); }
 
-/** Index of the largest value along `axis` (TF1 tf.argmax; int32 here, as with output_type=int32). */
-export function argmax(x: TensorLike, axis: number | Tensor = 0, name?: string): Tensor {
-  return nameScope(name ?? 'ArgMax', (scope) => {
+export function reduceAll(x: TensorLike, ...args: ReduceArgs): Tensor { return reduction(All, 'tf.reduceAll', x, args); }
+export function reduceAny(x: TensorLike, ...args: ReduceArgs): Tensor { return reduction(Any, 'tf.reduceAny', x, args); }
+
+/** The options of argmax/argmin: TF1's `(input, axis, name, dimension, output_type)`. */
+export interface ArgOptions {
+  axis?: number | Tensor;
+  name?: string;
+  /** TF1's older name of axis. */
+  dimension?: number | Tensor;
+  /** int64 (TF1's default) or int32. */
+  outputType?: DTypeLike;
+}
+const ARG_ARGS: ArgSpec<ArgOptions> = {
+  positional: ['axis', 'name', 'dimension', 'outputType'],
+  kinds: { axis: 'value', name: 'string', dimension: 'value', outputType: 'dtype' },
+};
+export type ArgArgs = OptArgs<[axis: number | Tensor, name: string, dimension: number | Tensor, outputType: DTypeLike], ArgOptions>;
+
+function argReduction(spec: OpSpec, fn: string, x: TensorLike, args: ArgArgs): Tensor {
+  const o = opArgs(fn, args, ARG_ARGS);
+  if (o.axis !== undefined && o.dimension !== undefined) throw new InvalidArgumentError(`${fn}: give axis or its older name dimension, not both.`);
+  const outputType = (o.outputType ?? 'int64') as DType;
+  if (outputType !== 'int64' && outputType !== 'int32') throw new InvalidArgumentError(`${fn}: outputType must be int64 or int32, got ${outputType}.`);
+  return nameScope(o.name ?? spec.type, (scope) => {
     const t = convertToTensor(x, { name: 'input' });
-    return out(createOp(ArgMax, [t, convertToTensor(axis, { dtype: 'int32', name: 'dimension' })], { output_type: 'int32' }, scope));
+    const axis = convertToTensor((o.axis ?? o.dimension ?? 0) as TensorLike, { dtype: 'int32', name: 'dimension', what: `${fn} axis` });
+    return out(createOp(spec, [t, axis], { output_type: outputType }, scope));
   });
 }
 
+/**
+ * Index of the largest value along `axis` (default 0), int64 unless outputType says int32 (TF1
+ * tf.argmax(input, axis, name, dimension, output_type)).
+ * @example tf.equal(tf.argmax(y, 1), tf.argmax(labels, 1))
+ */
+export function argmax(x: TensorLike, ...args: ArgArgs): Tensor { return argReduction(ArgMax, 'tf.argmax', x, args); }
+/** Index of the smallest value along `axis` (default 0), int64 unless outputType says int32 (TF1 tf.argmin). */
+export function argmin(x: TensorLike, ...args: ArgArgs): Tensor { return argReduction(ArgMin, 'tf.argmin', x, args); }

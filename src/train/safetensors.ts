@@ -2,16 +2,16 @@
 // length, a JSON header `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {…}}`
 // and the raw little-endian data. Our files also carry a CRC-32 of the tensor entries and data
 // in `__metadata__.checksum`, so decoding rejects any corruption before a caller uses a value.
-import { allocate, type DType } from '../dtypes.js';
+import { allocate, int64Value, type DType } from '../dtypes.js';
 import { DataLossError, InvalidArgumentError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 
 export const SAFETENSORS_DTYPE: Readonly<Record<DType, string>> = {
-  float32: 'F32', float64: 'F64', int32: 'I32', int16: 'I16', int8: 'I8', uint8: 'U8', bool: 'BOOL',
+  float32: 'F32', float64: 'F64', int32: 'I32', int64: 'I64', int16: 'I16', int8: 'I8', uint8: 'U8', bool: 'BOOL',
 };
 const FROM_CODE = new Map(Object.entries(SAFETENSORS_DTYPE).map(([dt, code]) => [code, dt as DType]));
 const BYTES: Readonly<Record<DType, number>> = {
-  float32: 4, float64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1,
+  float32: 4, float64: 8, int32: 4, int64: 8, int16: 2, int8: 1, uint8: 1, bool: 1,
 };
 /** Refuse headers past this size (as the reference implementation does): a corrupt length field. */
 const MAX_HEADER = 100_000_000;
@@ -170,13 +170,16 @@ function parseEntry(name: string, raw: unknown, dataLen: number, fail: (why: str
 }
 
 function littleEndianBytes(a: NDArray): Uint8Array {
-  const view = new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength);
+  // why: int64 elements are float64 numbers in memory; the file holds real 64-bit integers.
+  const data = a.dtype === 'int64' ? BigInt64Array.from(a.data, (v) => BigInt(v)) : a.data;
+  const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return LITTLE_ENDIAN ? view : swapBytes(view.slice(), BYTES[a.dtype]);
 }
 
 function fromLittleEndian(bytes: Uint8Array, dtype: DType) {
   const copy = bytes.slice();
   if (!LITTLE_ENDIAN) swapBytes(copy, BYTES[dtype]);
+  if (dtype === 'int64') return Float64Array.from(new BigInt64Array(copy.buffer), (v) => int64Value(Number(v)));
   const out = allocate(dtype, bytes.length / BYTES[dtype]);
   new Uint8Array(out.buffer).set(copy);
   return out;

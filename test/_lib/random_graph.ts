@@ -381,7 +381,18 @@ export const FAMILIES: Record<string, Family> = {
     const x = b.subject(NUMERIC, 1);
     const a = b.p.int(0, x.shape.length - 1);
     const arg = axisArg(b, a, x.shape.length);
-    return b.val(tf.argmax(x.t, arg), x.shape.filter((_, i) => i !== a), `tf.argmax(${x.name}, ${arg})`, 'argmax');
+    const name = b.pick(['argmax', 'argmin'] as const);
+    const outputType = b.pick(['int64', 'int32'] as const);
+    return b.val(tf[name](x.t, arg, { outputType }), x.shape.filter((_, i) => i !== a), `tf.${name}(${x.name}, ${arg}, {outputType: '${outputType}'})`, 'argmax');
+  },
+  boolReduce: (b) => {
+    const x = b.subject(['bool']);
+    const r = x.shape.length;
+    const name = b.pick(['reduceAll', 'reduceAny'] as const);
+    const keep = b.chance(40);
+    const axes = Array.from({ length: r }, (_, i) => i).filter(() => b.chance(50));
+    const shape = keep ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    return b.val(tf[name](x.t, axes, keep), shape, `tf.${name}(${x.name}, [${axes}], ${keep})`, 'boolReduce');
   },
   matmul: (b) => {
     const a = b.subject(NUMERIC, 2, 2);

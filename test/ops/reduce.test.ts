@@ -137,7 +137,9 @@ test('argmax: axes, negative axis, ties pick the first, NaN wins', () => fresh((
   assert.equal(value(tf.argmax(c([-3, -1, -2], 'int32'))), [[1], []]);
   fresh(() => {
     const a = tf.argmax(tf.constant([1, 2]), 0);
-    assert.is(a.dtype, 'int32');
+    assert.is(a.dtype, 'int64', "TF1's default output_type");
+    assert.is(a.op.getAttr('output_type'), 'int64');
+    assert.is(tf.argmax(tf.constant([1, 2]), 0, { outputType: 'int32' }).dtype, 'int32');
     assert.is(a.op.type, 'ArgMax');
     assert.is(a.op.name, 'ArgMax');
     assert.is(a.op.inputs[1].op.name, 'ArgMax/dimension');
