@@ -23,7 +23,7 @@ export interface DtsInput {
 }
 
 const ARRAY: Record<DType, string> = {
-  float32: 'Float32Array', float64: 'Float64Array', int32: 'Int32Array', int16: 'Int16Array', int8: 'Int8Array', uint8: 'Uint8Array', bool: 'Uint8Array',
+  float32: 'Float32Array', float64: 'Float64Array', int32: 'Int32Array', int64: 'Float64Array', int16: 'Int16Array', int8: 'Int8Array', uint8: 'Uint8Array', bool: 'Uint8Array',
 };
 
 const shapeType = (t: DtsTensor) => (t.shape === null ? 'readonly (number | null)[]' : `readonly [${t.shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`);
