@@ -10,3 +10,6 @@ export { AdagradOptimizer } from './adagrad.js';
 export type { AdagradOptions } from './adagrad.js';
 export { Saver } from './saver.js';
 export type { SaveOptions } from './saver.js';
+export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep, GLOBAL_STEP } from './global_step.js';
+export { exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, piecewiseConstant } from './learning_rate_decay.js';
+export type { PolynomialDecayOptions } from './learning_rate_decay.js';

@@ -1,0 +1,143 @@
+// TF1's learning-rate schedules (tf.train.exponential_decay, …): ops of the global step, built
+// as TF1 builds them (the step cast to the rate's dtype, one name scope per schedule), so a
+// schedule is a tensor to pass as an optimizer's learning rate.
+import { isFloat } from '../dtypes.js';
+import { InvalidArgumentError } from '../errors.js';
+import { nameScope, Tensor } from '../graph.js';
+import { cast, where } from '../ops/array.js';
+import { checkExactForDType, convertToTensor, type TensorLike } from '../ops/define_op.js';
+import { add, divide, equal, lessEqual, minimum, multiply, pow, subtract } from '../ops/math_binary.js';
+import { exp, floor, negative } from '../ops/math_unary.js';
+import type { Variable } from '../variables.js';
+import { stepTensor } from './global_step.js';
+
+type Step = Variable | Tensor | number;
+
+/** The learning rate as a float tensor named `learning_rate`, and the step cast to its dtype. */
+function rateAndStep(learningRate: TensorLike, globalStep: Step | null | undefined, fn: string): [Tensor, Tensor] {
+  const step = stepTensor(globalStep, fn);
+  const lr = convertToTensor(learningRate, { name: 'learning_rate' });
+  if (!isFloat(lr.dtype)) throw new InvalidArgumentError(`${fn}: the learning rate must be a float, got ${lr}.`);
+  return [lr, castTo(step, lr, 'global_step')];
+}
+
+function castTo(v: TensorLike, like: Tensor, what: string): Tensor {
+  const t = v instanceof Tensor ? v : convertToTensor(v, { dtype: typeof v === 'number' ? like.dtype : undefined, what });
+  return t.dtype === like.dtype ? t : cast(t, like.dtype);
+}
+
+function positive(v: TensorLike, what: string, fn: string): void {
+  if (typeof v === 'number' && !(v > 0)) throw new InvalidArgumentError(`${fn}: ${what} must be positive, got ${v}.`);
+}
+
+/** globalStep / decaySteps, floored with `staircase` (the exponent of the step-based schedules). */
+function progress(step: Tensor, decaySteps: TensorLike, lr: Tensor, staircase: boolean): Tensor {
+  const p = divide(step, castTo(decaySteps, lr, 'decaySteps'));
+  return staircase ? floor(p) : p;
+}
+
+/**
+ * learningRate · decayRate^(globalStep / decaySteps), the exponent floored with `staircase`
+ * (TF1 tf.train.exponential_decay).
+ * @example const lr = tf.train.exponentialDecay(0.1, step, 1000, 0.96, true)
+ */
+export function exponentialDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, staircase = false, name?: string): Tensor {
+  const fn = 'exponential_decay';
+  positive(decaySteps, 'decaySteps', fn);
+  return nameScope(name ?? 'ExponentialDecay', (scope) => {
+    const [lr, step] = rateAndStep(learningRate, globalStep, fn);
+    return multiply(lr, pow(castTo(decayRate, lr, 'decayRate'), progress(step, decaySteps, lr, staircase)), scope);
+  });
+}
+
+/** learningRate / (1 + decayRate · globalStep / decaySteps) (TF1 tf.train.inverse_time_decay). */
+export function inverseTimeDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, staircase = false, name?: string): Tensor {
+  const fn = 'inverse_time_decay';
+  positive(decaySteps, 'decaySteps', fn);
+  return nameScope(name ?? 'InverseTimeDecay', (scope) => {
+    const [lr, step] = rateAndStep(learningRate, globalStep, fn);
+    const denom = add(1, multiply(castTo(decayRate, lr, 'decayRate'), progress(step, decaySteps, lr, staircase)));
+    return divide(lr, denom, scope);
+  });
+}
+
+/** learningRate · e^(−decayRate · globalStep / decaySteps) (TF1 tf.train.natural_exp_decay). */
+export function naturalExpDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, staircase = false, name?: string): Tensor {
+  const fn = 'natural_exp_decay';
+  positive(decaySteps, 'decaySteps', fn);
+  return nameScope(name ?? 'NaturalExpDecay', (scope) => {
+    const [lr, step] = rateAndStep(learningRate, globalStep, fn);
+    return multiply(lr, exp(negative(multiply(castTo(decayRate, lr, 'decayRate'), progress(step, decaySteps, lr, staircase)))), scope);
+  });
+}
+
+export interface PolynomialDecayOptions {
+  /** The rate reached after decaySteps (0.0001). */
+  endLearningRate?: number;
+  /** The polynomial's power (1: linear). */
+  power?: number;
+  /** Restart after decaySteps with the next multiple of decaySteps as horizon. */
+  cycle?: boolean;
+  name?: string;
+}
+
+/**
+ * (learningRate − end) · (1 − step / decaySteps)^power + end, the step capped at decaySteps
+ * (or, with `cycle`, decaySteps raised to the next multiple above the step) (TF1
+ * tf.train.polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=0.0001,
+ * power=1.0, cycle=False)).
+ */
+export function polynomialDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike,
+  endLearningRate: number | PolynomialDecayOptions = 0.0001, power = 1, cycle = false, name?: string): Tensor {
+  const o = typeof endLearningRate === 'object' ? endLearningRate : { endLearningRate, power, cycle, name };
+  const fn = 'polynomial_decay';
+  positive(decaySteps, 'decaySteps', fn);
+  return nameScope(o.name ?? 'PolynomialDecay', (scope) => {
+    const [lr, stepIn] = rateAndStep(learningRate, globalStep, fn);
+    const end = castTo(o.endLearningRate ?? 0.0001, lr, 'endLearningRate');
+    let step = stepIn;
+    let steps = castTo(decaySteps, lr, 'decaySteps');
+    if (o.cycle) {
+      // why: as TF1, step 0 uses one period (ceil(0) would make the horizon 0).
+      const ceil = negative(floor(negative(divide(step, steps))));
+      steps = multiply(steps, where(equal(step, 0), convertToTensor(1, { dtype: lr.dtype }), ceil));
+    } else {
+      step = minimum(step, steps);
+    }
+    const p = divide(step, steps);
+    return add(multiply(subtract(lr, end), pow(subtract(1, p), castTo(o.power ?? 1, lr, 'power'))), end, scope);
+  });
+}
+
+/**
+ * values[0] while x ≤ boundaries[0], values[i] while boundaries[i−1] < x ≤ boundaries[i], the
+ * last value after the last boundary (TF1 tf.train.piecewise_constant).
+ * @example tf.train.piecewiseConstant(step, [100000, 110000], [1.0, 0.5, 0.1])
+ */
+export function piecewiseConstant(x: Step, boundaries: readonly TensorLike[], values: readonly TensorLike[], name?: string): Tensor {
+  const fn = 'tf.train.piecewiseConstant';
+  if (!Array.isArray(boundaries) || !Array.isArray(values)) throw new InvalidArgumentError(`${fn}: boundaries and values must be lists.`);
+  if (boundaries.length !== values.length - 1) {
+    throw new InvalidArgumentError(`${fn}: The length of boundaries should be 1 less than the length of values (got ${boundaries.length} boundaries and ${values.length} values).`);
+  }
+  return nameScope(name ?? 'PiecewiseConstant', (scope) => {
+    const xt = convertToTensor(stepTensor(x, fn), { name: 'x' });
+    const bs = boundaries.map((b) => {
+      if (b instanceof Tensor) {
+        if (b.dtype !== xt.dtype) throw new InvalidArgumentError(`${fn}: Boundaries (${b.dtype}) must have the same dtype as x (${xt.dtype}).`);
+        return b;
+      }
+      checkExactForDType(b, xt.dtype, `${fn} boundary`);
+      return convertToTensor(b, { dtype: xt.dtype });
+    });
+    const vs = values.map((v) => convertToTensor(v));
+    for (const v of vs.slice(1)) {
+      if (v.dtype !== vs[0].dtype) throw new InvalidArgumentError(`${fn}: Values must have elements all with the same dtype (${vs[0].dtype} vs ${v.dtype}).`);
+    }
+    // why: the intervals are ordered, so nested selects from the last boundary down pick the
+    // first interval that holds x (TF1 builds the same choice with tf.case).
+    let result = vs[vs.length - 1];
+    for (let i = bs.length - 1; i >= 0; i--) result = where(lessEqual(xt, bs[i]), vs[i], result, i === 0 ? scope : undefined);
+    return result;
+  });
+}
