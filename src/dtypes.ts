@@ -1,11 +1,12 @@
 // Element types, their typed-array storage, and value conversion rules.
 import { InvalidArgumentError } from './errors.js';
 
-export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'int16' | 'int8' | 'uint8' | 'bool';
+export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'int16' | 'int8' | 'uint8' | 'bool' | 'string';
 
 /** A dtype, or one of TF1's other names for it (`'float'`, `'double'`). */
 export type DTypeLike = DType | 'float' | 'double';
 
+/** The dtypes of numbers and booleans (every dtype but 'string'). */
 export const DTYPES: readonly DType[] = [
   'float32', 'float64', 'int32', 'int64', 'int16', 'int8', 'uint8', 'bool',
 ];
@@ -14,6 +15,23 @@ export type TypedArray =
   | Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 
 type TypedArrayCtor = { new (n: number | ArrayLike<number>): TypedArray; BYTES_PER_ELEMENT: number };
+
+/**
+ * Storage of a 'string' tensor: one byte string per element (TF's strings are bytes; summaries
+ * are serialized protocol buffers). Only host ops (reference kernels) read or make them.
+ */
+export type StringElements = Uint8Array[];
+
+// why: a plain Array stands in the TypedArray slot of an NDArray of dtype 'string' (see
+// stringData/ stringArray in ndarray.ts); numeric ops reject 'string' inputs at graph-build time.
+class StringStorage extends Array<Uint8Array> {
+  static readonly BYTES_PER_ELEMENT = 0;
+  constructor(n: number | ArrayLike<number>) {
+    super();
+    const length = typeof n === 'number' ? n : n.length;
+    for (let i = 0; i < length; i++) this.push(new Uint8Array(0));
+  }
+}
 
 const STORAGE: Record<DType, TypedArrayCtor> = {
   float32: Float32Array,
@@ -29,16 +47,17 @@ const STORAGE: Record<DType, TypedArrayCtor> = {
   uint8: Uint8Array,
   // why: bool is stored one byte per element, 0 or 1, as numpy and TF do.
   bool: Uint8Array,
+  string: StringStorage as unknown as TypedArrayCtor,
 };
 
 export function isDType(x: unknown): x is DType {
-  return typeof x === 'string' && (DTYPES as readonly string[]).includes(x);
+  return typeof x === 'string' && (x === 'string' || (DTYPES as readonly string[]).includes(x));
 }
 
 /** The other names TF1's `tf.as_dtype` accepts for the dtypes tfgen has. */
 const ALIASES: Readonly<Record<string, DType>> = { float: 'float32', double: 'float64' };
 /** TF1 dtypes tfgen does not have (named in the error rather than called unknown). */
-const UNSUPPORTED = ['half', 'float16', 'bfloat16', 'uint16', 'uint32', 'uint64', 'string', 'complex64', 'complex128'];
+const UNSUPPORTED = ['half', 'float16', 'bfloat16', 'uint16', 'uint32', 'uint64', 'complex64', 'complex128'];
 
 /**
  * The dtype a name stands for, with TF1's aliases resolved ('float' is float32, 'double'
@@ -47,7 +66,7 @@ const UNSUPPORTED = ['half', 'float16', 'bfloat16', 'uint16', 'uint32', 'uint64'
 export function checkDType(x: unknown, what = 'dtype'): DType {
   if (isDType(x)) return x;
   if (typeof x === 'string' && Object.hasOwn(ALIASES, x)) return ALIASES[x];
-  const known = `${DTYPES.join(', ')} (or TF1's aliases ${Object.keys(ALIASES).map((k) => `'${k}'`).join(', ')})`;
+  const known = `${DTYPES.join(', ')}, string (or TF1's aliases ${Object.keys(ALIASES).map((k) => `'${k}'`).join(', ')})`;
   if (typeof x === 'string' && UNSUPPORTED.includes(x)) {
     throw new TypeError(`${what}: tfgen does not support the dtype ${x}; supported dtypes are ${known}.`);
   }
@@ -89,7 +108,7 @@ export function int64Value(v: number): number {
 }
 
 export function isNumeric(dtype: DType): boolean {
-  return dtype !== 'bool';
+  return dtype !== 'bool' && dtype !== 'string';
 }
 
 /** The dtype name of a typed array (Uint8Array reads as uint8). */
@@ -116,5 +135,6 @@ export function castScalar(v: number, dtype: DType): number {
     case 'uint8': return Math.trunc(v) & 255;
     // why: as numpy and TF, anything but zero is true, NaN included.
     case 'bool': return v !== 0 ? 1 : 0;
+    case 'string': throw new TypeError(`cannot convert the number ${v} to a string tensor (TF1 does not either)`);
   }
 }

@@ -11,7 +11,8 @@ export type FetchLeaf = Tensor | Operation | Variable | string;
 
 export type Fetches = FetchLeaf | readonly Fetches[] | { readonly [k: string]: Fetches } | Map<unknown, Fetches>;
 
-export type FetchValue = number | boolean | NDArray | null;
+/** A 0-d string tensor gives its bytes (Python bytes in TF1). */
+export type FetchValue = number | boolean | NDArray | Uint8Array | null;
 
 /** One node of a flattened fetch structure. */
 export type FetchNode =

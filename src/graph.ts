@@ -272,6 +272,12 @@ export function createOp(spec: OpSpec, inputs: Tensor[], attrs: Attrs = {}, name
     // why: a shape no tensor can have fails where it is written, not as a RangeError in some kernel.
     if (problem) throw new InvalidArgumentError(`${spec.type} '${opName}': output ${i}: ${problem}.`);
   });
+  if (!spec.acceptsStrings) {
+    const str = inputs.find((t) => t.dtype === 'string');
+    if (str || infos.some((o) => o.dtype === 'string')) {
+      throw new InvalidArgumentError(`${spec.type} '${opName}' does not support string tensors${str ? ` (input ${str})` : ''}: strings flow only into summary ops and tf.identity.`);
+    }
+  }
   const inputOps = new Set(inputs.map((t) => t.op));
   const control: Operation[] = [];
   for (const level of g.controlStack) {

@@ -4,6 +4,7 @@ import { inspectCustom } from './inspect.js';
 import { allocate, castScalar, dtypeOfArray, int64Value, type DType, type TypedArray } from './dtypes.js';
 import { formatArray } from './format.js';
 import { numElements, stridesOf } from './shape.js';
+import { formatStringArray } from './strings.js';
 
 export type NestedArray = number | boolean | NestedArray[];
 
@@ -68,6 +69,7 @@ export class NDArray {
   }
 
   toString(): string {
+    if (this.dtype === 'string') return formatStringArray(this);
     return formatArray(this.data, this.shape, this.dtype);
   }
 

@@ -61,6 +61,8 @@ export interface OpSpec {
   readonly broadcastInputs?: readonly number[];
   /** Inputs taken as variable references rather than values (Assign's `ref`). */
   readonly refInputs?: readonly number[];
+  /** Takes or makes 'string' tensors (Const, Identity, summaries); other ops refuse them. */
+  readonly acceptsStrings?: boolean;
   /** Has side effects or hidden state: never folded, deduplicated or pruned when fetched. */
   readonly stateful?: boolean;
   /** Writes variable state (Assign*, Apply*): runs after reads it is not ordered against. */

@@ -201,7 +201,8 @@ test('graph-building shape errors name both tensors and shapes', () => fresh(() 
 }));
 
 test('bad constant values fail at graph-building time with InvalidArgumentError', () => fresh(() => {
-  throwsClass(() => tf.constant('abc' as unknown as number), IAE, 'abc');
+  // a JS string makes a 'string' tensor, as in TF1; it cannot be a number
+  throwsClass(() => tf.constant('abc', { dtype: 'float32' }), IAE, '"abc"', 'float32');
   throwsClass(() => tf.constant([[1, 2], [3]]), IAE, 'ragged');
   throwsClass(() => tf.constant([1, 2, 3], { shape: [2, 2] }), IAE, '3 values', '[2,2]');
   throwsClass(() => tf.add({} as unknown as number, 1), IAE);

@@ -24,13 +24,15 @@ export interface DtsInput {
 
 const ARRAY: Record<DType, string> = {
   float32: 'Float32Array', float64: 'Float64Array', int32: 'Int32Array', int64: 'Float64Array', int16: 'Int16Array', int8: 'Int8Array', uint8: 'Uint8Array', bool: 'Uint8Array',
+  // why: a string tensor's elements are byte strings (summaries); its storage is an array of them.
+  string: 'Uint8Array[]',
 };
 
 const shapeType = (t: DtsTensor) => (t.shape === null ? 'readonly (number | null)[]' : `readonly [${t.shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`);
 
 /** Nested JS arrays of the tensor's rank (any depth for an unknown rank). */
 function nestedType(t: DtsTensor): string {
-  const scalar = t.dtype === 'bool' ? 'boolean' : 'number';
+  const scalar = t.dtype === 'bool' ? 'boolean' : t.dtype === 'string' ? 'Uint8Array' : 'number';
   if (t.shape === null) return `${scalar} | NestedArray<${scalar}>`;
   let s = scalar;
   for (let i = 0; i < t.shape.length; i++) s = i === 0 ? `readonly ${s}[]` : `readonly (${s})[]`;

@@ -30,6 +30,7 @@ export function roundTo(dtype: DType, e: string): string {
     case 'int8': return `((${e}) << 24 >> 24)`;
     case 'uint8': return `((${e}) & 255)`;
     case 'bool': return `((${e}) ? 1 : 0)`;
+    case 'string': throw new Error('render: string values exist only in host calls');
   }
 }
 
@@ -44,6 +45,7 @@ export function castExpr(x: string, to: DType): string {
     case 'int8': return `(Math.trunc(${x}) << 24 >> 24)`;
     case 'uint8': return `(Math.trunc(${x}) & 255)`;
     case 'bool': return `(${x} !== 0 ? 1 : 0)`;
+    case 'string': throw new Error('render: string values exist only in host calls');
   }
 }
 

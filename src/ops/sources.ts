@@ -6,12 +6,14 @@ import { createOp, Operation, Tensor } from '../graph.js';
 import { castArray, mapBinary } from '../kernels.js';
 import { NDArray, toNDArray, inferDType } from '../ndarray.js';
 import type { OpSpec } from '../op_spec.js';
+import { stringArray, stringElements, stringValue } from '../strings.js';
 import { NotLowerable } from '../prims.js';
 import { compatible, fitsShape, formatDims, mergeShapes, shapeProblem, type Shape } from '../shape.js';
-import { checkExactForDType, convertToTensor, isTensorLikeObject, out, registerConstSpec, sameAsInput, valueToNDArray, type TensorLike } from './define_op.js';
+import { checkExactForDType, constantOp, convertToTensor, isTensorLikeObject, out, registerConstSpec, sameAsInput, valueToNDArray, type TensorLike } from './define_op.js';
 
 export const Const: OpSpec = {
   type: 'Const',
+  acceptsStrings: true,
   lower: (ctx, op) => [ctx.constant(op.attrs.value as NDArray)],
   infer: ({ attrs }) => {
     const v = attrs.value as NDArray;
@@ -24,6 +26,7 @@ registerConstSpec(Const);
 
 export const Placeholder: OpSpec = {
   type: 'Placeholder',
+  acceptsStrings: true,
   infer: ({ attrs }) => [{ dtype: attrs.dtype as DType, shape: (attrs.shape as Shape) ?? null }],
   reference: (_, { op }) => {
     const t = op.outputs[0];
@@ -116,6 +119,7 @@ export const AssignSub = updateSpec('AssignSub', (a, b) => a - b);
 
 export const Identity: OpSpec = {
   type: 'Identity',
+  acceptsStrings: true,
   lower: (ctx) => [ctx.inputs[0]],
   infer: (ctx) => sameAsInput(ctx),
   constant: (op) => op.inputs[0].op.spec.constant?.(op.inputs[0].op),
@@ -141,7 +145,9 @@ export interface ConstantOptions {
  * With `shape`, a scalar fills it and a flat list is reshaped to it.
  * @example tf.constant([[1, 2], [3, 4]], {dtype: 'int32'})
  */
-export function constant(value: TensorLike, opts: ConstantOptions = {}): Tensor {
+export function constant(value: TensorLike | string, opts: ConstantOptions = {}): Tensor {
+  const strings = stringConstant(value, opts);
+  if (strings) return constantOp(strings, opts.name);
   const dtype = opts.dtype ? checkDType(opts.dtype) : inferDType(value);
   if (value instanceof Tensor || isTensorLikeObject(value)) {
     throw new InvalidArgumentError('tf.constant takes a value (number, array, TypedArray, NDArray), not a Tensor; use tf.identity.');
@@ -158,6 +164,29 @@ export function constant(value: TensorLike, opts: ConstantOptions = {}): Tensor 
     arr = opts.shape ? valueToNDArray(given, dtype, 'tf.constant', opts.shape) : given;
   }
   return convertToTensor(arr, { name: opts.name ?? 'Const' });
+}
+
+/** A JS string (or nested array of them) as a 'string' value; undefined for other values. */
+function stringConstant(value: unknown, opts: ConstantOptions): NDArray | undefined {
+  let arr: NDArray | undefined;
+  try {
+    arr = stringValue(value);
+  } catch (e) {
+    throw new InvalidArgumentError(`tf.constant: ${(e as Error).message}`);
+  }
+  if (!arr) return undefined;
+  if (opts.dtype !== undefined && opts.dtype !== 'string') {
+    throw new InvalidArgumentError(`tf.constant: cannot convert the string value ${JSON.stringify(value).slice(0, 60)} to dtype ${opts.dtype}; use dtype 'string'.`);
+  }
+  return opts.shape ? valueToStringShape(arr, opts.shape) : arr;
+}
+
+function valueToStringShape(arr: NDArray, shape: readonly number[]): NDArray {
+  const els = stringElements(arr);
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (els.length === 1) return stringArray(new Array(n).fill(els[0]), shape);
+  if (els.length !== n) throw new InvalidArgumentError(`tf.constant: ${els.length} strings cannot fill shape [${shape.join(',')}]`);
+  return stringArray(els, shape);
 }
 
 /**

@@ -6,13 +6,19 @@ import { allocate, int64Value, type DType } from '../dtypes.js';
 import { DataLossError, InvalidArgumentError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 
-export const SAFETENSORS_DTYPE: Readonly<Record<DType, string>> = {
+type StoredDType = Exclude<DType, 'string'>;
+export const SAFETENSORS_DTYPE: Readonly<Record<StoredDType, string>> = {
   float32: 'F32', float64: 'F64', int32: 'I32', int64: 'I64', int16: 'I16', int8: 'I8', uint8: 'U8', bool: 'BOOL',
 };
 const FROM_CODE = new Map(Object.entries(SAFETENSORS_DTYPE).map(([dt, code]) => [code, dt as DType]));
-const BYTES: Readonly<Record<DType, number>> = {
+const BYTES: Readonly<Record<StoredDType, number>> = {
   float32: 4, float64: 8, int32: 4, int64: 8, int16: 2, int8: 1, uint8: 1, bool: 1,
 };
+/** Bytes per element; safetensors has no variable-length strings. */
+function width(dtype: DType): number {
+  if (dtype === 'string') throw new InvalidArgumentError('safetensors stores numbers and booleans; a string tensor cannot be saved.');
+  return BYTES[dtype];
+}
 /** Refuse headers past this size (as the reference implementation does): a corrupt length field. */
 const MAX_HEADER = 100_000_000;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -38,7 +44,7 @@ export function encodeSafetensors(
   tensors: ReadonlyMap<string, NDArray>, metadata: Record<string, string> = {},
 ): Uint8Array {
   const names = [...tensors.keys()].sort((a, b) => {
-    const d = BYTES[tensors.get(b)!.dtype] - BYTES[tensors.get(a)!.dtype];
+    const d = width(tensors.get(b)!.dtype) - width(tensors.get(a)!.dtype);
     return d !== 0 ? d : a < b ? -1 : a > b ? 1 : 0;
   });
   const entries: Entry[] = [];
@@ -48,7 +54,7 @@ export function encodeSafetensors(
       throw new InvalidArgumentError(`Cannot store a tensor named '__metadata__': the name is reserved.`);
     }
     const a = tensors.get(name)!;
-    const size = a.size * BYTES[a.dtype];
+    const size = a.size * width(a.dtype);
     entries.push({ name, dtype: a.dtype, shape: [...a.shape], begin: offset, end: offset + size });
     offset += size;
   }
@@ -58,7 +64,7 @@ export function encodeSafetensors(
   // of the JSON object; assigning into a JS object would turn '__proto__' into its prototype.
   const members = [
     ['__metadata__', jsonObject([...Object.entries(metadata).filter(([k]) => k !== 'checksum'), ['checksum', checksumOf(entries, data)]])],
-    ...entries.map((e) => [e.name, JSON.stringify({ dtype: SAFETENSORS_DTYPE[e.dtype], shape: e.shape, data_offsets: [e.begin, e.end] })]),
+    ...entries.map((e) => [e.name, JSON.stringify({ dtype: SAFETENSORS_DTYPE[e.dtype as StoredDType], shape: e.shape, data_offsets: [e.begin, e.end] })]),
   ];
   const json = new TextEncoder().encode(`{${members.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`);
   // why: pad the header with spaces (allowed by the format) so the data starts 8-byte aligned.
@@ -162,7 +168,7 @@ function parseEntry(name: string, raw: unknown, dataLen: number, fail: (why: str
     fail(`the data of '${name}' at [${begin}, ${end}) lies outside the ${dataLen} data bytes (truncated file?)`);
   }
   const elements = (shape as number[]).reduce((a, b) => a * b, 1);
-  const expected = elements * BYTES[dt!];
+  const expected = elements * width(dt!);
   if (end - begin !== expected) {
     fail(`'${name}' (${dtype} ${JSON.stringify(shape)}) needs ${expected} bytes but its data_offsets span ${end - begin}`);
   }
@@ -173,14 +179,14 @@ function littleEndianBytes(a: NDArray): Uint8Array {
   // why: int64 elements are float64 numbers in memory; the file holds real 64-bit integers.
   const data = a.dtype === 'int64' ? BigInt64Array.from(a.data, (v) => BigInt(v)) : a.data;
   const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return LITTLE_ENDIAN ? view : swapBytes(view.slice(), BYTES[a.dtype]);
+  return LITTLE_ENDIAN ? view : swapBytes(view.slice(), width(a.dtype));
 }
 
 function fromLittleEndian(bytes: Uint8Array, dtype: DType) {
   const copy = bytes.slice();
-  if (!LITTLE_ENDIAN) swapBytes(copy, BYTES[dtype]);
+  if (!LITTLE_ENDIAN) swapBytes(copy, width(dtype));
   if (dtype === 'int64') return Float64Array.from(new BigInt64Array(copy.buffer), (v) => int64Value(Number(v)));
-  const out = allocate(dtype, bytes.length / BYTES[dtype]);
+  const out = allocate(dtype, bytes.length / width(dtype));
   new Uint8Array(out.buffer).set(copy);
   return out;
 }
@@ -193,7 +199,7 @@ function swapBytes(b: Uint8Array, width: number): Uint8Array {
 /** `crc32:xxxxxxxx` over the canonical tensor entries (names, dtypes, shapes, offsets) and the data. */
 function checksumOf(entries: readonly Entry[], data: Uint8Array): string {
   const canonical = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((e) => [e.name, SAFETENSORS_DTYPE[e.dtype], e.shape, [e.begin, e.end]]);
+    .map((e) => [e.name, SAFETENSORS_DTYPE[e.dtype as StoredDType], e.shape, [e.begin, e.end]]);
   const crc = crc32(data, crc32(new TextEncoder().encode(JSON.stringify(canonical))));
   return `crc32:${crc.toString(16).padStart(8, '0')}`;
 }

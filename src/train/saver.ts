@@ -103,7 +103,7 @@ export class Saver {
         throw new NotFoundError(`Key ${key} not found in checkpoint '${path}' (variable ${v.name}); it holds: ${held}.`, v.op);
       }
       if (value.dtype !== v.dtype) {
-        throw new InvalidArgumentError(`Checkpoint '${path}': tensor '${key}' is ${value.dtype} (${SAFETENSORS_DTYPE[value.dtype]}) but variable ${v.name} expects ${v.dtype}.`, v.op);
+        throw new InvalidArgumentError(`Checkpoint '${path}': tensor '${key}' is ${value.dtype} (${SAFETENSORS_DTYPE[value.dtype as keyof typeof SAFETENSORS_DTYPE]}) but variable ${v.name} expects ${v.dtype}.`, v.op);
       }
       if (!fitsShape(value.shape, v.shape)) {
         throw new InvalidArgumentError(`Checkpoint '${path}': tensor '${key}' has shape ${formatShape(value.shape)} but variable ${v.name} expects shape ${formatShape(v.shape)}.`, v.op);
