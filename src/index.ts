@@ -8,7 +8,7 @@ setPlanCompiler(jitCompiler());
 
 export type { DType, DTypeLike, TypedArray } from './dtypes.js';
 export { DTYPES } from './dtypes.js';
-export const float32 = 'float32', float64 = 'float64', int32 = 'int32', int64 = 'int64', int16 = 'int16', int8 = 'int8', uint8 = 'uint8', bool = 'bool';
+export const float32 = 'float32', float64 = 'float64', int32 = 'int32', int64 = 'int64', int16 = 'int16', int8 = 'int8', uint8 = 'uint8', bool = 'bool', string = 'string';
 /** TF1's other name of float64. */
 export const double = 'float64';
 /** The dtype a name stands for, TF1's aliases resolved (TF1 tf.as_dtype): asDtype('float') is 'float32'. */
@@ -57,6 +57,7 @@ export type { SessionOptions, Fetches, FeedDict, FeedValue, FetchValue, RunOptio
 export * as train from './train/index.js';
 export { signature, isSignature } from './signature.js';
 export type { Signature, SignatureSpec, SignatureResult } from './signature.js';
+export * as summary from './summary/index.js';
 
 /** Sets the graph-level random seed of the default graph (TF1 tf.set_random_seed). */
 export { setRandomSeed } from './ops/random_seed.js';
