@@ -152,6 +152,18 @@ export const ApplyAdagrad = applySpec('ApplyAdagrad', 2, [2], (A, [v, accum], [g
   return [A.sub(v, A.mul(A.mul(g, lr), A.div(A.const(1), A.sqrt(acc)))), acc];
 });
 
+// Inputs: var, accum, accum_update, lr, rho, epsilon, grad.
+// accum = accum·ρ + g²·(1−ρ); update = √(accum_update + ε)·(1/√(accum + ε))·g;
+// var -= update·lr; accum_update = accum_update·ρ + update²·(1−ρ)
+export const ApplyAdadelta = applySpec('ApplyAdadelta', 3, [3, 4, 5], (A, [v, accum, accumUpdate], [g], [lr, rho, eps]) => {
+  const oneMinusRho = A.sub(A.const(1), rho);
+  const acc = A.add(A.mul(accum, rho), A.mul(A.mul(g, g), oneMinusRho));
+  const update = A.mul(A.mul(A.sqrt(A.add(accumUpdate, eps)), A.div(A.const(1), A.sqrt(A.add(acc, eps)))), g);
+  const next = A.sub(v, A.mul(update, lr));
+  const accUpdate = A.add(A.mul(accumUpdate, rho), A.mul(A.mul(update, update), oneMinusRho));
+  return [next, acc, accUpdate];
+});
+
 export function applyOp(spec: OpSpec, inputs: Tensor[], attrs: Record<string, boolean> = {}, name?: string): Operation {
   return createOp(spec, inputs, { use_locking: false, ...attrs }, name ?? spec.type);
 }

@@ -13,3 +13,5 @@ export type { SaveOptions } from './saver.js';
 export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep, GLOBAL_STEP } from './global_step.js';
 export { exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, piecewiseConstant } from './learning_rate_decay.js';
 export type { PolynomialDecayOptions } from './learning_rate_decay.js';
+export { AdadeltaOptimizer } from './adadelta.js';
+export type { AdadeltaOptions } from './adadelta.js';
