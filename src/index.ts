@@ -35,6 +35,7 @@ export {
   equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr, addN,
 } from './ops/math_binary.js';
 export { negative, square, sqrt, exp, log, abs, sign, sigmoid, tanh, reciprocal, floor, logicalNot } from './ops/math_unary.js';
+export { relu6, elu, selu, softplus, softsign } from './ops/activations.js';
 export { reduceSum, reduceMean, reduceMax, reduceMin, reduceProd, reduceAll, reduceAny, argmax, argmin } from './ops/reduce.js';
 export { matmul } from './ops/matmul.js';
 export {

@@ -1,6 +1,16 @@
 // `tf.nn`: the neural-network functions, as TF1's tf.nn namespace.
-export { relu, softmax, logSoftmax, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from './ops/nn.js';
+export {
+  relu, softmax, logSoftmax, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits,
+} from './ops/nn.js';
 export type { CrossEntropyArgs } from './ops/nn.js';
+export { sigmoid, tanh } from './ops/math_unary.js';
+export { relu6, elu, selu, softplus, softsign, leakyRelu } from './ops/activations.js';
+export { biasAdd } from './ops/bias_add.js';
+export type { BiasAddOptions } from './ops/bias_add.js';
+export { dropout } from './ops/dropout.js';
+export type { DropoutOptions } from './ops/dropout.js';
+export { l2Loss, l2Normalize, moments, batchNormalization } from './ops/normalization.js';
+export type { L2NormalizeOptions, MomentsOptions } from './ops/normalization.js';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter } from './ops/conv.js';
 export type { Conv2DOptions } from './ops/conv.js';
 export { maxPool, avgPool } from './ops/pool.js';

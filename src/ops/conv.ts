@@ -12,21 +12,27 @@ import type { Attrs, InferContext, OpSpec } from '../op_spec.js';
 import { formatDims, type Dim, type Shape } from '../shape.js';
 import { shape as shapeOf } from './array.js';
 import { convertToTensor, FLOATS, out, requireDType, type TensorLike } from './define_op.js';
-import { constInts, ints, loweredInts, operandDType, type IntsArg } from './op_args.js';
+import { constInts, ints, loweredInts, opArgs, operandDType, type ArgSpec, type IntsArg, type OptArgs } from './op_args.js';
 import {
   checkDataFormat, checkRank4, col2imArray, geometry, im2colArray, lowerCol2im, lowerIm2col, nhwcList, paddingArg,
   staticOutput, windowOf, windowSize, type Geometry, type Padding,
 } from './windows.js';
 
 export interface Conv2DOptions {
-  /** [1, dh, dw, 1] (or dh, or [dh, dw]): the filter reads every d-th input element. Default 1. */
-  dilations?: number | number[];
-  /** Only 'NHWC'. */
-  dataFormat?: 'NHWC';
   /** Accepted and ignored, as on TF1's CPU. */
   useCudnnOnGpu?: boolean;
+  /** Only 'NHWC'. */
+  dataFormat?: 'NHWC';
+  /** [1, dh, dw, 1] (or dh, or [dh, dw]): the filter reads every d-th input element. Default 1. */
+  dilations?: number | number[];
   name?: string;
 }
+const CONV_ARGS: ArgSpec<Conv2DOptions> = {
+  positional: ['useCudnnOnGpu', 'dataFormat', 'dilations', 'name'],
+  kinds: { useCudnnOnGpu: 'boolean', dataFormat: 'string', dilations: 'value', name: 'string' },
+};
+/** TF1's optional arguments after padding: use_cudnn_on_gpu, data_format, dilations, name (or an options object). */
+type ConvArgList = OptArgs<[useCudnnOnGpu: boolean, dataFormat: 'NHWC', dilations: number | number[], name: string], Conv2DOptions>;
 
 const filterWindow = (attrs: Attrs, f: readonly Dim[]) => windowOf(attrs, [1, f[0] ?? 1, f[1] ?? 1, 1]);
 const shapes = (...ts: { shape: Shape }[]) => ts.map((t) => formatDims(t.shape)).join(', ');
@@ -195,12 +201,14 @@ function convArgs(op: Operation): ConvArgs {
   return { strides: op.attrs.strides as number[], padding: op.attrs.padding as Padding, dilations: op.attrs.dilations as number[] };
 }
 
-function checkedArgs(strides: unknown, padding: unknown, opts: Conv2DOptions, fn: string): ConvArgs {
+function checkedArgs(strides: unknown, padding: unknown, args: readonly unknown[], fn: string): ConvArgs & { name?: string } {
+  const opts = opArgs(fn, args, CONV_ARGS);
   checkDataFormat(opts.dataFormat, fn);
   return {
     strides: nhwcList(strides, 'strides', fn),
     padding: paddingArg(padding, fn),
     dilations: nhwcList(opts.dilations ?? 1, 'dilations', fn),
+    name: opts.name,
   };
 }
 
@@ -233,9 +241,9 @@ function floats(values: Record<string, TensorLike>, fn: string): Tensor[] {
  * 'VALID' uses only full windows.
  * @example tf.nn.conv2d(x, w, [1, 1, 1, 1], 'SAME')
  */
-export function conv2d(input: TensorLike, filter: TensorLike, strides: number | number[], padding: Padding | string, opts: Conv2DOptions = {}): Tensor {
-  const a = checkedArgs(strides, padding, opts, 'tf.nn.conv2d');
-  return nameScope(opts.name ?? 'Conv2D', (scope) => {
+export function conv2d(input: TensorLike, filter: TensorLike, strides: number | number[], padding: Padding | string, ...args: ConvArgList): Tensor {
+  const a = checkedArgs(strides, padding, args, 'tf.nn.conv2d');
+  return nameScope(a.name ?? 'Conv2D', (scope) => {
     const [x, f] = floats({ input, filter }, 'tf.nn.conv2d');
     return conv(x, f, a, scope);
   });
@@ -243,9 +251,9 @@ export function conv2d(input: TensorLike, filter: TensorLike, strides: number | 
 
 /** The gradient of conv2d w.r.t. its input, of shape `inputSizes` (TF1 tf.nn.conv2d_backprop_input). */
 export function conv2dBackpropInput(inputSizes: IntsArg, filter: TensorLike, outBackprop: TensorLike, strides: number | number[],
-  padding: Padding | string, opts: Conv2DOptions = {}): Tensor {
-  const a = checkedArgs(strides, padding, opts, 'tf.nn.conv2dBackpropInput');
-  return nameScope(opts.name ?? 'Conv2DBackpropInput', (scope) => {
+  padding: Padding | string, ...args: ConvArgList): Tensor {
+  const a = checkedArgs(strides, padding, args, 'tf.nn.conv2dBackpropInput');
+  return nameScope(a.name ?? 'Conv2DBackpropInput', (scope) => {
     const [f, dy] = floats({ filter, out_backprop: outBackprop }, 'tf.nn.conv2dBackpropInput');
     return backpropInput(ints(inputSizes, 'input_sizes'), f, dy, a, scope);
   });
@@ -253,9 +261,9 @@ export function conv2dBackpropInput(inputSizes: IntsArg, filter: TensorLike, out
 
 /** The gradient of conv2d w.r.t. its filter, of shape `filterSizes` (TF1 tf.nn.conv2d_backprop_filter). */
 export function conv2dBackpropFilter(input: TensorLike, filterSizes: IntsArg, outBackprop: TensorLike, strides: number | number[],
-  padding: Padding | string, opts: Conv2DOptions = {}): Tensor {
-  const a = checkedArgs(strides, padding, opts, 'tf.nn.conv2dBackpropFilter');
-  return nameScope(opts.name ?? 'Conv2DBackpropFilter', (scope) => {
+  padding: Padding | string, ...args: ConvArgList): Tensor {
+  const a = checkedArgs(strides, padding, args, 'tf.nn.conv2dBackpropFilter');
+  return nameScope(a.name ?? 'Conv2DBackpropFilter', (scope) => {
     const [x, dy] = floats({ input, out_backprop: outBackprop }, 'tf.nn.conv2dBackpropFilter');
     return backpropFilter(x, ints(filterSizes, 'filter_sizes'), dy, a, scope);
   });

@@ -1,5 +1,6 @@
 // Neural-network ops (tf.nn): Relu and ReluGrad, Softmax, LogSoftmax, and the softmax
-// cross-entropy losses, whose second output is the gradient wrt the logits (TF1's "backprop").
+// cross-entropy losses, whose second output is the gradient wrt the logits (TF1's "backprop");
+// the sigmoid cross entropy is a composite.
 import { allocate, isInt, type DType } from '../dtypes.js';
 import type { IRValue, LowerContext } from '../prims.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -8,12 +9,12 @@ import { mapBinary, mapUnary } from '../kernels.js';
 import { NDArray } from '../ndarray.js';
 import type { GradEntry, InferContext, OpSpec, OutputInfo } from '../op_spec.js';
 import { compatible, formatDims, formatShape, mergeShapes, normAxis, sameShape, type Dim } from '../shape.js';
-import { cast, reshape, shape, zerosLike } from './array.js';
+import { cast, reshape, shape, where, zerosLike } from './array.js';
 import {
   convertToTensor, FLOATS, NUMERIC, out, requireDType, sameAsInput, sameTypeOp, type TensorLike,
 } from './define_op.js';
-import { add, multiply, subtract } from './math_binary.js';
-import { exp, negative } from './math_unary.js';
+import { add, greaterEqual, multiply, subtract } from './math_binary.js';
+import { exp, log, negative } from './math_unary.js';
 import { concat, expandDims, slice, transpose } from './movement.js';
 import { operandDType } from './op_args.js';
 import { reduceSum } from './reduce.js';
@@ -405,5 +406,30 @@ export function sparseSoftmaxCrossEntropyWithLogits(args: Omit<CrossEntropyArgs,
     if (r === 2) return out(createOp(spec, [logits, labels], attrs, spec.type));
     const cost = out(createOp(spec, [reshape(logits, flatShape(logits)), reshape(labels, [-1])], attrs, spec.type));
     return reshape(cost, shape(labels));
+  });
+}
+
+/**
+ * Per-element logistic loss of `logits` against `labels` in [0, 1] (TF1
+ * tf.nn.sigmoid_cross_entropy_with_logits), computed stably as
+ * max(x, 0) - x·z + log(1 + exp(-|x|)).
+ * @example tf.reduceMean(tf.nn.sigmoidCrossEntropyWithLogits({labels: y, logits}))
+ */
+export function sigmoidCrossEntropyWithLogits(args: Omit<CrossEntropyArgs, 'axis'>): Tensor {
+  return nameScope(args.name ?? 'logistic_loss', (scope) => {
+    const logits = convertToTensor(args.logits, { name: 'logits' });
+    const labels = convertToTensor(args.labels, { name: 'labels', dtype: operandDType(args.labels) ? undefined : logits.dtype });
+    const fn = 'tf.nn.sigmoidCrossEntropyWithLogits';
+    if (!FLOATS.includes(logits.dtype)) throw new InvalidArgumentError(`${fn}: logits ${logits} must be float32 or float64, not ${logits.dtype}.`);
+    if (labels.dtype !== logits.dtype) throw new InvalidArgumentError(`${fn}: labels ${labels} must have the dtype of logits ${logits}; use tf.cast.`);
+    if (!compatible(logits.shape, labels.shape)) {
+      throw new InvalidArgumentError(`${fn}: logits and labels must have the same shape (${formatShape(logits.shape)} vs ${formatShape(labels.shape)}).`);
+    }
+    const zeros = zerosLike(logits);
+    const cond = greaterEqual(logits, zeros);
+    const reluLogits = where(cond, logits, zeros);
+    const negAbsLogits = where(cond, negative(logits), logits);
+    // why: log(1 + e) for TF1's log1p(e); e = exp(-|x|) is at most 1, so the difference is below float32's resolution of the loss.
+    return add(subtract(reluLogits, multiply(logits, labels, 'mul'), 'sub'), log(add(exp(negAbsLogits), 1, 'add')), scope);
   });
 }

@@ -11,7 +11,7 @@ import type { Attrs, InferContext, OpSpec } from '../op_spec.js';
 import { formatDims, type Dim } from '../shape.js';
 import { shape as shapeOf } from './array.js';
 import { convertToTensor, FLOATS, out, requireDType, type TensorLike } from './define_op.js';
-import { constInts, loweredInts } from './op_args.js';
+import { constInts, loweredInts, opArgs, type ArgSpec, type OptArgs } from './op_args.js';
 import {
   checkDataFormat, checkRank4, col2imArray, geometry, im2colArray, lowerCol2im, lowerIm2col, nhwcList, paddingArg,
   staticOutput, windowOf, windowSize, type Geometry, type Padding,
@@ -22,6 +22,9 @@ export interface PoolOptions {
   dataFormat?: 'NHWC';
   name?: string;
 }
+const POOL_ARGS: ArgSpec<PoolOptions> = { positional: ['dataFormat', 'name'], kinds: { dataFormat: 'string', name: 'string' } };
+/** TF1's optional arguments after padding: data_format, name (or an options object). */
+type PoolArgList = OptArgs<[dataFormat: 'NHWC', name: string], PoolOptions>;
 
 const positions = (g: Geometry) => g.oh * g.ow;
 
@@ -217,7 +220,8 @@ function avgPoolOp(x: Tensor, attrs: Attrs, name?: string): Tensor {
 }
 const poolAttrs = (a: Attrs): Attrs => ({ ksize: a.ksize, strides: a.strides, padding: a.padding, data_format: 'NHWC' });
 
-function pool(spec: OpSpec, fn: string, value: TensorLike, ksize: number | number[], strides: number | number[], padding: Padding | string, opts: PoolOptions): Tensor {
+function pool(spec: OpSpec, fn: string, value: TensorLike, ksize: number | number[], strides: number | number[], padding: Padding | string, args: readonly unknown[]): Tensor {
+  const opts = opArgs(fn, args, POOL_ARGS);
   checkDataFormat(opts.dataFormat, fn);
   const attrs = { ksize: nhwcList(ksize, 'ksize', fn), strides: nhwcList(strides, 'strides', fn), padding: paddingArg(padding, fn), data_format: 'NHWC' };
   return nameScope(opts.name ?? spec.type, (scope) => {
@@ -230,11 +234,11 @@ function pool(spec: OpSpec, fn: string, value: TensorLike, ksize: number | numbe
  * The maximum of each ksize window of an NHWC tensor, windows `strides` apart (TF1
  * tf.nn.max_pool). @example tf.nn.maxPool(h, [1, 2, 2, 1], [1, 2, 2, 1], 'SAME')
  */
-export function maxPool(value: TensorLike, ksize: number | number[], strides: number | number[], padding: Padding | string, opts: PoolOptions = {}): Tensor {
-  return pool(MaxPool, 'tf.nn.maxPool', value, ksize, strides, padding, opts);
+export function maxPool(value: TensorLike, ksize: number | number[], strides: number | number[], padding: Padding | string, ...args: PoolArgList): Tensor {
+  return pool(MaxPool, 'tf.nn.maxPool', value, ksize, strides, padding, args);
 }
 
 /** The mean of each window (padding excluded from the count) (TF1 tf.nn.avg_pool). */
-export function avgPool(value: TensorLike, ksize: number | number[], strides: number | number[], padding: Padding | string, opts: PoolOptions = {}): Tensor {
-  return pool(AvgPool, 'tf.nn.avgPool', value, ksize, strides, padding, opts);
+export function avgPool(value: TensorLike, ksize: number | number[], strides: number | number[], padding: Padding | string, ...args: PoolArgList): Tensor {
+  return pool(AvgPool, 'tf.nn.avgPool', value, ksize, strides, padding, args);
 }
