@@ -15,3 +15,5 @@ export { exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, p
 export type { PolynomialDecayOptions } from './learning_rate_decay.js';
 export { AdadeltaOptimizer } from './adadelta.js';
 export type { AdadeltaOptions } from './adadelta.js';
+export { ExponentialMovingAverage, MOVING_AVERAGE_VARIABLES } from './moving_averages.js';
+export type { ExponentialMovingAverageOptions } from './moving_averages.js';
