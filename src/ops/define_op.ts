@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, Operation, Tensor } from '../graph.js';
 import { inferDType, NDArray, toNDArray } from '../ndarray.js';
 import type { Attrs, InferContext, OpSpec, OutputInfo } from '../op_spec.js';
+import { Const } from './const_op.js';
 import { broadcastStatic, formatDims, type Shape } from '../shape.js';
 
 /** Anything that can stand where a tensor is expected (Variables expose `_asTensor`). */
@@ -14,15 +15,9 @@ export function isTensorLikeObject(v: unknown): v is { _asTensor(): Tensor } {
   return typeof v === 'object' && v !== null && typeof (v as { _asTensor?: unknown })._asTensor === 'function';
 }
 
-let constSpec: OpSpec | undefined;
-/** @internal sources.ts registers Const here (it is needed to convert values everywhere). */
-export function registerConstSpec(spec: OpSpec): void {
-  constSpec = spec;
-}
-
 /** Makes a Const op holding `value` converted to dtype. */
 export function constantOp(value: NDArray, name?: string): Tensor {
-  return createOp(constSpec!, [], { value, dtype: value.dtype }, name ?? 'Const').outputs[0];
+  return createOp(Const, [], { value, dtype: value.dtype }, name ?? 'Const').outputs[0];
 }
 
 /**

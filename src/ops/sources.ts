@@ -9,28 +9,18 @@ import type { OpSpec } from '../op_spec.js';
 import { stringArray, stringElements, stringValue } from '../strings.js';
 import { NotLowerable } from '../prims.js';
 import { compatible, fitsShape, formatDims, mergeShapes, shapeProblem, type Shape } from '../shape.js';
-import { checkExactForDType, constantOp, convertToTensor, isTensorLikeObject, out, registerConstSpec, sameAsInput, valueToNDArray, type TensorLike } from './define_op.js';
+import { Const } from './const_op.js';
+import { checkExactForDType, constantOp, convertToTensor, isTensorLikeObject, out, sameAsInput, valueToNDArray, type TensorLike } from './define_op.js';
 
-export const Const: OpSpec = {
-  type: 'Const',
-  acceptsStrings: true,
-  lower: (ctx, op) => [ctx.constant(op.attrs.value as NDArray)],
-  infer: ({ attrs }) => {
-    const v = attrs.value as NDArray;
-    return [{ dtype: v.dtype, shape: [...v.shape] }];
-  },
-  constant: (op) => op.attrs.value as NDArray,
-  reference: (_, { op }) => [op.attrs.value as NDArray],
-};
-registerConstSpec(Const);
+export { Const };
 
 export const Placeholder: OpSpec = {
   type: 'Placeholder',
   acceptsStrings: true,
   infer: ({ attrs }) => [{ dtype: attrs.dtype as DType, shape: (attrs.shape as Shape) ?? null }],
   reference: (_, { op }) => {
-    const t = op.outputs[0];
-    throw new InvalidArgumentError(`You must feed a value for placeholder tensor '${op.name}' with dtype ${t.dtype}${t.shape ? ` and shape ${formatDims(t.shape)}` : ''}`, op);
+    const shape = op.attrs.shape as Shape | undefined;
+    throw new InvalidArgumentError(`You must feed a value for placeholder tensor '${op.name}' with dtype ${op.attrs.dtype}${shape ? ` and shape ${formatDims(shape)}` : ''}`, op);
   },
 };
 
@@ -38,7 +28,8 @@ export const VariableV2: OpSpec = {
   type: 'VariableV2',
   stateful: true,
   infer: ({ attrs }) => [{ dtype: attrs.dtype as DType, shape: (attrs.shape as Shape) ?? null, isRef: true }],
-  reference: (_, { op }) => [{ variable: op }],
+  // why: only the interpreter runs this kernel, with the live op (compiled plans bind variables by name).
+  reference: (_, { op }) => [{ variable: op as Operation }],
 };
 
 function assignInfer(opType: string): OpSpec['infer'] {
