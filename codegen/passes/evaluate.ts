@@ -1,0 +1,114 @@
+// A small evaluator of one primitive node on constant inputs, for constant folding. Each
+// primitive computes what the JS renderer's expression table computes (render/js_exprs.ts):
+// float64 arithmetic rounded to the dtype by the typed-array store, float64 accumulation in
+// row-major order for reductions. The differential tests hold all three (this, the renderer,
+// the reference kernels) to the same bits.
+import { allocate, castScalar, isInt, type DType } from '../../src/dtypes.js';
+import { broadcastIndex, padArray, reduce, sliceArray, transposeArray } from '../../src/kernels.js';
+import { NDArray } from '../../src/ndarray.js';
+import type { BinaryPrim, UnaryPrim } from '../../src/prims.js';
+import { fmaf } from '../../src/runtime/float32.js';
+import { numel, type Node } from '../ir.js';
+
+const idiv = (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b));
+const ipow = (a: number, b: number) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : Math.pow(a, b));
+const fmax = (a: number, b: number) => (a !== a || b !== b ? NaN : Math.max(a, b));
+const fmin = (a: number, b: number) => (a !== a || b !== b ? NaN : Math.min(a, b));
+
+const UNARY_F: Record<UnaryPrim, (x: number) => number> = {
+  neg: (x) => -x, exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), floor: Math.floor, recip: (x) => 1 / x, tanh: Math.tanh,
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)), not: (x) => (x ? 0 : 1), relu: (x) => (x < 0 ? 0 : x), copy: (x) => x,
+};
+
+function binaryF(prim: BinaryPrim, dtype: DType): (a: number, b: number) => number {
+  const int = isInt(dtype);
+  switch (prim) {
+    case 'add': return (a, b) => a + b;
+    case 'sub': return (a, b) => a - b;
+    case 'mul': return int ? Math.imul : (a, b) => a * b;
+    case 'div': return int ? idiv : (a, b) => a / b;
+    case 'max': return int ? Math.max : fmax;
+    case 'min': return int ? Math.min : fmin;
+    case 'pow': return int ? ipow : Math.pow;
+    case 'eq': return (a, b) => (a === b ? 1 : 0);
+    case 'ne': return (a, b) => (a !== b ? 1 : 0);
+    case 'lt': return (a, b) => (a < b ? 1 : 0);
+    case 'le': return (a, b) => (a <= b ? 1 : 0);
+    case 'gt': return (a, b) => (a > b ? 1 : 0);
+    case 'ge': return (a, b) => (a >= b ? 1 : 0);
+    case 'and': return (a, b) => (a && b ? 1 : 0);
+    case 'or': return (a, b) => (a || b ? 1 : 0);
+  }
+}
+
+/** The elementwise function of a node over its inputs' values, or undefined if not elementwise. */
+function elementwise(n: Node, inDType: DType): ((...v: number[]) => number) | undefined {
+  if (n.prim in UNARY_F) return UNARY_F[n.prim as UnaryPrim];
+  if (n.prim === 'where') return (c, a, b) => (c ? a : b);
+  if (n.prim === 'fma') return n.dtype === 'float32' ? fmaf : (a, b, c) => a * b + c;
+  if (n.prim === 'cast') return (x) => castScalar(x, n.dtype);
+  try {
+    return binaryF(n.prim as BinaryPrim, inDType);
+  } catch {
+    return undefined;
+  }
+}
+
+const REDUCE: Record<string, { init: number; step: (a: number, v: number, int: boolean) => number }> = {
+  sum: { init: 0, step: (a, v, int) => (int ? (a + v) | 0 : a + v) },
+  mean: { init: 0, step: (a, v, int) => (int ? (a + v) | 0 : a + v) },
+  prod: { init: 1, step: (a, v, int) => (int ? Math.imul(a, v) : a * v) },
+  max: { init: -Infinity, step: (a, v) => (v !== v || v > a ? v : a) },
+  min: { init: Infinity, step: (a, v) => (v !== v || v < a ? v : a) },
+};
+
+/** The value of node `n` given its inputs' constant values; undefined when it does not fold. */
+export function evaluateNode(n: Node, inputs: readonly NDArray[]): NDArray | undefined {
+  const shape = [...n.shape];
+  if (n.prim === 'transpose') return reshaped(transposeArray(inputs[0], n.attrs.perm!), shape);
+  if (n.prim === 'slice') return reshaped(sliceArray(inputs[0], n.attrs.begin!, n.attrs.size!), shape);
+  if (n.prim === 'pad') {
+    const p = n.attrs.paddings!;
+    return reshaped(padArray(inputs[0], p.map((x) => x[0]), p.map((x) => x[1]), n.attrs.padValue ?? 0), shape);
+  }
+  if (n.prim === 'concat') return concatValues(inputs, n.attrs.axis!, shape, n.dtype);
+  if (n.prim === 'reduce') {
+    const x = inputs[0];
+    const kind = n.attrs.kind!;
+    if (kind === 'argmax') return undefined;
+    const int = isInt(x.dtype);
+    const r = REDUCE[kind];
+    const finish = kind === 'mean' ? (a: number, count: number) => a / count : (a: number) => a;
+    return reshaped(reduce(x, n.attrs.axes!, n.attrs.keepDims === true, n.dtype, r.init, (a, v) => r.step(a, v, int), finish), shape);
+  }
+  const f = elementwise(n, inputs[0]?.dtype ?? n.dtype);
+  if (!f) return undefined;
+  const size = numel(shape);
+  const out = allocate(n.dtype, size);
+  const idx = inputs.map((x) => broadcastIndex(x.shape, shape));
+  const args = new Array<number>(inputs.length);
+  const toBool = n.dtype === 'bool';
+  for (let i = 0; i < size; i++) {
+    for (let k = 0; k < inputs.length; k++) args[k] = inputs[k].data[idx[k][i]];
+    const v = f(...args);
+    out[i] = toBool ? (v ? 1 : 0) : v;
+  }
+  return new NDArray(out, shape, n.dtype);
+}
+
+function reshaped(a: NDArray, shape: number[]): NDArray {
+  return new NDArray(a.data, shape, a.dtype);
+}
+
+function concatValues(xs: readonly NDArray[], axis: number, shape: number[], dtype: DType): NDArray {
+  const out = allocate(dtype, numel(shape));
+  const outer = numel(shape.slice(0, axis)), inner = numel(shape.slice(axis + 1));
+  let offset = 0;
+  for (const x of xs) {
+    const w = x.shape[axis] * inner;
+    for (let o = 0; o < outer; o++) out.set(x.data.subarray(o * w, (o + 1) * w), o * shape[axis] * inner + offset);
+    offset += w;
+  }
+  return new NDArray(out, shape, dtype);
+}
