@@ -5,6 +5,7 @@ import type { DType } from '../src/dtypes.js';
 import type { Operation, Tensor } from '../src/graph.js';
 import type { NDArray } from '../src/ndarray.js';
 import type { Prim, ReduceKind } from '../src/prims.js';
+import type { OpDescription } from '../src/runtime/plan_data.js';
 
 export interface NodeAttrs {
   /** const */ value?: NDArray;
@@ -17,7 +18,7 @@ export interface NodeAttrs {
   /** slice */ begin?: number[]; size?: number[];
   /** concat, gather */ axis?: number;
   /** pad */ paddings?: [number, number][]; padValue?: number;
-  /** host: the graph op whose reference kernel runs, and which of its outputs this is */ hostOp?: Operation; hostIndex?: number;
+  /** host: the graph op whose reference kernel runs, and which of its outputs this is */ hostOp?: OpDescription; hostIndex?: number;
 }
 
 export interface Node {

@@ -10,7 +10,9 @@ import { NDArray } from '../src/ndarray.js';
 import { MAX_ELEMENTS } from '../src/shape.js';
 import { isArgReduce, isBinary, NotLowerable as NotCompilable, producesBool, type IRValue, type LowerContext, type ReduceKind } from '../src/prims.js';
 import type { KernelContext } from '../src/op_spec.js';
+import type { PlanInput } from '../src/plan.js';
 import { NodeList, numel, type Node, type NodeAttrs, type Program } from './ir.js';
+import { describeOp } from './plan_data.js';
 
 /** Thrown when a plan cannot be compiled; the session then interprets that plan. */
 export { NotCompilable };
@@ -19,11 +21,8 @@ interface Handle extends IRValue { readonly id: number }
 
 type Value = { node: Handle } | { variable: number };
 
-export interface LowerInput {
-  schedule: readonly Operation[];
-  fetches: readonly Tensor[];
-  feeds: readonly { tensor: Tensor; shape: readonly number[] }[];
-}
+/** The session's plan input (src/plan.ts): graph, schedule, fetches, feeds with their shapes, targets. */
+export type LowerInput = Omit<PlanInput, 'graph'> & { graph?: PlanInput['graph'] };
 
 /** A fetched variable reference: its value as the run found it, else as this run wrote it. */
 export interface RefFetch { output: number; variable: number; written: number | null }
@@ -120,11 +119,12 @@ export function lowerGraph(input: LowerInput): LoweredProgram {
       if (op.spec.stateful && op.spec.writesState) throw new NotCompilable(`${op.type} writes state without a lowering`);
       if (op.spec.stateful) randomOps.push(op);
       let concrete: (number[] | null)[] | undefined;
+      const hostOp = describeOp(op);
       outs = op.outputs.map((t, k) => {
         const known = t.shape && t.shape.every((d) => d !== null) ? (t.shape as number[]) : null;
         const shape = known ?? (concrete ??= concreteShapes(op, inputs, constOf))[k];
         if (!shape) throw new NotCompilable(`output ${t.name} of host op ${op.type} has no static shape`);
-        return node('host', inputs, shape, t.dtype, { hostOp: op, hostIndex: k, stream: op.spec.stateful ? randomOps.length - 1 : undefined });
+        return node('host', inputs, shape, t.dtype, { hostOp, hostIndex: k, stream: op.spec.stateful ? randomOps.length - 1 : undefined });
       });
     }
     op.outputs.forEach((t, k) => {

@@ -1,5 +1,8 @@
-// Canonical text of a Program: one line per node, stable across runs (dumps, golden tests).
+// Canonical text of a Program (one line per node), a Schedule (one per kernel) and a memory
+// plan (one per buffer), stable across runs (dumps, golden tests).
 import type { Node, Program } from './ir.js';
+import { kernelReads, kernelWrites, type MemoryPlan } from './plan_memory.js';
+import { kernelOrigins, type Schedule } from './schedule.js';
 
 function attrText(n: Node): string {
   const a = n.attrs;
@@ -33,4 +36,20 @@ export function printProgram(p: Program): string {
   lines.push(`outputs: ${p.outputs.map((o) => `%${o}`).join(', ')}`);
   if (p.writes.length) lines.push(`writes: ${p.writes.map((w) => `${p.variables[w.variable].name} <- %${w.node}`).join(', ')}`);
   return lines.join('\n');
+}
+
+/** One line per kernel: index, kind, the nodes it writes and reads, the graph ops it computes. */
+export function printSchedule(s: Schedule): string {
+  return s.kernels.map((k, i) => {
+    const ids = (xs: readonly number[]) => xs.map((x) => `%${x}`).join(', ');
+    const reads = kernelReads(s.program, k);
+    return `k${i} ${k.kind}: ${ids(kernelWrites(k))} <- ${ids(reads)}  # ${kernelOrigins(s, k).join(', ')}`;
+  }).join('\n');
+}
+
+/** One line per buffer slot: dtype, length and the nodes stored in it. */
+export function printMemory(m: MemoryPlan): string {
+  const held = m.slots.map(() => [] as number[]);
+  for (const [id, slot] of [...m.slotOf].sort((a, b) => a[0] - b[0])) held[slot].push(id);
+  return m.slots.map((sl, i) => `b${i}: ${sl.dtype}[${sl.length}] <- ${held[i].map((x) => `%${x}`).join(', ')}`).join('\n');
 }

@@ -1,7 +1,11 @@
-// verify: well-formedness of a Program, run between passes in tests and with TFGEN_VERIFY.
-// Checks topological ids, input arity, and each primitive's shape/dtype rule.
+// verify: well-formedness of each stage's result, run between stages in tests and with
+// TFGEN_VERIFY: a Program (topological ids, arity, each primitive's shape/dtype rule), a
+// Schedule (each value computed once, before its readers) and a memory plan (no live value overwritten).
 import { isBinary, isUnary, producesBool } from '../src/prims.js';
+import { storageFor } from '../src/dtypes.js';
 import { numel, type Node, type Program } from './ir.js';
+import { kernelReads, kernelWrites, type MemoryPlan } from './plan_memory.js';
+import type { Schedule } from './schedule.js';
 
 function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
   if (from.length > to.length) return false;
@@ -45,4 +49,54 @@ export function verify(p: Program, after: string): void {
   for (const o of [...p.outputs, ...p.writes.map((w) => w.node)]) {
     if (!(o >= 0 && o < p.nodes.length)) throw new Error(`verify after ${after}: output %${o} does not exist`);
   }
+}
+
+/**
+ * A schedule computes every non-source node exactly once (or inlines it into its consumer's
+ * loop), and every kernel reads only values computed by earlier kernels or sources.
+ */
+export function verifySchedule(s: Schedule): void {
+  const p = s.program;
+  const ready = new Uint8Array(p.nodes.length);
+  for (const n of p.nodes) if (n.prim === 'input' || n.prim === 'const' || n.prim === 'read') ready[n.id] = 1;
+  s.kernels.forEach((k, i) => {
+    for (const r of kernelReads(p, k)) {
+      if (!ready[r]) throw new Error(`verify after schedule: kernel ${i} (${k.kind}) reads %${r} before it is computed`);
+    }
+    for (const w of kernelWrites(k)) {
+      if (ready[w]) throw new Error(`verify after schedule: %${w} is computed twice (again by kernel ${i})`);
+      ready[w] = 1;
+    }
+  });
+  for (const o of [...p.outputs, ...p.writes.map((w) => w.node)]) {
+    if (!ready[o]) throw new Error(`verify after schedule: output %${o} is never computed`);
+  }
+}
+
+/**
+ * No buffer slot is overwritten while a value in it is still to be read: replaying the kernels,
+ * each read finds its value in its slot; slots fit their values' dtype and length.
+ */
+export function verifyMemory(s: Schedule, m: MemoryPlan): void {
+  const p = s.program;
+  const root = (id: number): number => (p.nodes[id].prim === 'reshape' && s.kernels.some((k) => k.kind === 'alias' && k.out === id) ? root(p.nodes[id].inputs[0]) : id);
+  const holder = new Int32Array(m.slots.length).fill(-1);
+  const expectHeld = (id: number, where: string) => {
+    const slot = m.slotOf.get(root(id));
+    if (slot !== undefined && holder[slot] !== root(id)) throw new Error(`verify after memory: %${id} was overwritten in b${slot} before ${where}`);
+  };
+  s.kernels.forEach((k, i) => {
+    if (k.kind === 'alias') return;
+    for (const r of kernelReads(p, k)) expectHeld(r, `kernel ${i} reads it`);
+    for (const w of kernelWrites(k)) {
+      const slot = m.slotOf.get(w);
+      if (slot === undefined) continue;
+      const n = p.nodes[w], sl = m.slots[slot];
+      if (sl.length !== numel(n.shape) || storageFor(sl.dtype) !== storageFor(n.dtype)) {
+        throw new Error(`verify after memory: %${w} (${n.dtype}[${n.shape}]) does not fit b${slot} (${sl.dtype}[${sl.length}])`);
+      }
+      holder[slot] = w;
+    }
+  });
+  for (const o of [...p.outputs, ...p.writes.map((w) => w.node)]) expectHeld(o, 'the run returns it');
 }

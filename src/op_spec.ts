@@ -31,9 +31,17 @@ export type GradEntry = Tensor | null | (() => Tensor | null);
 /** TF1's contract: the grads of the op's outputs in, one gradient per input out (null if none). */
 export type GradFn = (op: Operation, dys: readonly (Tensor | null)[]) => GradEntry[];
 
+/** The op a kernel runs for, as data (an Operation is one; a compiled plan's host call passes its description). */
+export interface KernelOp {
+  readonly type: string;
+  readonly name: string;
+  readonly attrs: Readonly<Attrs>;
+  readonly location?: string;
+}
+
 /** What the reference interpreter gives a kernel besides its inputs. */
 export interface KernelContext {
-  readonly op: Operation;
+  readonly op: KernelOp;
   /** The variable behind ref input i (for ops listing i in `refInputs`). */
   refInput(i: number): Operation;
   readVariable(varOp: Operation): NDArray;

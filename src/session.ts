@@ -6,7 +6,7 @@ import { FailedPreconditionError, InvalidArgumentError } from './errors.js';
 import { convertFeed, type FeedDict } from './feeds.js';
 import { flattenFetches, matchesFetches, rebuildFetches, toResult, type Fetches, type FetchValue, type FlatFetches as Flat } from './fetches.js';
 import { buildSchedule } from './prune.js';
-import { getPlanCompiler, type CompiledPlan } from './plan.js';
+import type { CompiledPlan, PlanCompiler, PlanRuntime } from './plan.js';
 import { withDefaultSession } from './default_session.js';
 import { getDefaultGraph, Graph, Operation, Tensor } from './graph.js';
 import { interpret, type RunState } from './interpret.js';
@@ -38,6 +38,8 @@ export interface SessionOptions {
   backend?: 'js';
   /** 'compiled' (default): generated, fused JS per plan; 'interpreter': op by op with the reference kernels (debugging, oracle). */
   executor?: 'compiled' | 'interpreter';
+  /** What compiles this session's plans (default: `Session.defaultCompiler`; the `tfgen` entry sets the JIT). */
+  compiler?: PlanCompiler | null;
 }
 
 export interface RunOptions {
@@ -89,14 +91,21 @@ export class Session {
   private readonly plansByFetchSet = new Map<string, Map<string, PlanEntry>>();
   /** Bumped whenever a variable gets new storage (compiled plans cache the storage arrays). */
   private stateVersion = 0;
-  private readonly runtime = { randomStream: (op: Operation) => this.randomStream(op) };
   /** 'compiled' (generated, fused JS; the default) or 'interpreter' (reference kernels). */
   readonly executor: 'compiled' | 'interpreter';
+  private readonly compiler: PlanCompiler | null;
+
+  /**
+   * The plan compiler of sessions created without a `compiler` option. Null here (plans are
+   * interpreted); the `tfgen` entry sets it to the JIT, so `tfgen/runtime` stays compiler-free.
+   */
+  static defaultCompiler: PlanCompiler | null = null;
 
   constructor(opts: SessionOptions = {}) {
     this.graph = opts.graph ?? getDefaultGraph();
     this.config = opts.config ?? new ConfigProto();
     this.executor = opts.executor ?? 'compiled';
+    this.compiler = opts.compiler !== undefined ? opts.compiler : Session.defaultCompiler;
     if (this.executor !== 'compiled' && this.executor !== 'interpreter') {
       throw new InvalidArgumentError(`Unknown executor '${String(opts.executor)}'; use 'compiled' or 'interpreter'.`);
     }
@@ -183,7 +192,7 @@ export class Session {
       plan.varsVersion = this.stateVersion;
     }
     const feedArrays = plan.feedOrder.map((t) => feeds.get(t)!.data);
-    const res = c.run(feedArrays, plan.vars!, this.runtime);
+    const res = c.run(feedArrays, plan.vars!, plan.runtime!);
     const n = flat.tensors.length;
     const out: FetchValue[] = new Array(n);
     for (let i = 0; i < n; i++) {
@@ -365,14 +374,21 @@ export class Session {
     const cached = flat.plans.get(key);
     if (cached && cached.session === this) return (flat.last = cached);
     const schedule = buildSchedule(flat, feeds);
-    const feedOrder = [...feeds.keys()];
+    let feedOrder = [...feeds.keys()];
     let compiled: CompiledPlan | null = null;
-    const compiler = this.executor === 'compiled' ? getPlanCompiler() : null;
+    const compiler = this.executor === 'compiled' ? this.compiler : null;
     if (compiler) {
-      compiled = compiler({ schedule, fetches: flat.tensors, feeds: feedOrder.map((t) => ({ tensor: t, shape: feeds.get(t)!.shape })) });
+      compiled = compiler({
+        graph: this.graph, schedule, fetches: flat.tensors, targets: flat.targets,
+        feeds: feedOrder.map((t) => ({ tensor: t, shape: feeds.get(t)!.shape })),
+      });
+      // why: a precompiled plan takes its feeds in its own order.
+      if (compiled) feedOrder = [...compiled.feeds];
     }
     const feedShapes = feedOrder.map((t) => feeds.get(t)!.shape);
-    const entry: PlanEntry = { session: this, schedule, feedOrder, feedShapes, compiled, vars: null, varsVersion: -1, views: [] };
+    const randomOps = compiled?.randomOps ?? [];
+    const runtime: PlanRuntime = { randomStream: (i) => this.randomStream(randomOps[i]) };
+    const entry: PlanEntry = { session: this, schedule, feedOrder, feedShapes, compiled, runtime, vars: null, varsVersion: -1, views: [] };
     // why: plans are specialised on feed shapes; a stream of new shapes must not grow memory forever.
     if (flat.plans.size >= MAX_PLANS_PER_FETCH_SET) flat.plans.delete(flat.plans.keys().next().value!);
     flat.plans.set(key, entry);
@@ -394,6 +410,8 @@ interface PlanEntry {
   feedOrder: Tensor[];
   feedShapes: number[][];
   compiled: CompiledPlan | null;
+  /** What the compiled plan's host calls draw random streams from. */
+  runtime: PlanRuntime | null;
   /** The variable storage arrays the plan runs on, valid while varsVersion is current. */
   vars: (TypedArray | undefined)[] | null;
   varsVersion: number;

@@ -11,7 +11,7 @@ async function bundle(entry: string, minify = false): Promise<string> {
 
 test('tfgen bundles for the browser', async () => {
   const code = await bundle('src/index.ts');
-  assert.ok(code.includes('function setPlanCompiler') && code.includes('function renderJs'), 'the DSL and the JIT are in the bundle');
+  assert.ok(code.includes('defaultCompiler = jitCompiler()') && code.includes('function renderJs'), 'the DSL and the JIT are in the bundle');
   assert.not.ok(/from ['"]node:/.test(code), 'no static import of a Node built-in');
 });
 

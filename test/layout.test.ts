@@ -27,4 +27,15 @@ test(`src/ + codegen/ stay within ${BUDGET} lines`, () => {
   assert.ok(total > 1000 && total <= BUDGET, `${total} lines`);
 });
 
+test('src/ never imports codegen/ except the tfgen entry (src/index.ts wires the JIT)', () => {
+  const back = [...lines.keys()].filter((f) => f.startsWith('src') && f !== join('src', 'index.ts'))
+    .filter((f) => /from '(\.\.\/)+codegen\//.test(readFileSync(f, 'utf8')));
+  assert.equal(back, []);
+});
+
+test('only the js backend evaluates text (new Function), nowhere else in src/ or codegen/', () => {
+  const users = [...lines.keys()].filter((f) => /new Function\(/.test(readFileSync(f, 'utf8')));
+  assert.equal(users, [join('codegen', 'backend.ts')]);
+});
+
 test.run();

@@ -8,10 +8,10 @@ import { broadcastIndex, padArray, reduce, sliceArray, transposeArray } from '..
 import { NDArray } from '../../src/ndarray.js';
 import type { BinaryPrim, UnaryPrim } from '../../src/prims.js';
 import { fmaf } from '../../src/runtime/float32.js';
+import { ipow } from '../../src/runtime/int32.js';
 import { numel, type Node } from '../ir.js';
 
 const idiv = (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b));
-const ipow = (a: number, b: number) => (b < 0 ? (a === 1 ? 1 : a === -1 ? (b % 2 ? -1 : 1) : 0) : Math.pow(a, b));
 const fmax = (a: number, b: number) => (a !== a || b !== b ? NaN : Math.max(a, b));
 const fmin = (a: number, b: number) => (a !== a || b !== b ? NaN : Math.min(a, b));
 

@@ -1,36 +1,31 @@
-// render_js: a Schedule and its MemoryPlan → the source of one JS function per plan.
-// Kernels are typed-array loops specialised on dtypes and shapes, named after the graph ops
-// they fuse, with a comment listing them. The same text serves the JIT (new Function, in
-// development) and, later, ahead-of-time modules.
+// render_js: a Schedule and its MemoryPlan → the text of the JS plan factory (the body of
+// `function (bufs, consts, host, fail, lib)` returning `run(feeds, vars, rt)`, see
+// codegen/README.md). Kernels are typed-array loops specialised on dtypes and shapes, named
+// after the graph ops they fuse, with a comment listing them. The same text serves the JIT
+// (new Function, in development) and ahead-of-time modules (written into a file).
 import { isInt32Family } from '../../src/dtypes.js';
 import type { NDArray } from '../../src/ndarray.js';
-import type { Operation } from '../../src/graph.js';
+import type { KernelData, OpDescription } from '../../src/runtime/plan_data.js';
 import { isArgReduce, isBinary, isUnary, type BinaryPrim, type UnaryPrim } from '../../src/prims.js';
-import { numel, type Node, type Program } from '../ir.js';
+import type { RenderedPlan } from '../backend.js';
+import { numel, type Node } from '../ir.js';
 import type { MemoryPlan } from '../plan_memory.js';
-import { kernelOrigins, type Kernel, type Schedule } from '../schedule.js';
+import type { Kernel, Schedule } from '../schedule.js';
 import { binaryExpr, castExpr, literal, PRELUDE, roundTo, unaryExpr } from './js_exprs.js';
+import { kernelName, leafPlan as walkLeaves, splitInvariant as walkInvariant } from './kernel_walk.js';
 import { broadcastStrides, loopNest, mergeDims } from './loops.js';
-
-export interface RenderedPlan {
-  /** Body of `function (bufs, consts, host, fail, lib)` returning `run(feeds, vars, rt)`; `lib` is tfgen/runtime. */
-  source: string;
-  consts: NDArray[];
-  /** Graph ops whose reference kernels the plan calls, in host index order. */
-  hostOps: { op: Operation; inputs: number[]; outputs: number[] }[];
-  /** Scratch float64 accumulators, by length, after the planned buffers. */
-  scratch: number[];
-}
 
 const rowMajor = (shape: readonly number[]) => broadcastStrides(shape, shape);
 
 export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   const p = s.program;
   const at = (id: number) => p.nodes[id];
-  const consts: NDArray[] = [];
+  const constants: NDArray[] = [];
   const constName = new Map<number, string>();
-  const hostOps: RenderedPlan['hostOps'] = [];
+  const hostCalls: { op: OpDescription; inputs: number[]; outputs: number[] }[] = [];
   const scratch: number[] = [];
+  const kernels: KernelData[] = [];
+  const errorOps: string[] = [];
   const hostName = new Map<number, string>();
 
   /** The typed array holding node `id`'s value. */
@@ -40,7 +35,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
     if (n.prim === 'read') return `r${n.attrs.variable}`;
     if (n.prim === 'const') {
       let name = constName.get(id);
-      if (!name) { name = `c${consts.length}`; consts.push(n.attrs.value!); constName.set(id, name); }
+      if (!name) { name = `c${constants.length}`; constants.push(n.attrs.value!); constName.set(id, name); }
       return name;
     }
     if (n.prim === 'host') return hostName.get(id)!;
@@ -49,7 +44,6 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
     if (slot === undefined) throw new Error(`render: node %${id} (${n.prim}) has no storage`);
     return `b${slot}`;
   };
-  const scalarConst = (id: number) => at(id).prim === 'const' && numel(at(id).shape) === 1;
 
   /**
    * Statements computing `body` nodes (each `t<id>`), given leaf reads already bound. `storedAs`:
@@ -73,30 +67,16 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
 
   /** Leaf reads: scalars hoisted before the loop, others read inside at their index. */
   const leafPlan = (leaves: readonly number[], iter: readonly number[]) => {
-    const hoisted: string[] = [];
-    const looped: { id: number; strides: number[] }[] = [];
-    for (const l of leaves) {
-      if (scalarConst(l)) hoisted.push(`const t${l} = ${literal(at(l).attrs.value!.data[0])};`);
-      else if (numel(at(l).shape) === 1) hoisted.push(`const t${l} = ${arr(l)}[0];`);
-      else looped.push({ id: l, strides: broadcastStrides(at(l).shape, iter) });
-    }
-    return { hoisted, looped };
+    const plan = walkLeaves(at, leaves, iter);
+    const hoisted = plan.hoisted.map((l) => `const t${l.id} = ${l.value !== undefined ? literal(l.value) : `${arr(l.id)}[0]`};`);
+    return { hoisted, looped: plan.looped };
   };
-
-  /** Splits a loop body: nodes that depend only on hoisted scalars are computed once, before it. */
-  const splitInvariant = (body: readonly number[], variant: Iterable<number>) => {
-    const moving = new Set(variant);
-    const pre: number[] = [], inner: number[] = [];
-    for (const id of body) {
-      if (at(id).inputs.some((i) => moving.has(i))) { moving.add(id); inner.push(id); } else pre.push(id);
-    }
-    return { pre, inner };
-  };
+  const splitInvariant = (body: readonly number[], variant: Iterable<number>) => walkInvariant(at, body, variant);
 
   const kernelHeader = (k: Kernel, i: number) => {
-    const names = kernelOrigins(s, k);
-    const short = names.map((o) => o.split('/').pop()!.replace(/[^A-Za-z0-9_]/g, '_')).slice(0, 4).join('_');
-    return `  // k${i}_${k.kind}_${short}: ${names.join(', ')}`;
+    const { name, ops } = kernelName(s, k, i);
+    kernels.push({ name, kind: k.kind, ops });
+    return `  // ${name}: ${ops.join(', ')}`;
   };
 
   const renderMap = (k: Extract<Kernel, { kind: 'map' }>): string => {
@@ -223,6 +203,13 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
     return [...hoisted.map((h) => `  ${h}`), ...tiled, ...edges].join('\n');
   };
 
+  /** The op a run-time error of node n names (recorded for the plan's errorOps). */
+  const failOp = (n: Node): string => {
+    const name = n.origin[0] ?? '';
+    if (name && !errorOps.includes(name)) errorOps.push(name);
+    return name;
+  };
+
   const renderMovement = (n: Node): string => {
     const out = arr(n.id);
     const x = at(n.inputs[0]);
@@ -262,7 +249,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
         const outer = numel(x.shape.slice(0, axis)), nAx = x.shape[axis], inner = numel(x.shape.slice(axis + 1)), q = numel(ind.shape);
         return `  for (let o = 0; o < ${outer}; o++) for (let q = 0; q < ${q}; q++) {
     const ix = ${arr(ind.id)}[q];
-    if (ix < 0 || ix >= ${nAx}) fail(${JSON.stringify(n.origin[0] ?? '')}, 'indices[' + idxLabel(q, [${ind.shape.join(', ')}]) + '] = ' + ix + ' is not in [0, ${nAx})');
+    if (ix < 0 || ix >= ${nAx}) fail(${JSON.stringify(failOp(n))}, 'indices[' + idxLabel(q, [${ind.shape.join(', ')}]) + '] = ' + ix + ' is not in [0, ${nAx})');
     const src = (o * ${nAx} + ix) * ${inner}, dst = (o * ${q} + q) * ${inner};
     for (let r = 0; r < ${inner}; r++) ${out}[dst + r] = ${xa}[src + r];
   }`;
@@ -274,8 +261,8 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
 
   const renderHost = (k: Extract<Kernel, { kind: 'host' }>): string => {
     const first = at(k.outs[0]);
-    const idx = hostOps.length;
-    hostOps.push({ op: first.attrs.hostOp!, inputs: [...first.inputs], outputs: k.outs });
+    const idx = hostCalls.length;
+    hostCalls.push({ op: first.attrs.hostOp!, inputs: [...first.inputs], outputs: k.outs });
     const names = k.outs.map((id) => { const nm = `h${id}`; hostName.set(id, nm); return nm; });
     return `  const [${names.join(', ')}] = host[${idx}](rt${first.inputs.map((i) => `, ${arr(i)}`).join('')});`;
   };
@@ -296,9 +283,9 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   const varDecl = p.variables.map((_, i) => `r${i} = vars[${i}]`);
   const bufDecl = mem.slots.map((_, i) => `b${i} = bufs[${i}]`);
   const scratchDecl = scratch.map((_, i) => `s${i} = bufs[${mem.slots.length + i}]`);
-  const constDecl = consts.map((_, i) => `c${i} = consts[${i}]`);
+  const constDecl = constants.map((_, i) => `c${i} = consts[${i}]`);
   const decl = (xs: string[], pad: string) => (xs.length ? `${pad}const ${xs.join(', ')};\n` : '');
-  const source = `"use strict";${PRELUDE}${decl([...bufDecl, ...scratchDecl, ...constDecl], '')}` +
+  const text = `"use strict";${PRELUDE}${decl([...bufDecl, ...scratchDecl, ...constDecl], '')}` +
     `return function run(feeds, vars, rt) {\n${decl([...feedDecl, ...varDecl], '  ')}${body.join('\n')}\n  return [${results.join(', ')}];\n};\n`;
-  return { source, consts, hostOps, scratch };
+  return { text, constants, hostCalls, scratch, kernels, errorOps };
 }

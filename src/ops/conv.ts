@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Operation, type Tensor } from '../graph.js';
 import { matmul2d } from '../kernels.js';
 import { NDArray } from '../ndarray.js';
-import type { Attrs, InferContext, OpSpec } from '../op_spec.js';
+import type { Attrs, InferContext, KernelOp, OpSpec } from '../op_spec.js';
 import { formatDims, type Dim, type Shape } from '../shape.js';
 import { shape as shapeOf } from './array.js';
 import { convertToTensor, FLOATS, out, requireDType, type TensorLike } from './define_op.js';
@@ -70,7 +70,7 @@ function sizesOf(ctx: InferContext, i: number): Dim[] {
 }
 
 /** dy must have the shape the forward conv would give; TF1 names the mismatching dim. */
-function checkBackprop(dy: readonly Dim[] | null, expected: readonly Dim[], what: string, op?: Operation): void {
+function checkBackprop(dy: readonly Dim[] | null, expected: readonly Dim[], what: string, op?: KernelOp): void {
   if (!dy) return;
   const names = ['batch', 'rows', 'cols', 'depth'];
   for (let a = 0; a < 4; a++) {
@@ -83,7 +83,7 @@ function checkBackprop(dy: readonly Dim[] | null, expected: readonly Dim[], what
 }
 
 /** Concrete geometry of a conv on input shape x with filter shape f, checking depths at run time. */
-function convGeometry(x: readonly number[], f: readonly number[], op: Operation): Geometry {
+function convGeometry(x: readonly number[], f: readonly number[], op: KernelOp): Geometry {
   const what = `${op.type} '${op.name}'`;
   if (x.length !== 4 || f.length !== 4) {
     throw new InvalidArgumentError(`${what}: input [${x}] and filter [${f}] must be 4-D.`, op);
@@ -197,7 +197,7 @@ export const Conv2DBackpropFilter: OpSpec = {
 
 interface ConvArgs { strides: number[]; padding: Padding; dilations: number[] }
 
-function convArgs(op: Operation): ConvArgs {
+function convArgs(op: KernelOp): ConvArgs {
   return { strides: op.attrs.strides as number[], padding: op.attrs.padding as Padding, dilations: op.attrs.dilations as number[] };
 }
 

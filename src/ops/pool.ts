@@ -7,7 +7,7 @@ import { allocate, type DType } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Operation, type Tensor } from '../graph.js';
 import { NDArray } from '../ndarray.js';
-import type { Attrs, InferContext, OpSpec } from '../op_spec.js';
+import type { Attrs, InferContext, KernelOp, OpSpec } from '../op_spec.js';
 import { formatDims, type Dim } from '../shape.js';
 import { shape as shapeOf } from './array.js';
 import { convertToTensor, FLOATS, out, requireDType, type TensorLike } from './define_op.js';
@@ -28,7 +28,7 @@ type PoolArgList = OptArgs<[dataFormat: 'NHWC', name: string], PoolOptions>;
 
 const positions = (g: Geometry) => g.oh * g.ow;
 
-function poolGeometry(x: readonly number[], op: Operation): Geometry {
+function poolGeometry(x: readonly number[], op: KernelOp): Geometry {
   const what = `${op.type} '${op.name}'`;
   if (x.length !== 4) throw new InvalidArgumentError(`${what}: input [${x}] must be 4-D [batch, height, width, channels].`, op);
   return geometry(x, windowOf(op.attrs), what);
@@ -52,7 +52,7 @@ function gradInfer(ctx: InferContext, sizes: Dim[], dyIndex: number): Dim[] {
   return sizes;
 }
 
-function checkGrad(dy: readonly Dim[] | null, expected: readonly Dim[], what: string, op?: Operation): void {
+function checkGrad(dy: readonly Dim[] | null, expected: readonly Dim[], what: string, op?: KernelOp): void {
   if (dy && dy.some((d, a) => d !== null && expected[a] !== null && d !== expected[a])) {
     throw new InvalidArgumentError(`${what}: grad ${formatDims([...dy])} must have the pooling output's shape ${formatDims([...expected])}.`, op);
   }

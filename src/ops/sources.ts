@@ -5,7 +5,7 @@ import { FailedPreconditionError, InvalidArgumentError } from '../errors.js';
 import { createOp, Operation, Tensor } from '../graph.js';
 import { castArray, mapBinary } from '../kernels.js';
 import { NDArray, toNDArray, inferDType } from '../ndarray.js';
-import type { OpSpec } from '../op_spec.js';
+import type { KernelOp, OpSpec } from '../op_spec.js';
 import { stringArray, stringElements, stringValue } from '../strings.js';
 import { NotLowerable } from '../prims.js';
 import { compatible, fitsShape, formatDims, mergeShapes, shapeProblem, type Shape } from '../shape.js';
@@ -53,7 +53,7 @@ function assignInfer(opType: string): OpSpec['infer'] {
  * TF1's run-time check of Assign* (the static one passes when the value's shape is only known at
  * run time): the value must have the variable's shape, rank included.
  */
-function checkAssignShape(type: string, lhs: Shape, rhs: readonly number[], op?: Operation): void {
+function checkAssignShape(type: string, lhs: Shape, rhs: readonly number[], op?: KernelOp): void {
   if (!fitsShape(rhs, lhs)) {
     throw new InvalidArgumentError(`${type} requires shapes of both tensors to match. lhs shape= ${formatDims(lhs)} rhs shape= ${formatDims([...rhs])}`, op);
   }

@@ -76,7 +76,7 @@ function applySpec(type: string, refCount: number, scalarIdx: readonly number[],
       });
       const scalars = scalarIdx.map((i) => {
         if (inputs[i].size !== 1) {
-          throw new InvalidArgumentError(`${type}: ${ctx.op.inputs[i].name} is not a scalar: [${inputs[i].shape}]`, ctx.op);
+          throw new InvalidArgumentError(`${type}: input ${i} of '${ctx.op.name}' is not a scalar: [${inputs[i].shape}]`, ctx.op);
         }
         return inputs[i].data[0];
       });

@@ -10,7 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
-import { getPlanCompiler, setPlanCompiler } from '../../src/plan.js';
+import type { PlanInput } from '../../src/plan.js';
 import type { OpSpec } from '../../src/op_spec.js';
 import { BINARY, REDUCE_KINDS, UNARY } from '../../src/prims.js';
 import { ConcatV2, Pad, Slice, Transpose } from '../../src/ops/movement.js';
@@ -332,10 +332,10 @@ test('fixed-seed run: every primitive, reduction kind, kernel kind, op type and 
   const seen = new Set<string>();
   const families = new Set<string>();
   const compiledOps = new Set<string>(), builtOps = new Set<string>();
-  const previous = getPlanCompiler();
+  const previous = tf.Session.defaultCompiler;
   if (!previous) return assert.unreachable('the tfgen entry installs the JIT compiler');
   // why: record what each compiled plan contains, then compile it as usual.
-  setPlanCompiler((input) => {
+  tf.Session.defaultCompiler = ((input: PlanInput) => {
     try {
       const { program, schedule } = compileProgram(input);
       for (const op of [...input.schedule, ...input.feeds.map((f) => f.tensor.op)]) compiledOps.add(op.type);
@@ -370,7 +370,7 @@ test('fixed-seed run: every primitive, reduction kind, kernel kind, op type and 
     }
     checkOptimizers(['float32']);
   } finally {
-    setPlanCompiler(previous);
+    tf.Session.defaultCompiler = previous;
   }
   const required = [
     'input', 'const', 'read', ...UNARY, ...BINARY, 'where', 'cast', 'reduce', 'matmul', 'reshape',

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
-import { getPlanCompiler, setPlanCompiler, type CompiledPlan } from '../../src/plan.js';
+import type { CompiledPlan, PlanInput } from '../../src/plan.js';
 import { fetchDiff, mulberry32 } from '../_lib/random_graph.js';
 
 /** The kernel header comments of a plan's source (`// k0_map_Mul_Add: Mul, Add`). */
@@ -174,9 +174,9 @@ test('a plan is compiled once per fetch set and feed shapes: fresh fetch literal
   const x = tf.placeholder('float32', [null], 'x');
   const y = tf.sqrt(tf.multiply(x, x), 'y');
   const z = tf.add(y, 1, 'z');
-  const previous = getPlanCompiler()!;
+  const previous = tf.Session.defaultCompiler!;
   let compiles = 0;
-  setPlanCompiler((input) => { compiles++; return previous(input); });
+  tf.Session.defaultCompiler = ((input: PlanInput) => { compiles++; return previous(input); });
   try {
     using sess = new tf.Session();
     for (let i = 0; i < 3; i++) sess.run([y, z], { x: [1, 2, 3] });
@@ -188,7 +188,7 @@ test('a plan is compiled once per fetch set and feed shapes: fresh fetch literal
     assert.is(compiles, 3, 'a new feed shape and a new order of the fetch set compile new plans');
     assert.equal(sess.run([z, y], { x: [1, 2, 3] }).map((a: tf.NDArray) => a.toArray()), [[2, 3, 4], [1, 2, 3]]);
   } finally {
-    setPlanCompiler(previous);
+    tf.Session.defaultCompiler = previous;
   }
 }));
 

@@ -328,7 +328,7 @@ test('the pipeline: passes in order, verified after each; a lowered graph ends m
   });
 });
 
-test('the pipeline dumps the IR after every pass and the plan source (TFGEN_DUMP or the dump option)', () => {
+test('the pipeline dumps every stage: the IR after each pass, the schedule, the memory plan and the rendered text (TFGEN_DUMP or the dump option)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tfgen-dump-'));
   try {
     const g = new tf.Graph();
@@ -340,11 +340,14 @@ test('the pipeline dumps the IR after every pass and the plan source (TFGEN_DUMP
       const [plan] = readdirSync(dir);
       const files = readdirSync(join(dir, plan)).sort();
       assert.equal(files, [
-        '00_lower.ir', '01_simplify.ir', '02_fold_constants.ir', '03_cse.ir', '04_simplify.ir', '05_dce.ir', 'plan.js',
+        '00_lower.ir', '01_simplify.ir', '02_fold_constants.ir', '03_cse.ir', '04_simplify.ir', '05_dce.ir',
+        '06_schedule.txt', '07_memory.txt', '08_render.js',
       ]);
       assert.match(readFileSync(join(dir, plan, '00_lower.ir'), 'utf8'), '= mul(%0, %1)');
       assert.is(readFileSync(join(dir, plan, '05_dce.ir'), 'utf8'), `${printProgram(c.program)}\n`);
-      assert.is(readFileSync(join(dir, plan, 'plan.js'), 'utf8'), c.rendered.source);
+      assert.is(readFileSync(join(dir, plan, '08_render.js'), 'utf8'), `${c.data.text}\n`);
+      assert.match(readFileSync(join(dir, plan, '06_schedule.txt'), 'utf8'), /^k0 map: %\d+ <- %0  # /);
+      assert.match(readFileSync(join(dir, plan, '07_memory.txt'), 'utf8'), /^b0: float32\[3\] <- %\d+/);
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

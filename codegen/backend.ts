@@ -1,0 +1,54 @@
+// The backend seam: what a code generator implements. `render` turns a scheduled, memory-planned
+// program into text; `instantiate` turns a plan's data (that text among it) into a run function.
+// The JIT renders and instantiates in one process; the ahead-of-time writer renders, writes the
+// same text into a module and leaves instantiation to the module's import of tfgen/runtime.
+import type { NDArray } from '../src/ndarray.js';
+import type { KernelData, OpDescription, PlanData } from '../src/runtime/plan_data.js';
+import { opSpec } from '../src/runtime/op_table.js';
+import { instantiatePlan, type PlanFactory, type PlanRun } from '../src/runtime/runner.js';
+import type { MemoryPlan } from './plan_memory.js';
+import { renderJs } from './render/js.js';
+import type { Schedule } from './schedule.js';
+
+/** A backend's rendering of one plan: the text plus what the text refers to by index. */
+export interface RenderedPlan {
+  readonly text: string;
+  /** Values of the text's constants (`consts[i]`), in order. */
+  readonly constants: readonly NDArray[];
+  /** Host calls (`host[i]`): the op, and the node ids of its inputs and of the outputs it returns. */
+  readonly hostCalls: readonly { op: OpDescription; inputs: readonly number[]; outputs: readonly number[] }[];
+  /** Scratch float64 accumulators (lengths), bound after the planned buffers. */
+  readonly scratch: readonly number[];
+  readonly kernels: readonly KernelData[];
+  /** Names of the ops the text's run-time errors name (`fail(name, message)`). */
+  readonly errorOps: readonly string[];
+}
+
+export interface Backend {
+  readonly name: string;
+  render(schedule: Schedule, memory: MemoryPlan): RenderedPlan;
+  /** The run function of a plan rendered by this backend (development: may evaluate text). */
+  instantiate(data: PlanData): PlanRun;
+}
+
+/** The parameters of the JS plan factory, in order (the contract with generated modules). */
+export const JS_FACTORY_PARAMS = ['bufs', 'consts', 'host', 'fail', 'lib'] as const;
+
+export const jsBackend: Backend = {
+  name: 'js',
+  render: renderJs,
+  instantiate(data) {
+    // why: development only; ahead-of-time modules contain the same text as a function instead.
+    const factory = new Function(...JS_FACTORY_PARAMS, data.text) as PlanFactory;
+    return instantiatePlan(data, factory, opSpec);
+  },
+};
+
+const BACKENDS = new Map<string, Backend>([[jsBackend.name, jsBackend]]);
+
+/** The backend of a name ('js'); throws naming the available ones. */
+export function backendNamed(name: string): Backend {
+  const b = BACKENDS.get(name);
+  if (!b) throw new Error(`Unknown backend '${name}'; available: ${[...BACKENDS.keys()].map((k) => `'${k}'`).join(', ')}.`);
+  return b;
+}

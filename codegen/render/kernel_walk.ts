@@ -1,0 +1,41 @@
+// Backend-neutral walking of scheduled kernels: which leaves a loop reads where, which body
+// nodes are loop-invariant, what a kernel is called. The JS renderer uses these; a gpu.js or
+// WebAssembly renderer reuses them and only spells the statements its own way.
+import { numel, type Node } from '../ir.js';
+import { kernelOrigins, type Kernel, type Schedule } from '../schedule.js';
+import { broadcastStrides } from './loops.js';
+
+export interface LeafPlan {
+  /** Leaves read once before the loop: scalar constants (`value` set) and one-element arrays. */
+  hoisted: { id: number; value?: number }[];
+  /** Leaves read inside the loop at their (broadcast) strides against the iteration shape. */
+  looped: { id: number; strides: number[] }[];
+}
+
+/** Where each leaf of a loop over `iter` is read: hoisted scalars, or looped with strides. */
+export function leafPlan(at: (id: number) => Node, leaves: readonly number[], iter: readonly number[]): LeafPlan {
+  const plan: LeafPlan = { hoisted: [], looped: [] };
+  for (const l of leaves) {
+    const n = at(l);
+    if (numel(n.shape) !== 1) plan.looped.push({ id: l, strides: broadcastStrides(n.shape, iter) });
+    else plan.hoisted.push(n.prim === 'const' ? { id: l, value: n.attrs.value!.data[0] } : { id: l });
+  }
+  return plan;
+}
+
+/** Splits a loop body: nodes depending only on hoisted values are computed once, before it. */
+export function splitInvariant(at: (id: number) => Node, body: readonly number[], variant: Iterable<number>): { pre: number[]; inner: number[] } {
+  const moving = new Set(variant);
+  const pre: number[] = [], inner: number[] = [];
+  for (const id of body) {
+    if (at(id).inputs.some((i) => moving.has(i))) { moving.add(id); inner.push(id); } else pre.push(id);
+  }
+  return { pre, inner };
+}
+
+/** A kernel's readable name (`k3_map_mul_add_Sqrt`) and the graph ops it computes. */
+export function kernelName(s: Schedule, k: Kernel, index: number): { name: string; ops: string[] } {
+  const ops = kernelOrigins(s, k);
+  const short = ops.map((o) => o.split('/').pop()!.replace(/[^A-Za-z0-9_]/g, '_')).slice(0, 4).join('_');
+  return { name: `k${index}_${k.kind}_${short}`, ops };
+}

@@ -1,0 +1,70 @@
+// A compiled plan as data: what a session (JIT or precompiled module) needs to run it, by
+// tensor and variable name, plus the rendered text of its backend. JSON-able apart from the
+// typed arrays of constants, so the ahead-of-time writer can put it in a module as it is.
+import type { DType, TypedArray } from '../dtypes.js';
+import type { Attrs } from '../op_spec.js';
+
+/** A dim of a plan's shape: a number, or a dim expression over the plan's run-time dims (`dims`). */
+export type PlanDim = number | string;
+
+export interface PlanTensor {
+  /** Tensor name in the graph, `op:index`. */
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: readonly PlanDim[];
+}
+
+/** What a host call (or an error) knows of its graph op: no live Operation. */
+export interface OpDescription {
+  readonly type: string;
+  readonly name: string;
+  readonly attrs: Attrs;
+  /** Where the op was created in the user's source (`file:line:col`), when recorded. */
+  readonly location?: string;
+}
+
+export interface HostCallData {
+  readonly op: OpDescription;
+  /** Dtype and shape of each input the call receives (typed arrays at run time). */
+  readonly inputs: readonly { dtype: DType; shape: readonly PlanDim[] }[];
+  /** Which outputs of the op the plan uses, in the order the call returns them. */
+  readonly outputs: readonly number[];
+  /** Index into `randomOps` of the stream the op draws from, or null. */
+  readonly stream: number | null;
+}
+
+/** One fused kernel: its name in the text, its kind and the graph ops it computes. */
+export interface KernelData {
+  readonly name: string;
+  readonly kind: string;
+  readonly ops: readonly string[];
+}
+
+export interface PlanData {
+  /** The backend whose `instantiate` runs `text` ('js'). */
+  readonly backend: string;
+  /** The rendered text (for 'js': the body of the plan factory, see codegen/README.md). */
+  readonly text: string;
+  /** Fed tensors, in the order `run` takes them. */
+  readonly feeds: readonly PlanTensor[];
+  /** Fetched tensors, in the order `run` returns them; `inPlanBuffer`: the value lives in a plan buffer. */
+  readonly fetches: readonly (PlanTensor & { inPlanBuffer: boolean })[];
+  /** Target operations run for their effect (by name). */
+  readonly targets: readonly string[];
+  /** Variables (VariableV2 op names), in the order `run` takes their storage; `read`: read from session state. */
+  readonly variables: readonly { name: string; dtype: DType; shape: readonly number[]; read: boolean }[];
+  /** Values written to variables, returned after the fetches and committed in order. */
+  readonly writes: readonly { variable: number; shape: readonly PlanDim[]; mayAliasState: boolean }[];
+  /** Fetched variables: their start-of-run value, or (uninitialised then) the value written. */
+  readonly refFetches: readonly { output: number; variable: number; written: boolean }[];
+  /** Random ops (by name) whose session streams host calls draw from. */
+  readonly randomOps: readonly string[];
+  /** Ops named by run-time errors of the text (a gather's index out of range). */
+  readonly errorOps: readonly OpDescription[];
+  readonly kernels: readonly KernelData[];
+  /** The planned buffers (`bufs` of the factory), then scratch float64 accumulators after them. */
+  readonly buffers: readonly { dtype: DType; length: PlanDim }[];
+  readonly scratch: readonly PlanDim[];
+  readonly constants: readonly { dtype: DType; shape: readonly number[]; data: TypedArray }[];
+  readonly hostCalls: readonly HostCallData[];
+}
