@@ -3,6 +3,7 @@
 // module's plan does) runs through the same session path with the JIT's numbers; host calls
 // find their kernels by op type; the parts of src/ load without the compiler.
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
@@ -10,7 +11,7 @@ import { allocate } from '../../src/dtypes.js';
 import { bindPlan, type PlanCompiler, type PlanInput } from '../../src/plan.js';
 import type { PlanData } from '../../src/runtime/plan_data.js';
 import { instantiatePlan, type PlanFactory } from '../../src/runtime/runner.js';
-import { opSpec } from '../../src/runtime/op_table.js';
+import { opSpec, opTypes } from '../../src/runtime/op_table.js';
 import { JS_FACTORY_PARAMS, jsBackend } from '../../codegen/backend.js';
 import { compileProgram } from '../../codegen/pipeline.js';
 import { opsNotStandalone } from '../../codegen/plan_data.js';
@@ -166,6 +167,22 @@ test('an op module loads on its own (no hidden registration): src/ops/math_binar
   const code = "const m = await import('./src/ops/math_binary.ts'); const t = m.add(2, 3); console.log(t.name, t.op.inputs.map((i) => i.op.type).join());";
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
   assert.is(out.trim(), 'Add:0 Const,Const');
+});
+
+test('the op table holds every op spec that src/ops defines (a new op module must be listed in it)', async () => {
+  const dir = new URL('../../src/ops/', import.meta.url);
+  const defined = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const mod = await import(new URL(file, dir).href) as Record<string, unknown>;
+    for (const v of Object.values(mod)) {
+      const spec = v as { type?: unknown; infer?: unknown; reference?: unknown };
+      if (spec && typeof spec === 'object' && typeof spec.type === 'string' && typeof spec.reference === 'function') defined.add(spec.type);
+    }
+  }
+  assert.ok(defined.size > 80, `${defined.size} op types`);
+  assert.equal(opTypes().filter((t) => defined.has(t)), [...defined].sort());
+  assert.is(opSpec('MatMul')?.type, 'MatMul');
+  assert.is(opSpec('NoSuchOp'), undefined);
 });
 
 test.run();
