@@ -3,7 +3,7 @@
 // float64 arithmetic rounded to the dtype by the typed-array store, float64 accumulation in
 // row-major order for reductions. The differential tests hold all three (this, the renderer,
 // the reference kernels) to the same bits.
-import { allocate, castScalar, isInt, type DType } from '../../src/dtypes.js';
+import { allocate, castScalar, isInt32Family, type DType } from '../../src/dtypes.js';
 import { broadcastIndex, padArray, reduce, sliceArray, transposeArray } from '../../src/kernels.js';
 import { NDArray } from '../../src/ndarray.js';
 import type { BinaryPrim, UnaryPrim } from '../../src/prims.js';
@@ -22,7 +22,7 @@ const UNARY_F: Record<UnaryPrim, (x: number) => number> = {
 };
 
 function binaryF(prim: BinaryPrim, dtype: DType): (a: number, b: number) => number {
-  const int = isInt(dtype);
+  const int = isInt32Family(dtype);
   switch (prim) {
     case 'add': return (a, b) => a + b;
     case 'sub': return (a, b) => a - b;
@@ -55,7 +55,9 @@ function elementwise(n: Node, inDType: DType): ((...v: number[]) => number) | un
   }
 }
 
-const REDUCE: Record<string, { init: number; step: (a: number, v: number, int: boolean) => number }> = {
+const REDUCE: Partial<Record<string, { init: number; step: (a: number, v: number, int: boolean) => number }>> = {
+  all: { init: 1, step: (a, v) => (a && v ? 1 : 0) },
+  any: { init: 0, step: (a, v) => (a || v ? 1 : 0) },
   sum: { init: 0, step: (a, v, int) => (int ? (a + v) | 0 : a + v) },
   mean: { init: 0, step: (a, v, int) => (int ? (a + v) | 0 : a + v) },
   prod: { init: 1, step: (a, v, int) => (int ? Math.imul(a, v) : a * v) },
@@ -65,6 +67,8 @@ const REDUCE: Record<string, { init: number; step: (a: number, v: number, int: b
 
 /** The value of node `n` given its inputs' constant values; undefined when it does not fold. */
 export function evaluateNode(n: Node, inputs: readonly NDArray[]): NDArray | undefined {
+  // why: int64 arithmetic is range-checked at run time (an error, never a rounded value); it stays there.
+  if (n.dtype === 'int64' || inputs.some((x) => x.dtype === 'int64')) return undefined;
   const shape = [...n.shape];
   if (n.prim === 'transpose') return reshaped(transposeArray(inputs[0], n.attrs.perm!), shape);
   if (n.prim === 'slice') return reshaped(sliceArray(inputs[0], n.attrs.begin!, n.attrs.size!), shape);
@@ -75,10 +79,10 @@ export function evaluateNode(n: Node, inputs: readonly NDArray[]): NDArray | und
   if (n.prim === 'concat') return concatValues(inputs, n.attrs.axis!, shape, n.dtype);
   if (n.prim === 'reduce') {
     const x = inputs[0];
+    const r = REDUCE[n.attrs.kind!];
+    if (!r) return undefined;
     const kind = n.attrs.kind!;
-    if (kind === 'argmax') return undefined;
-    const int = isInt(x.dtype);
-    const r = REDUCE[kind];
+    const int = isInt32Family(x.dtype);
     const finish = kind === 'mean' ? (a: number, count: number) => a / count : (a: number) => a;
     return reshaped(reduce(x, n.attrs.axes!, n.attrs.keepDims === true, n.dtype, r.init, (a, v) => r.step(a, v, int), finish), shape);
   }

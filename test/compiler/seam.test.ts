@@ -14,6 +14,8 @@ import { instantiatePlan, type PlanFactory } from '../../src/runtime/runner.js';
 import { opSpec, opTypes } from '../../src/runtime/op_table.js';
 import { JS_FACTORY_PARAMS, jsBackend } from '../../codegen/backend.js';
 import { compileProgram } from '../../codegen/pipeline.js';
+import { PRELUDE } from '../../codegen/render/js_exprs.js';
+import * as kernelLib from '../../src/runtime/kernel_lib.js';
 import { opsNotStandalone } from '../../codegen/plan_data.js';
 import { planMemory } from '../../codegen/plan_memory.js';
 import { verifyMemory } from '../../codegen/verify.js';
@@ -183,6 +185,12 @@ test('the op table holds every op spec that src/ops defines (a new op module mus
   assert.equal(opTypes().filter((t) => defined.has(t)), [...defined].sort());
   assert.is(opSpec('MatMul')?.type, 'MatMul');
   assert.is(opSpec('NoSuchOp'), undefined);
+});
+
+test('every helper the JS prelude takes from `lib` is in the factory\'s lib (src/runtime/kernel_lib.ts)', () => {
+  const used = [...new Set([...PRELUDE.matchAll(/lib\.(\w+)/g)].map((m) => m[1]))];
+  assert.ok(used.length >= 3, used.join());
+  assert.equal(used.filter((name) => typeof (kernelLib as Record<string, unknown>)[name] !== 'function'), []);
 });
 
 test.run();
