@@ -1,42 +1,81 @@
 // tf.train.Saver: writes a session's variable values to one safetensors file keyed by variable op
 // name (`w`, `w/Adam`), atomically (temp file in the same folder, then rename), and restores them
 // all-or-nothing: the file is read and fully validated before any session state changes.
-import {
-  FailedPreconditionError, InternalError, InvalidArgumentError, NotFoundError, OpError, PermissionDeniedError,
-  ResourceExhaustedError, UnimplementedError, UnknownError,
-} from '../errors.js';
+import { FailedPreconditionError, InternalError, InvalidArgumentError, NotFoundError } from '../errors.js';
 import type { Graph, Operation } from '../graph.js';
 import type { NDArray } from '../ndarray.js';
 import type { Session } from '../session.js';
 import { fitsShape, formatShape } from '../shape.js';
 import { globalVariables, Variable } from '../variables.js';
 import { decodeSafetensors, encodeSafetensors, SAFETENSORS_DTYPE } from './safetensors.js';
-
-type Fs = typeof import('node:fs');
-type Path = typeof import('node:path');
+import { node, readFile, writeAtomically } from './files.js';
+import { updateCheckpointState } from './checkpoint_state.js';
+import { checkOptions, isOptionsObject } from '../ops/op_args.js';
 
 export interface SaveOptions {
   /** Appended to the path as TF1 does (`model.ckpt-1000`): a step number or a variable holding it. */
   globalStep?: number | Variable;
+  /** Name of the state file beside the checkpoint (TF1 latest_filename); default 'checkpoint'. */
+  latestFilename?: string;
+  /** Record the checkpoint in the state file and drop checkpoints past `maxToKeep` (default true). */
+  writeState?: boolean;
+}
+
+export interface SaverOptions {
+  /**
+   * How many recent checkpoints this saver keeps (TF1 max_to_keep, default 5): saving one more
+   * deletes the oldest file. 0 or null keeps every file and records only the latest.
+   */
+  maxToKeep?: number | null;
+  /** Write every path in the state file relative to its folder, absolute ones too (default false). */
+  saveRelativePaths?: boolean;
+}
+
+const SAVER_OPTIONS = { kinds: { maxToKeep: 'value', saveRelativePaths: 'boolean' } } as const;
+const SAVE_OPTIONS = { kinds: { globalStep: 'value', latestFilename: 'string', writeState: 'boolean' } } as const;
+
+type VarList = readonly Variable[] | Readonly<Record<string, Variable>>;
+
+/** Whether the Saver's first argument is its options (a plain object holding no Variable). */
+function isSaverOptions(x: unknown): x is SaverOptions {
+  return isOptionsObject(x) && Object.keys(x).length > 0 && Object.values(x).every((v) => !(v instanceof Variable));
 }
 
 export class Saver {
   /** Checkpoint key → variable. */
   private readonly entries: Map<string, Variable>;
   private readonly graph: Graph;
+  private readonly maxToKeep: number;
+  private readonly relativePaths: boolean;
+  /** Checkpoints this saver wrote and keeps, oldest first (TF1 last_checkpoints). */
+  private kept: string[] = [];
 
   /**
    * Saves and restores variables (TF1 tf.train.Saver). `varList` is a list (keys are the variables'
    * op names) or an object of checkpoint key → variable; by default all global variables now in
-   * the default graph.
-   * @example const saver = new tf.train.Saver(); saver.save(sess, 'model.safetensors')
+   * the default graph. Options may follow it or stand alone: `new tf.train.Saver({maxToKeep: 3})`.
+   * @example const saver = new tf.train.Saver(); saver.save(sess, 'ckpt/model', {globalStep: 100})
    */
-  constructor(varList?: readonly Variable[] | Readonly<Record<string, Variable>>) {
-    const pairs: [string, Variable][] = varList === undefined
+  constructor(varList?: VarList | SaverOptions, options?: SaverOptions) {
+    let opts: unknown = options;
+    if (isSaverOptions(varList)) {
+      if (options !== undefined) throw new InvalidArgumentError('tf.train.Saver: options are given twice (as the first and the second argument).');
+      opts = varList;
+      varList = undefined;
+    }
+    const o = checkOptions<SaverOptions>('tf.train.Saver', opts, SAVER_OPTIONS);
+    const keep = o.maxToKeep === undefined ? 5 : o.maxToKeep === null ? 0 : o.maxToKeep;
+    if (!Number.isInteger(keep) || (keep as number) < 0) {
+      throw new InvalidArgumentError(`tf.train.Saver: maxToKeep must be a non-negative integer or null, got ${String(o.maxToKeep)}.`);
+    }
+    this.maxToKeep = keep as number;
+    this.relativePaths = o.saveRelativePaths === true;
+    const list = varList as VarList | undefined;
+    const pairs: [string, Variable][] = list === undefined
       ? globalVariables().map((v) => [v.op.name, v])
-      : Array.isArray(varList)
-        ? (varList as readonly Variable[]).map((v) => [v instanceof Variable ? v.op.name : '', v])
-        : Object.entries(varList);
+      : Array.isArray(list)
+        ? (list as readonly Variable[]).map((v) => [v instanceof Variable ? v.op.name : '', v])
+        : Object.entries(list);
     if (!pairs.length) throw new InvalidArgumentError('No variables to save.');
     this.entries = new Map();
     for (const [key, v] of pairs) {
@@ -54,17 +93,35 @@ export class Saver {
     this.graph = pairs[0][1].graph;
   }
 
+  /** The checkpoints this saver keeps, oldest first (TF1 last_checkpoints). */
+  get lastCheckpoints(): string[] {
+    return [...this.kept];
+  }
+
   /**
-   * Writes the variables' values in `sess` to `path` (a safetensors file) and returns the path
-   * written. Fails with FailedPreconditionError if a variable is not initialised; a failed save
-   * leaves any file already at `path` untouched.
+   * Takes over checkpoints written earlier (by another process, say) as kept, oldest first, so
+   * later saves delete them past `maxToKeep` (TF1 recover_last_checkpoints).
    */
-  save(sess: Session, path: string, opts: SaveOptions = {}): string {
+  recoverLastCheckpoints(paths: readonly string[]): void {
+    this.kept = [...paths];
+  }
+
+  /**
+   * Writes the variables' values in `sess` to `path` (a safetensors file; with `globalStep`,
+   * `path-<step>`) and returns the path written. Then records it in the folder's `checkpoint`
+   * state file and deletes this saver's oldest checkpoint past `maxToKeep`. Fails with
+   * FailedPreconditionError if a variable is not initialised; a failed save leaves any file
+   * already at the path, and the state file, untouched.
+   */
+  save(sess: Session, path: string, options: SaveOptions | number | Variable = {}): string {
     this.checkSession(sess);
+    const opts = typeof options === 'number' || options instanceof Variable ? { globalStep: options }
+      : checkOptions<SaveOptions>('Saver.save', options, SAVE_OPTIONS);
     let target = path;
     if (opts.globalStep !== undefined) {
-      const step = opts.globalStep instanceof Variable ? sess.run(opts.globalStep) as number : opts.globalStep;
-      target = `${path}-${step}`;
+      const step = opts.globalStep instanceof Variable ? sess.run(opts.globalStep) : opts.globalStep;
+      if (!Number.isInteger(step)) throw new InvalidArgumentError(`Saver.save: globalStep must be an integer (or a variable holding one), got ${String(step)}.`);
+      target = `${path}-${step as number}`;
     }
     const values = sess._variableValues();
     const tensors = new Map<string, NDArray>();
@@ -84,7 +141,24 @@ export class Saver {
         throw new InternalError(`Saving checkpoint '${target}': the written file does not read back (${missing.join(', ') || 'extra names'}); the previous file is kept.`);
       }
     });
+    if (opts.writeState !== false) this.recordCheckpoint(target, opts.latestFilename ?? 'checkpoint');
     return target;
+  }
+
+  /** TF1's order: remember the new checkpoint, update the state file, then delete the oldest kept. */
+  private recordCheckpoint(target: string, latestFilename: string): void {
+    const { fs, path } = node();
+    const dropped: string[] = [];
+    if (this.maxToKeep > 0) {
+      this.kept = this.kept.filter((p) => p !== target);
+      this.kept.push(target);
+      while (this.kept.length > this.maxToKeep) dropped.push(this.kept.shift()!);
+    }
+    updateCheckpointState(path.dirname(target), target, this.kept, latestFilename, this.relativePaths);
+    for (const old of dropped) {
+      // why: a checkpoint already gone (deleted by hand) is not an error, as in TF1.
+      try { fs.rmSync(old, { force: true }); } catch { /* kept on disk; nothing refers to it */ }
+    }
   }
 
   /**
@@ -118,60 +192,4 @@ export class Saver {
       throw new InvalidArgumentError(`tf.train.Saver: the session runs another graph than the saver's variables (${[...this.entries.values()][0].name}).`);
     }
   }
-}
-
-/** Node's fs and path, looked up only when a file is touched, so this module loads in browsers. */
-function node(): { fs: Fs; path: Path } {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  if (typeof get !== 'function') {
-    throw new UnimplementedError('tf.train.Saver reads and writes files with node:fs; it needs Node.js 20.16 or later.');
-  }
-  return { fs: get('node:fs') as Fs, path: get('node:path') as Path };
-}
-
-function readFile(file: string): Uint8Array {
-  try {
-    return node().fs.readFileSync(file);
-  } catch (e) {
-    if (e instanceof OpError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new NotFoundError(`Failed to find checkpoint file '${file}'.`);
-    throw fsError(err, `Cannot read checkpoint '${file}'`);
-  }
-}
-
-/**
- * Writes `bytes` to a fresh temp file next to `file`, flushes it, checks it with `verify` (given
- * the bytes read back), then renames it over `file`; on any failure the temp file is removed.
- */
-function writeAtomically(file: string, bytes: Uint8Array, verify: (written: Uint8Array) => void): void {
-  const { fs, path } = node();
-  const dir = path.dirname(path.resolve(file));
-  if (!fs.existsSync(dir)) throw new NotFoundError(`Parent directory of ${file} doesn't exist, can't save.`);
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  let fd: number | undefined;
-  let created = false;
-  try {
-    fd = fs.openSync(tmp, 'wx');
-    created = true;
-    for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, bytes.length - off);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    verify(fs.readFileSync(tmp));
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    if (fd !== undefined) try { fs.closeSync(fd); } catch { /* already failing */ }
-    if (created) try { fs.unlinkSync(tmp); } catch { /* already failing */ }
-    if (e instanceof OpError) throw e;
-    throw fsError(e as NodeJS.ErrnoException, `Cannot save checkpoint '${file}'`);
-  }
-}
-
-function fsError(e: NodeJS.ErrnoException, what: string): OpError {
-  const msg = `${what}: ${e.message}`;
-  if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return new NotFoundError(msg);
-  if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') return new PermissionDeniedError(msg);
-  if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return new ResourceExhaustedError(msg);
-  return new UnknownError(msg);
 }
