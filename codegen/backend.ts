@@ -5,7 +5,7 @@
 import type { NDArray } from '../src/ndarray.js';
 import type { KernelData, OpDescription, PlanData } from '../src/runtime/plan_data.js';
 import { opSpec } from '../src/runtime/op_table.js';
-import { instantiatePlan, type PlanFactory, type PlanRun } from '../src/runtime/runner.js';
+import { instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from '../src/runtime/runner.js';
 import type { MemoryPlan } from './plan_memory.js';
 import { renderJs } from './render/js.js';
 import type { Schedule } from './schedule.js';
@@ -27,8 +27,11 @@ export interface RenderedPlan {
 export interface Backend {
   readonly name: string;
   render(schedule: Schedule, memory: MemoryPlan): RenderedPlan;
-  /** The run function of a plan rendered by this backend (development: may evaluate text). */
-  instantiate(data: PlanData): PlanRun;
+  /**
+   * The run function of a plan rendered by this backend (development: may evaluate text).
+   * `kernels` finds host calls' reference kernels (default: the op table).
+   */
+  instantiate(data: PlanData, kernels?: OpKernels): PlanRun;
 }
 
 /** The parameters of the JS plan factory, in order (the contract with generated modules). */
@@ -37,10 +40,10 @@ export const JS_FACTORY_PARAMS = ['bufs', 'consts', 'host', 'fail', 'lib'] as co
 export const jsBackend: Backend = {
   name: 'js',
   render: renderJs,
-  instantiate(data) {
+  instantiate(data, kernels = opSpec) {
     // why: development only; ahead-of-time modules contain the same text as a function instead.
     const factory = new Function(...JS_FACTORY_PARAMS, data.text) as PlanFactory;
-    return instantiatePlan(data, factory, opSpec);
+    return instantiatePlan(data, factory, kernels);
   },
 };
 

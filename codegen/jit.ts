@@ -2,6 +2,7 @@
 // instantiates it with its backend (js: `new Function`; never used by ahead-of-time modules).
 import type { PlanCompiler } from '../src/plan.js';
 import { bindPlan } from '../src/plan.js';
+import { opSpec } from '../src/runtime/op_table.js';
 import { jsBackend } from './backend.js';
 import { NotCompilable } from './lower.js';
 import { compileProgram, type CompileOptions } from './pipeline.js';
@@ -16,6 +17,10 @@ export function jitCompiler(opts: CompileOptions = {}): PlanCompiler {
       if (e instanceof NotCompilable) return null;
       throw e;
     }
-    return bindPlan(compiled.data, backend.instantiate(compiled.data), input.graph);
+    // why: the JIT has the live graph: an op type missing from the op table still runs here
+    // (the op table test names it; a precompiled module would fail to instantiate).
+    const live = new Map(input.schedule.map((op) => [op.type, op.spec]));
+    const kernels = (type: string) => opSpec(type) ?? live.get(type);
+    return bindPlan(compiled.data, backend.instantiate(compiled.data, kernels), input.graph);
   };
 }

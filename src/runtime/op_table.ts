@@ -2,22 +2,30 @@
 // op modules. Host calls of compiled plans (JIT or precompiled modules) find their kernels here
 // by type, so a module reaches them through `tfgen/runtime` without a live graph.
 import type { OpSpec } from '../op_spec.js';
+import * as activations from '../ops/activations.js';
 import * as array from '../ops/array.js';
+import * as biasAdd from '../ops/bias_add.js';
 import * as conv from '../ops/conv.js';
+import * as dropout from '../ops/dropout.js';
 import * as indexing from '../ops/indexing.js';
 import * as mathBinary from '../ops/math_binary.js';
 import * as mathUnary from '../ops/math_unary.js';
 import * as matmul from '../ops/matmul.js';
 import * as movement from '../ops/movement.js';
 import * as nn from '../ops/nn.js';
+import * as normalization from '../ops/normalization.js';
 import * as pool from '../ops/pool.js';
 import * as random from '../ops/random.js';
 import * as reduce from '../ops/reduce.js';
 import * as sources from '../ops/sources.js';
 import * as training from '../ops/training.js';
+import * as summary from '../summary/ops.js';
 
 /** Every module defining op specs (a new op module adds one line here). */
-const OP_MODULES: readonly object[] = [array, conv, indexing, mathBinary, mathUnary, matmul, movement, nn, pool, random, reduce, sources, training];
+const OP_MODULES: readonly object[] = [
+  activations, array, biasAdd, conv, dropout, indexing, mathBinary, mathUnary, matmul, movement, nn, normalization, pool,
+  random, reduce, sources, summary, training,
+];
 
 function isSpec(v: unknown): v is OpSpec {
   return typeof v === 'object' && v !== null && typeof (v as OpSpec).type === 'string'
