@@ -20,6 +20,8 @@ export class Graph {
   private readonly byName = new Map<string, Operation>();
   private readonly namesInUse = new Map<string, number>();
   private readonly collections = new Map<string, unknown[]>();
+  /** Names marked while a build step runs (name, previous count), so a failed step can take them back. */
+  private journal: [string, number | undefined][] | null = null;
   /** @internal */ nameStack = '';
   /** @internal */ controlStack: Operation[][] = [];
 
@@ -60,17 +62,50 @@ export class Graph {
     if (this.nameStack) name = `${this.nameStack}/${name}`;
     let key = name.toLowerCase();
     let i = this.namesInUse.get(key) ?? 0;
-    if (markAsUsed) this.namesInUse.set(key, i + 1);
+    if (markAsUsed) this.markName(key, i + 1);
     if (i > 0) {
       const base = key;
       while (this.namesInUse.has(key)) {
         key = `${base}_${i}`;
         i++;
       }
-      if (markAsUsed) this.namesInUse.set(key, 1);
+      if (markAsUsed) this.markName(key, 1);
       name = `${name}_${i - 1}`;
     }
     return name;
+  }
+
+  private markName(key: string, count: number): void {
+    this.journal?.push([key, this.namesInUse.get(key)]);
+    this.namesInUse.set(key, count);
+  }
+
+  /**
+   * @internal Runs one build step (an op, a name scope); if it throws, the ops and names it added
+   * are taken back, so a rejected call leaves the graph as it was.
+   */
+  atomically<T>(fn: () => T): T {
+    const outer = this.journal;
+    const journal = outer ?? [];
+    const mark = journal.length, opCount = this.ops.length;
+    this.journal = journal;
+    try {
+      return fn();
+    } catch (e) {
+      for (let i = journal.length - 1; i >= mark; i--) {
+        const [key, previous] = journal[i];
+        if (previous === undefined) this.namesInUse.delete(key);
+        else this.namesInUse.set(key, previous);
+      }
+      journal.length = mark;
+      if (this.ops.length > opCount) {
+        for (const op of this.ops.splice(opCount)) this.byName.delete(op.name);
+        this.version++;
+      }
+      throw e;
+    } finally {
+      this.journal = outer;
+    }
   }
 
   /** Runs fn with this graph as the default graph. */
@@ -221,16 +256,25 @@ export function resetDefaultGraph(): void {
 export function nameScope<T>(name: string, fn: (scope: string) => T): T {
   const g = getDefaultGraph();
   const old = g.nameStack;
-  let scope: string;
-  if (!name) scope = '';
-  else if (name.endsWith('/')) scope = name.slice(0, -1);
-  else scope = g.uniqueName(name);
-  g.nameStack = scope;
-  try {
-    return fn(scope ? `${scope}/` : '');
-  } finally {
-    g.nameStack = old;
-  }
+  // why: a call that fails inside its scope (a bad argument found after its constants were made)
+  // leaves neither those ops nor the scope's name behind.
+  return g.atomically(() => {
+    let scope: string;
+    if (!name) scope = '';
+    else if (name.endsWith('/')) scope = name.slice(0, -1);
+    else scope = g.uniqueName(name);
+    g.nameStack = scope;
+    try {
+      return fn(scope ? `${scope}/` : '');
+    } finally {
+      g.nameStack = old;
+    }
+  });
+}
+
+/** Runs fn as one build step of the default graph: if it throws, the ops and names it added are taken back. */
+export function atomically<T>(fn: () => T): T {
+  return getDefaultGraph().atomically(fn);
 }
 
 /** Ops created inside fn run only after `deps`; `null` clears the outer dependencies. */
@@ -260,7 +304,8 @@ export function createOp(spec: OpSpec, inputs: Tensor[], attrs: Attrs = {}, name
       throw new InvalidArgumentError(`${t} must be from the same graph as ${inputs[0]} (op ${spec.type}).`);
     }
   }
-  const opName = name && name.endsWith('/') ? name.slice(0, -1) : g.uniqueName(name || spec.type);
+  // why: the name is marked used only once the shape rule accepts the inputs (a rejected op leaves no trace).
+  const opName = name && name.endsWith('/') ? name.slice(0, -1) : g.uniqueName(name || spec.type, false);
   const infos = spec.infer({
     inputs,
     attrs,
@@ -278,6 +323,7 @@ export function createOp(spec: OpSpec, inputs: Tensor[], attrs: Attrs = {}, name
       throw new InvalidArgumentError(`${spec.type} '${opName}' does not support string tensors${str ? ` (input ${str})` : ''}: strings flow only into summary ops and tf.identity.`);
     }
   }
+  if (!(name && name.endsWith('/'))) g.uniqueName(name || spec.type);
   const inputOps = new Set(inputs.map((t) => t.op));
   const control: Operation[] = [];
   for (const level of g.controlStack) {

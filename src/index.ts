@@ -34,8 +34,12 @@ export type { VariableOptions } from './variables.js';
 export {
   add, subtract, multiply, divide, maximum, minimum, pow, squaredDifference,
   equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr, addN,
+  floorDiv, floorDiv as floordiv, mod, mod as floormod,
 } from './ops/math_binary.js';
-export { negative, square, sqrt, exp, log, abs, sign, sigmoid, tanh, reciprocal, floor, logicalNot } from './ops/math_unary.js';
+export {
+  negative, square, sqrt, exp, log, abs, sign, sigmoid, tanh, reciprocal, floor, logicalNot,
+  rsqrt, ceil, round, sin, cos, log1p, expm1,
+} from './ops/math_unary.js';
 export { relu6, elu, selu, softplus, softsign } from './ops/activations.js';
 export { reduceSum, reduceMean, reduceMax, reduceMin, reduceProd, reduceAll, reduceAny, argmax, argmin } from './ops/reduce.js';
 export { matmul } from './ops/matmul.js';

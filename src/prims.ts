@@ -3,8 +3,11 @@
 import type { DType } from './dtypes.js';
 import type { NDArray } from './ndarray.js';
 
-export const UNARY = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'floor', 'recip', 'tanh', 'sigmoid', 'relu', 'not', 'copy'] as const;
-export const BINARY = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or'] as const;
+export const UNARY = [
+  'neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'floor', 'recip', 'tanh', 'sigmoid', 'relu', 'not', 'copy',
+  'rsqrt', 'ceil', 'round', 'sin', 'cos', 'log1p', 'expm1',
+] as const;
+export const BINARY = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow', 'floordiv', 'floormod', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or'] as const;
 export const REDUCE_KINDS = ['sum', 'mean', 'max', 'min', 'prod', 'all', 'any', 'argmax', 'argmin'] as const;
 
 export type UnaryPrim = (typeof UNARY)[number];

@@ -15,6 +15,10 @@ const ipow = lib.ipow;
 const fmax = (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b));
 const idxLabel = (k, shape) => { const pos = []; for (let a = shape.length - 1; a >= 0; a--) { pos.unshift(k % shape[a]); k = Math.floor(k / shape[a]); } return pos.join(','); };
 const fmin = (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b));
+const rint = lib.roundHalfEven;
+const ifloordiv = lib.intFloorDiv;
+const ifloormod = lib.intFloorMod;
+const floormod = (a, b) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; };
 `;
 
 const isIntType = (d: DType) => d === 'int32' || d === 'int16' || d === 'int8' || d === 'uint8';
@@ -50,7 +54,7 @@ export function castExpr(x: string, to: DType): string {
 }
 
 /** Unary prims whose result needs no rounding (exact in every dtype). */
-const EXACT_UNARY = new Set<UnaryPrim>(['neg', 'abs', 'sign', 'copy', 'not', 'floor', 'relu']);
+const EXACT_UNARY = new Set<UnaryPrim>(['neg', 'abs', 'sign', 'copy', 'not', 'floor', 'ceil', 'round', 'relu']);
 
 export function unaryExpr(prim: UnaryPrim, x: string, dtype: DType): string {
   const e = ((): string => {
@@ -69,6 +73,14 @@ export function unaryExpr(prim: UnaryPrim, x: string, dtype: DType): string {
       // why: `x < 0 ? 0 : x` keeps NaN and -0 as the reference kernel does.
       case 'relu': return `(${x} < 0 ? 0 : ${x})`;
       case 'copy': return x;
+      case 'rsqrt': return `1 / Math.sqrt(${x})`;
+      case 'ceil': return `Math.ceil(${x})`;
+      // why: TF's Round rounds half to even (banker's rounding), unlike Math.round.
+      case 'round': return `rint(${x})`;
+      case 'sin': return `Math.sin(${x})`;
+      case 'cos': return `Math.cos(${x})`;
+      case 'log1p': return `Math.log1p(${x})`;
+      case 'expm1': return `Math.expm1(${x})`;
     }
   })();
   // why: -INT_MIN and |INT_MIN| leave the int range; the reference's typed-array store wraps them.
@@ -94,6 +106,9 @@ export function binaryExpr(prim: BinaryPrim, a: string, b: string, dtype: DType)
     case 'max': return int ? `Math.max(${a}, ${b})` : `fmax(${a}, ${b})`;
     case 'min': return int ? `Math.min(${a}, ${b})` : `fmin(${a}, ${b})`;
     case 'pow': return roundTo(dtype, int ? `ipow(${a}, ${b})` : `Math.pow(${a}, ${b})`);
+    // why: float32 x / y rounds before the floor, as TF's float32 kernel computes it.
+    case 'floordiv': return int ? roundTo(dtype, `ifloordiv(${a}, ${b})`) : roundTo(dtype, `Math.floor(${roundTo(dtype, `${a} / ${b}`)})`);
+    case 'floormod': return int ? roundTo(dtype, `ifloormod(${a}, ${b})`) : roundTo(dtype, `floormod(${a}, ${b})`);
     default: throw new Error(`no JS expression for ${prim}`);
   }
 }

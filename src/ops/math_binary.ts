@@ -4,6 +4,7 @@ import { isInt, isInt32Family, type DType } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
 import { mapBinary } from '../kernels.js';
+import { intFloorDiv, intFloorMod } from '../runtime/int_math.js';
 import { ipow } from '../runtime/int32.js';
 import type { GradFn, OpSpec } from '../op_spec.js';
 import type { BinaryPrim } from '../prims.js';
@@ -105,6 +106,19 @@ export const SquaredDifference = binarySpec({
   },
 });
 
+// why: float32 x / y rounds to float32 before the floor, as TF's float32 kernel computes it.
+export const FloorDiv = binarySpec({
+  type: 'FloorDiv', prim: 'floordiv', f: (a, b) => Math.floor(a / b), f32: (a, b) => Math.floor(Math.fround(a / b)), intF: intFloorDiv,
+  // why: TF1 registers no gradient for FloorDiv (None for both inputs).
+  grad: () => [null, null],
+});
+export const FloorMod = binarySpec({
+  type: 'FloorMod', prim: 'floormod', intF: intFloorMod,
+  f: (a, b) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; },
+  // d/dx = 1; d/dy = -floor(x / y) (TF1's _FloorModGrad)
+  grad: (op, [dy]) => [dy, () => mulOp(dy!, negative(floorDiv(op.inputs[0], op.inputs[1])))],
+});
+
 const ALL: readonly DType[] = [...NUMERIC, 'bool'];
 export const Equal = binarySpec({ type: 'Equal', prim: 'eq', f: (a, b) => (a === b ? 1 : 0), allowed: ALL, outBool: true });
 export const NotEqual = binarySpec({ type: 'NotEqual', prim: 'ne', f: (a, b) => (a !== b ? 1 : 0), allowed: ALL, outBool: true });
@@ -196,6 +210,14 @@ export function greater(x: TensorLike, y: TensorLike, name?: string): Tensor { r
 export function greaterEqual(x: TensorLike, y: TensorLike, name?: string): Tensor { return out(sameTypeOp(GreaterEqual, { x, y }, {}, name)); }
 export function logicalAnd(x: TensorLike, y: TensorLike, name?: string): Tensor { return out(sameTypeOp(LogicalAnd, { x, y }, {}, name)); }
 export function logicalOr(x: TensorLike, y: TensorLike, name?: string): Tensor { return out(sameTypeOp(LogicalOr, { x, y }, {}, name)); }
+
+/** floor(x / y) elementwise with broadcasting (TF1 tf.floordiv / tf.math.floordiv); integer division by zero gives 0. */
+export function floorDiv(x: TensorLike, y: TensorLike, name?: string): Tensor { return out(sameTypeOp(FloorDiv, { x, y }, {}, name ?? 'FloorDiv')); }
+/**
+ * x - floor(x / y) * y: the remainder takes the divisor's sign (TF1 tf.mod / tf.floormod, Python's %).
+ * @example tf.mod(tf.constant(-7, {dtype: 'int32'}), 3)   // 2
+ */
+export function mod(x: TensorLike, y: TensorLike, name?: string): Tensor { return out(sameTypeOp(FloorMod, { x, y }, {}, name ?? 'FloorMod')); }
 
 /** Sum of a list of same-shaped tensors (TF1 tf.add_n). */
 export function addN(inputs: readonly TensorLike[], name?: string): Tensor {

@@ -1,13 +1,15 @@
-// Elementwise unary math: negative, square, sqrt, exp, log, abs, sign, sigmoid, tanh,
-// reciprocal, floor, and the TF1 *Grad helper ops their gradients use.
-import { isInt32Family, type DType } from '../dtypes.js';
+// Elementwise unary math: negative, square, sqrt, rsqrt, exp, expm1, log, log1p, abs, sign,
+// sigmoid, tanh, reciprocal, floor, ceil, round, sin, cos, and the TF1 *Grad helper ops their
+// gradients use.
+import { isInt, isInt32Family, type DType } from '../dtypes.js';
+import { roundHalfEven } from '../runtime/int_math.js';
 import { createOp, type Tensor } from '../graph.js';
 import { mapBinary, mapUnary } from '../kernels.js';
 import type { GradFn, OpSpec } from '../op_spec.js';
 import type { UnaryPrim } from '../prims.js';
 import { irArith, numberArith, type Arith } from '../arith.js';
 import { broadcastInfer, convertToTensor, FLOATS, NUMERIC, out, requireDType, sameAsInput, sameTypeOp, type TensorLike } from './define_op.js';
-import { divide, multiply, subtract } from './math_binary.js';
+import { add, divide, multiply, subtract } from './math_binary.js';
 import { zerosLike } from './array.js';
 
 interface UnaryDef {
@@ -74,6 +76,12 @@ export const ReciprocalGrad = gradSpec('ReciprocalGrad', (A, y, dy) => A.mul(A.m
   return [() => mul(mul(mul(g!, -2), dy), y), () => gradOp(ReciprocalGrad, y, g!)];
 });
 
+export const RsqrtGrad = gradSpec('RsqrtGrad', (A, y, dy) => A.mul(A.mul(A.const(-0.5), A.mul(dy, y)), A.mul(y, y)), (op, [g]) => {
+  const [y, dy] = op.inputs;
+  // z = -0.5·dy·y³: d/dy = -1.5·dy·y²; d/d(dy) = -0.5·y³ (TF1's _RsqrtGradGrad)
+  return [() => mul(mul(mul(g!, -1.5), dy), square(y)), () => gradOp(RsqrtGrad, y, g!)];
+});
+
 function gradOp(spec: OpSpec, a: Tensor, dy: Tensor): Tensor {
   return out(createOp(spec, [a, dy], {}));
 }
@@ -102,6 +110,21 @@ export const Reciprocal = unarySpec({
   grad: (op, [dy]) => [gradOp(ReciprocalGrad, op.outputs[0], dy!)],
 });
 export const Floor = unarySpec({ type: 'Floor', prim: 'floor', f: Math.floor, allowed: FLOATS, grad: () => [null] });
+export const Rsqrt = unarySpec({ type: 'Rsqrt', prim: 'rsqrt', f: (x) => 1 / Math.sqrt(x), allowed: FLOATS, grad: (op, [dy]) => [gradOp(RsqrtGrad, op.outputs[0], dy!)] });
+// why: TF1 gives Floor, Ceil and Round no gradient (None), not zeros.
+export const Ceil = unarySpec({ type: 'Ceil', prim: 'ceil', f: Math.ceil, allowed: FLOATS, grad: () => [null] });
+export const Round = unarySpec({
+  type: 'Round', prim: 'round', f: roundHalfEven, grad: () => [null],
+  // integers round to themselves
+  lower: (ctx) => [isInt(ctx.inputs[0].dtype) ? ctx.inputs[0] : ctx.unary('round', ctx.inputs[0])],
+});
+export const Sin = unarySpec({ type: 'Sin', prim: 'sin', f: Math.sin, allowed: FLOATS, grad: (op, [dy]) => [mul(dy!, cos(op.inputs[0]))] });
+export const Cos = unarySpec({ type: 'Cos', prim: 'cos', f: Math.cos, allowed: FLOATS, grad: (op, [dy]) => [mul(negative(dy!), sin(op.inputs[0]))] });
+export const Log1p = unarySpec({
+  type: 'Log1p', prim: 'log1p', f: Math.log1p, allowed: FLOATS,
+  grad: (op, [dy]) => [mul(dy!, reciprocal(add(1, op.inputs[0], 'add')))],
+});
+export const Expm1 = unarySpec({ type: 'Expm1', prim: 'expm1', f: Math.expm1, allowed: FLOATS, grad: (op, [dy]) => [mul(dy!, exp(op.inputs[0]))] });
 export const LogicalNot = unarySpec({ type: 'LogicalNot', prim: 'not', f: (x) => (x ? 0 : 1), allowed: ['bool'] });
 
 function zerosLikeLazy(x: Tensor): Tensor {
@@ -124,4 +147,16 @@ export function sigmoid(x: TensorLike, name?: string): Tensor { return unary(Sig
 export function tanh(x: TensorLike, name?: string): Tensor { return unary(Tanh, x, name); }
 export function reciprocal(x: TensorLike, name?: string): Tensor { return unary(Reciprocal, x, name); }
 export function floor(x: TensorLike, name?: string): Tensor { return unary(Floor, x, name); }
+/** 1 / sqrt(x) (TF1 tf.rsqrt). */
+export function rsqrt(x: TensorLike, name?: string): Tensor { return unary(Rsqrt, x, name); }
+/** The smallest integer not below x (TF1 tf.ceil). */
+export function ceil(x: TensorLike, name?: string): Tensor { return unary(Ceil, x, name); }
+/** x rounded to the nearest integer, halves to even as TF1 tf.round: round(2.5) = 2, round(-1.5) = -2. */
+export function round(x: TensorLike, name?: string): Tensor { return unary(Round, x, name); }
+export function sin(x: TensorLike, name?: string): Tensor { return unary(Sin, x, name); }
+export function cos(x: TensorLike, name?: string): Tensor { return unary(Cos, x, name); }
+/** log(1 + x), accurate for small x (TF1 tf.log1p). */
+export function log1p(x: TensorLike, name?: string): Tensor { return unary(Log1p, x, name); }
+/** exp(x) - 1, accurate for small x (TF1 tf.expm1). */
+export function expm1(x: TensorLike, name?: string): Tensor { return unary(Expm1, x, name); }
 export function logicalNot(x: TensorLike, name?: string): Tensor { return unary(LogicalNot, x, name); }

@@ -2,7 +2,7 @@
 // TF1 (`reduction_indices`); omitted, every axis is reduced.
 import { allocate, int64Value, isInt, isInt32Family, type DType, type DTypeLike } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
-import { constantValue, createOp, nameScope, Tensor } from '../graph.js';
+import { atomically, constantValue, createOp, nameScope, Tensor } from '../graph.js';
 import { intList, reduce } from '../kernels.js';
 import { NDArray } from '../ndarray.js';
 import type { InferContext, OpSpec, OutputInfo } from '../op_spec.js';
@@ -211,6 +211,10 @@ function allAxes(x: Tensor): Tensor {
 // why: TF1 names given axes `Sum/reduction_indices` and builds the all-axes Const before the op's
 // scope (`Const`, then `Sum`).
 function reduceOp(spec: OpSpec, x: TensorLike, axis: Axis, keepDims: boolean, name: string): Tensor {
+  return atomically(() => reduceSteps(spec, x, axis, keepDims, name));
+}
+
+function reduceSteps(spec: OpSpec, x: TensorLike, axis: Axis, keepDims: boolean, name: string): Tensor {
   const all = axis === null || axis === undefined;
   const early = x instanceof Tensor || isTensorLikeObject(x) ? convertToTensor(x) : undefined;
   const earlyAxes = all && early ? allAxes(early) : undefined;

@@ -3,3 +3,4 @@
 export { fmaf } from './float32.js';
 export { int64Value } from '../dtypes.js';
 export { ipow } from './int32.js';
+export { intFloorDiv, intFloorMod, roundHalfEven } from './int_math.js';

@@ -77,3 +77,11 @@ export function feed(feeds: Map<tf.Tensor, unknown>, dtype: tf.DType, shape: (nu
   feeds.set(p, value);
   return p;
 }
+
+/** The fetched value (plain JS) on the compiled and the interpreted executor, asserted equal. */
+export function runBoth(t: tf.Tensor, feeds?: tf.FeedDict): unknown {
+  const compiled = plain(run(t, feeds));
+  const interpreted = plain(run(t, feeds, 'interpreter'));
+  assert.equal(compiled, interpreted, `${t.name}: compiled equals interpreter`);
+  return compiled;
+}

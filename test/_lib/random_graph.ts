@@ -270,9 +270,12 @@ export class GraphBuilder {
   }
 }
 
-const UNARY_FLOAT = ['negative', 'square', 'sqrt', 'exp', 'log', 'abs', 'sign', 'sigmoid', 'tanh', 'reciprocal', 'floor'] as const;
-const UNARY_INT = ['negative', 'square', 'abs', 'sign'] as const;
-const ARITH = ['add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'pow', 'squaredDifference'] as const;
+const UNARY_FLOAT = [
+  'negative', 'square', 'sqrt', 'exp', 'log', 'abs', 'sign', 'sigmoid', 'tanh', 'reciprocal', 'floor',
+  'rsqrt', 'ceil', 'round', 'sin', 'cos', 'log1p', 'expm1',
+] as const;
+const UNARY_INT = ['negative', 'square', 'abs', 'sign', 'round'] as const;
+const ARITH = ['add', 'subtract', 'multiply', 'divide', 'maximum', 'minimum', 'pow', 'squaredDifference', 'floorDiv', 'mod'] as const;
 const COMPARE = ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'] as const;
 const REDUCE = ['reduceSum', 'reduceMean', 'reduceMax', 'reduceMin', 'reduceProd'] as const;
 
@@ -561,7 +564,7 @@ export const FAMILIES: Record<string, Family> = {
 };
 
 /** How often each family is drawn relative to the others (1 when not listed): families with many ops weigh more. */
-const WEIGHTS: Record<string, number> = { unary: 4, arith: 3, compare: 2, reduce: 2, assign: 3 };
+const WEIGHTS: Record<string, number> = { unary: 6, arith: 4, compare: 2, reduce: 2, assign: 3 };
 
 /**
  * Builds a random graph in a new tf.Graph: a few leaves, then `steps` ops drawn from the

@@ -4,18 +4,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/train/safetensors.js';
-import { feed, fresh, plain, run, throwsClass } from '../_lib/op_cases.js';
+import { feed, fresh, plain, run, runBoth, throwsClass } from '../_lib/op_cases.js';
 
 const IAE = tf.errors.InvalidArgumentError;
 const LIMIT = 2 ** 53 - 1;
 const EXECUTORS = [undefined, 'interpreter'] as const;
 
-/** The fetched value on the compiled and the interpreted executor (asserted equal). */
-function both(t: tf.Tensor, feeds?: tf.FeedDict): unknown {
-  const [c, i] = EXECUTORS.map((ex) => plain(run(t, feeds, ex)));
-  assert.equal(c, i, 'compiled equals interpreter');
-  return c;
-}
+const both = runBoth;
 
 test('tf.int64 and argmax/argmin: int64 indices by default, int32 on request', () => fresh(() => {
   assert.is(tf.int64, 'int64');
