@@ -9,6 +9,7 @@ import { NDArray } from '../../src/ndarray.js';
 import type { BinaryPrim, UnaryPrim } from '../../src/prims.js';
 import { fmaf } from '../../src/runtime/float32.js';
 import { ipow } from '../../src/runtime/int32.js';
+import { intFloorDiv, intFloorMod, roundHalfEven } from '../../src/runtime/int_math.js';
 import { numel, type Node } from '../ir.js';
 
 const idiv = (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b));
@@ -19,6 +20,8 @@ const UNARY_F: Record<UnaryPrim, (x: number) => number> = {
   neg: (x) => -x, exp: Math.exp, log: Math.log, sqrt: Math.sqrt, abs: Math.abs,
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), floor: Math.floor, recip: (x) => 1 / x, tanh: Math.tanh,
   sigmoid: (x) => 1 / (1 + Math.exp(-x)), not: (x) => (x ? 0 : 1), relu: (x) => (x < 0 ? 0 : x), copy: (x) => x,
+  rsqrt: (x) => 1 / Math.sqrt(x), ceil: Math.ceil, round: roundHalfEven, sin: Math.sin, cos: Math.cos,
+  log1p: Math.log1p, expm1: Math.expm1,
 };
 
 function binaryF(prim: BinaryPrim, dtype: DType): (a: number, b: number) => number {
@@ -31,6 +34,9 @@ function binaryF(prim: BinaryPrim, dtype: DType): (a: number, b: number) => numb
     case 'max': return int ? Math.max : fmax;
     case 'min': return int ? Math.min : fmin;
     case 'pow': return int ? ipow : Math.pow;
+    // why: float32 x / y rounds before the floor, as the renderer and TF's kernel compute it.
+    case 'floordiv': return int ? intFloorDiv : dtype === 'float32' ? (a, b) => Math.floor(Math.fround(a / b)) : (a, b) => Math.floor(a / b);
+    case 'floormod': return int ? intFloorMod : (a, b) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; };
     case 'eq': return (a, b) => (a === b ? 1 : 0);
     case 'ne': return (a, b) => (a !== b ? 1 : 0);
     case 'lt': return (a, b) => (a < b ? 1 : 0);
