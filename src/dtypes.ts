@@ -111,14 +111,16 @@ export function isNumeric(dtype: DType): boolean {
   return dtype !== 'bool' && dtype !== 'string';
 }
 
-/** The dtype name of a typed array (Uint8Array reads as uint8). */
+/** The dtype a typed array stores (Uint8Array reads as uint8); other classes have none. */
 export function dtypeOfArray(a: TypedArray): DType {
   if (a instanceof Float32Array) return 'float32';
   if (a instanceof Float64Array) return 'float64';
   if (a instanceof Int32Array) return 'int32';
   if (a instanceof Int16Array) return 'int16';
   if (a instanceof Int8Array) return 'int8';
-  return 'uint8';
+  if (a instanceof Uint8Array) return 'uint8';
+  const name = (a as { constructor?: { name?: string } })?.constructor?.name ?? typeof a;
+  throw new TypeError(`A ${name} has no tfgen dtype: use a Float32Array, Float64Array, Int32Array, Int16Array, Int8Array or Uint8Array (or give the values with a dtype to convert them).`);
 }
 
 /** Converts one JS number to the value a `dtype` element holds (as TF's Cast does). */

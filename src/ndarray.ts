@@ -1,7 +1,7 @@
 // NDArray: a concrete value (dtype, shape, flat row-major data), and conversion from the
 // JS values users feed (numbers, booleans, nested arrays, typed arrays).
 import { inspectCustom } from './inspect.js';
-import { allocate, castScalar, dtypeOfArray, int64Value, type DType, type TypedArray } from './dtypes.js';
+import { allocate, castScalar, dtypeOfArray, int64Value, storageFor, type DType, type TypedArray } from './dtypes.js';
 import { formatArray } from './format.js';
 import { numElements, stridesOf } from './shape.js';
 import { formatStringArray } from './strings.js';
@@ -14,6 +14,12 @@ export class NDArray {
   readonly data: TypedArray;
 
   constructor(data: TypedArray, shape: readonly number[], dtype: DType = dtypeOfArray(data)) {
+    // why: a typed array of another class (a Uint16Array read as uint8) would hold values the dtype cannot.
+    const storage = storageFor(dtype);
+    if (!storage) throw new TypeError(`NDArray dtype must be a tfgen dtype; got ${JSON.stringify(dtype)}.`);
+    if (dtype === 'string' ? !Array.isArray(data) : !(data instanceof storage)) {
+      throw new TypeError(`NDArray data of dtype ${dtype} must be a ${storage.name}; got ${describe(data)}.`);
+    }
     if (data.length !== numElements(shape)) {
       throw new RangeError(`NDArray data has ${data.length} elements but shape [${shape.join(',')}] needs ${numElements(shape)}`);
     }

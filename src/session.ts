@@ -3,7 +3,7 @@
 import { inspectCustom } from './inspect.js';
 import type { TypedArray } from './dtypes.js';
 import { FailedPreconditionError, InvalidArgumentError } from './errors.js';
-import { convertFeed, type FeedDict } from './feeds.js';
+import { convertFeed, sharesStorage, type FeedDict, type FeedScratch, type FeedValue } from './feeds.js';
 import { flattenFetches, matchesFetches, rebuildFetches, toResult, type Fetches, type FetchValue, type FlatFetches as Flat } from './fetches.js';
 import { buildSchedule } from './prune.js';
 import type { CompiledPlan, PlanCompiler, PlanRuntime } from './plan.js';
@@ -71,7 +71,7 @@ const MAX_PLANS_PER_FETCH_SET = 32;
 /** Fetch structures recognised by shape (keys and leaves) without a lookup by identity. */
 const RECENT_FETCHES = 8;
 
-/** Feed Maps of typed arrays remembered (by identity) to skip their conversion when fed again. */
+/** Feed dicts of typed arrays remembered (by keys and values) to skip their conversion when fed again. */
 const RECENT_FEEDS = 8;
 
 export class Session {
@@ -86,7 +86,11 @@ export class Session {
   private readonly fetchCache = new WeakMap<object, FlatFetches>();
   /** The fetch structures run last, most recent first, recognised by shape. */
   private readonly recentFetches: FlatFetches[] = [];
-  private readonly recentFeeds: { dict: object; keys: unknown[]; values: unknown[]; feeds: Map<Tensor, NDArray> }[] = [];
+  private readonly recentFeeds: { isMap: boolean; keys: unknown[]; values: unknown[]; feeds: Map<Tensor, NDArray> }[] = [];
+  /** Buffers feeds are converted into, reused by later runs. */
+  private readonly feedScratch: FeedScratch = new Map();
+  /** Tensors of the names used as feed keys. */
+  private readonly feedNames = new Map<string, Tensor>();
   /** The plans of each fetch set (tensor and target ids), shared by every structure fetching it. */
   private readonly plansByFetchSet = new Map<string, Map<string, PlanEntry>>();
   /** Bumped whenever a variable gets new storage (compiled plans cache the storage arrays). */
@@ -278,6 +282,8 @@ export class Session {
     this.plansByFetchSet.clear();
     this.recentFetches.length = 0;
     this.recentFeeds.length = 0;
+    this.feedNames.clear();
+    this.feedScratch.clear();
     this.stateVersion++;
   }
 
@@ -313,36 +319,56 @@ export class Session {
     return st.stream;
   }
 
+  /**
+   * The feeds converted to their tensors' dtypes. why: a training loop feeds the same typed arrays
+   * again, often in a fresh Map or object each step; when every converted feed shares its value's
+   * storage, a recent feed dict with the same keys and values (by identity) gives the same result.
+   */
   private convertFeeds(feedDict: FeedDict | undefined): Map<Tensor, NDArray> {
+    if (!feedDict) return new Map();
+    const hit = this.recentFeedsFor(feedDict);
+    if (hit) return hit;
     const feeds = new Map<Tensor, NDArray>();
-    if (!feedDict) return feeds;
-    if (feedDict instanceof Map) {
-      // why: a Map of typed arrays fed again (a training loop's batches) was checked already; its
-      // arrays are used as they are, so only the entries' identity needs checking.
-      const hit = this.recentFeeds.find((r) => r.dict === feedDict);
-      if (hit && hit.values.length === feedDict.size && hit.keys.every((k, i) => feedDict.get(k as never) === hit.values[i])) return hit.feeds;
-      let cacheable = true;
-      for (const [key, value] of feedDict) {
-        const t = this.feedTarget(key);
-        feeds.set(t, convertFeed(t, value));
-        if (!ArrayBuffer.isView(value) && !(value instanceof NDArray)) cacheable = false;
-        // why: remembering a Map keeps its arrays alive; only small batches are worth it (large
-        // typed arrays are used without copying anyway).
-        else if ((ArrayBuffer.isView(value) ? value : value.data).byteLength > 1 << 20) cacheable = false;
-      }
-      if (cacheable) {
-        // why: a few recent Maps by identity (a loop over batches); a WeakMap insert per run of
-        // fresh Maps would cost more than the conversion it saves.
-        if (this.recentFeeds.length >= RECENT_FEEDS) this.recentFeeds.shift();
-        this.recentFeeds.push({ dict: feedDict, keys: [...feedDict.keys()], values: [...feedDict.values()], feeds });
-      }
-    } else {
-      for (const key of Object.keys(feedDict)) {
-        const t = this.feedTarget(key);
-        feeds.set(t, convertFeed(t, feedDict[key]));
-      }
+    const keys: unknown[] = [], values: unknown[] = [];
+    const isMap = feedDict instanceof Map;
+    if (isMap) for (const [key, value] of feedDict) { keys.push(key); values.push(value); }
+    else for (const key in feedDict) if (Object.hasOwn(feedDict, key)) { keys.push(key); values.push(feedDict[key]); }
+    let cacheable = true;
+    for (let i = 0; i < keys.length; i++) {
+      const t = this.feedTarget(keys[i]);
+      const arr = convertFeed(t, values[i] as FeedValue, this.feedScratch);
+      feeds.set(t, arr);
+      // why: remembering a dict keeps its arrays alive; only small batches are worth it (large
+      // arrays of the right dtype are used without copying anyway).
+      if (!sharesStorage(values[i], arr) || arr.data.byteLength > 1 << 20) cacheable = false;
+    }
+    if (cacheable) {
+      if (this.recentFeeds.length >= RECENT_FEEDS) this.recentFeeds.shift();
+      this.recentFeeds.push({ isMap, keys, values, feeds });
     }
     return feeds;
+  }
+
+  /** A recent feed dict with the same keys and values; allocates nothing. */
+  private recentFeedsFor(feedDict: FeedDict): Map<Tensor, NDArray> | undefined {
+    const recent = this.recentFeeds;
+    next: for (let r = recent.length - 1; r >= 0; r--) {
+      const { isMap, keys, values, feeds } = recent[r];
+      if (feedDict instanceof Map) {
+        if (!isMap || feedDict.size !== keys.length) continue;
+        for (let i = 0; i < keys.length; i++) if (feedDict.get(keys[i] as never) !== values[i]) continue next;
+        return feeds;
+      }
+      if (isMap) continue;
+      let i = 0;
+      for (const k in feedDict) {
+        if (!Object.hasOwn(feedDict, k)) continue;
+        if (i >= keys.length || k !== keys[i] || feedDict[k] !== values[i]) continue next;
+        i++;
+      }
+      if (i === keys.length) return feeds;
+    }
+    return undefined;
   }
 
   private feedTarget(key: unknown): Tensor {
@@ -350,8 +376,13 @@ export class Session {
     if (key instanceof Variable) t = key.ref;
     else if (key instanceof Tensor) t = key;
     else if (typeof key === 'string') {
-      const el = this.graph.asGraphElement(key.includes(':') ? key : `${key}:0`);
-      t = el as Tensor;
+      let named = this.feedNames.get(key);
+      if (!named) {
+        named = this.graph.asGraphElement(key.includes(':') ? key : `${key}:0`) as Tensor;
+        // why: names never change their tensor (ops are immutable); object feeds look them up each run.
+        if (this.feedNames.size < 1024) this.feedNames.set(key, named);
+      }
+      t = named;
     } else {
       throw new InvalidArgumentError(`Cannot interpret feed_dict key ${String(key)} as a Tensor: use a Tensor, a Variable or a tensor name.`);
     }

@@ -49,19 +49,29 @@ test('wrong feed shape names the tensor, the expected and the given shape', () =
   throwsClass(() => sess.run(y, new Map([[y, [1]]])), IAE, "Tensor 'mul:0'", '(?, 3)');
 }));
 
-test('wrong feed dtype names the tensor, the expected and the given dtype', () => fresh(() => {
+test('feeds of another dtype convert as numpy.asarray(value, dtype) does; values numpy leaves undefined are refused naming the tensor', () => fresh(() => {
   const X = tf.placeholder('float32', [null], 'X');
   const I = tf.placeholder('int32', [null], 'I');
   const B = tf.placeholder('bool', [null], 'B');
+  const S = tf.placeholder('int32', [], 'S');
   const sess = new tf.Session();
-  throwsClass(() => sess.run(X, { X: Int32Array.of(1) }), IAE, 'int32', 'X:0', 'float32');
-  throwsClass(() => sess.run(X, { X: Float64Array.of(1) }), IAE, 'float64', 'X:0', 'float32');
-  throwsClass(() => sess.run(X, { X: new tf.NDArray(Int32Array.of(1), [1]) }), IAE, 'int32', 'X:0');
-  throwsClass(() => sess.run(X, { X: [true] }), IAE, 'boolean', 'X:0', 'float32');
-  throwsClass(() => sess.run(B, { B: [1, 0] }), IAE, 'numeric', 'B:0', 'bool');
-  throwsClass(() => sess.run(I, { I: [1.5] }), IAE, 'non-integer', 'I:0', 'int32');
-  throwsClass(() => sess.run(I, { I: [2 ** 31] }), IAE, '2147483648', 'I:0', 'int32');
-  assert.equal((sess.run(I, { I: [-(2 ** 31), 2 ** 31 - 1] }) as tf.NDArray).toArray(), [-(2 ** 31), 2 ** 31 - 1]);
+  const data = (v: unknown) => Array.from((v as tf.NDArray).data);
+  assert.equal(data(sess.run(X, { X: Int32Array.of(1, 16777217) })), [1, 16777216]);
+  assert.equal(data(sess.run(X, { X: Float64Array.of(0.1) })), [Math.fround(0.1)]);
+  assert.equal(data(sess.run(X, { X: new tf.NDArray(Int32Array.of(-3), [1]) })), [-3]);
+  assert.equal(data(sess.run(X, { X: [true, false] })), [1, 0]);
+  assert.equal(sess.run(B, { B: [2, 0, -0, NaN] }).toArray(), [true, false, false, true]);
+  assert.equal(data(sess.run(I, { I: [1.9, -1.9, -0.5] })), [1, -1, 0], 'Python floats truncate toward zero');
+  assert.equal(data(sess.run(I, { I: [-(2 ** 31), 2 ** 31 - 1] })), [-(2 ** 31), 2 ** 31 - 1]);
+  throwsClass(() => sess.run(I, { I: [2 ** 31] }), IAE, '2147483648', "'I:0'", 'int32', '[-2147483648, 2147483647]');
+  throwsClass(() => sess.run(I, { I: [1, NaN] }), IAE, 'NaN', 'element [1]', "'I:0'");
+  throwsClass(() => sess.run(I, { I: Float64Array.of(Infinity) }), IAE, 'Infinity', 'element 0 of the float64 Float64Array', "'I:0'");
+  // TF1's TypeError for a Python-int scalar that does not fit the dtype
+  const e = throwsClass(() => sess.run(S, { S: 2 ** 31 }), IAE);
+  assert.is(e.shortMessage, "Type of feed value 2147483648 with type number is not compatible with Tensor type int32 of 'S:0'. Try explicitly setting the type of the feed tensor to a larger type.");
+  assert.ok(e.op === S.op);
+  throwsClass(() => sess.run(S, { S: 2n ** 40n }), IAE, 'Type of feed value 1099511627776 with type bigint');
+  assert.is(sess.run(S, { S: 2n ** 31n - 1n }), 2 ** 31 - 1);
 }));
 
 test('non-numeric feed values: strings, objects, null, ragged arrays', () => fresh(() => {

@@ -110,6 +110,11 @@ function genData(rng: () => number, dtype: DType, n: number, mode: DataMode, ran
     case 'bool': return Uint8Array.from({ length: n }, () => (rng() < 0.5 ? 1 : 0));
     case 'int32': return Int32Array.from({ length: n }, () => (mode.bigInts && rng() < 0.25
       ? BIG_INTS[Math.floor(rng() * BIG_INTS.length)] : Math.floor(rng() * 13) - 6));
+    // why: an NDArray's data must be its dtype's storage (int64 is float64 numbers holding integers).
+    case 'int64': return Float64Array.from({ length: n }, () => Math.floor(rng() * 13) - 6);
+    case 'int16': return Int16Array.from({ length: n }, () => Math.floor(rng() * 13) - 6);
+    case 'int8': return Int8Array.from({ length: n }, () => Math.floor(rng() * 13) - 6);
+    case 'uint8': return Uint8Array.from({ length: n }, () => Math.floor(rng() * 13));
     default: {
       const a = dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
       for (let i = 0; i < n; i++) {
