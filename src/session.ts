@@ -185,8 +185,16 @@ export class Session {
   private runCompiled(plan: PlanEntry, flat: FlatFetches, feeds: Map<Tensor, NDArray>, reuse: boolean): FetchValue[] {
     const c = plan.compiled!;
     if (plan.varsVersion !== this.stateVersion) {
-      for (const v of c.readVariables) {
-        if (!this.variables.has(v)) throw new FailedPreconditionError(`Attempting to use uninitialized value ${v.name}`, readerOf(v, plan.schedule));
+      const missing = c.readVariables.filter((v) => !this.variables.has(v));
+      if (missing.length) {
+        // why: report the variable the interpreter would reach first: the one read earliest in run
+        // order (a variable only fetched is read after every op, in fetch order).
+        const at = (v: Operation) => {
+          const r = readerOf(v, plan.schedule);
+          return r !== v ? plan.schedule.indexOf(r) : plan.schedule.length + flat.tensors.findIndex((t) => t.op === v);
+        };
+        const first = missing.reduce((a, b) => (at(b) < at(a) ? b : a));
+        throw new FailedPreconditionError(`Attempting to use uninitialized value ${first.name}`, readerOf(first, plan.schedule));
       }
       plan.vars = c.variables.map((v) => this.variables.get(v)?.data);
       // why: a variable resized by a shape-changing assign no longer fits this plan: interpret.

@@ -176,6 +176,18 @@ both('an uninitialised variable read only inside a control dependency is reporte
   assert.is(sess.run(v), 1);
 });
 
+both('with several uninitialised variables, the one reported is the first read in run order (a fetched-only one last)', (session) => {
+  const late = new tf.Variable(1, { name: 'late' });
+  const early = new tf.Variable(2, { name: 'early' });
+  const first = tf.square(early);
+  // why: a read made inside the control dependency runs after `first` (late's own `read` op may run any time).
+  const second = tf.controlDependencies([first], () => tf.add(late.readValue(), 1));
+  const sess = session(late.graph);
+  throwsClass(() => sess.run([second, late]), tf.errors.FailedPreconditionError, 'uninitialized value early');
+  sess.run(early.initializer);
+  throwsClass(() => sess.run([first, late]), tf.errors.FailedPreconditionError, 'uninitialized value late');
+});
+
 both('a random op run as a control dependency advances its stream (the next fetch gets the second draw)', (session) => {
   const r = tf.randomUniform([3], { seed: 7 });
   const v = new tf.Variable(0);

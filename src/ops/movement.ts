@@ -270,8 +270,10 @@ export const Pad: OpSpec = {
   lower: (ctx, op) => {
     const x = ctx.inputs[0];
     const pv = loweredInts(ctx, 1, op);
-    if (pv.length !== 2 * x.shape.length) {
-      throw new InvalidArgumentError(`Pad '${op.name}': paddings must have shape [${x.shape.length}, 2] for an input of shape [${x.shape}].`, op);
+    const ps = ctx.inputs[1].shape;
+    if (ps.length !== 2 || ps[0] !== x.shape.length || ps[1] !== 2) {
+      // why: the reference kernel's words, so both executors report a bad feed alike.
+      throw new InvalidArgumentError(`Pad '${op.name}': paddings must have shape [${x.shape.length}, 2] for an input of shape [${x.shape}], got [${ps}].`, op);
     }
     checkPaddings(pv, `Pad '${op.name}'`);
     return [ctx.pad(x, x.shape.map((_, i) => [pv[2 * i], pv[2 * i + 1]] as const))];

@@ -1,8 +1,8 @@
 // Differential tests with bad inputs: random graphs (test/_lib/random_graph.ts) run with one fault
 // each — a feed of the wrong shape, a missing feed, an out-of-range gather index or sparse label,
 // uninitialised variables, a failing op or an uninitialised read reached only through a control
-// dependency. The compiled executor and the interpreter must fail with the same error class (or
-// both succeed with the same values), and leave the same session state: the same variable values
+// dependency. The compiled executor and the interpreter must fail with the same error class and
+// message, naming the same op (or both succeed with the same values), and leave the same session state: the same variable values
 // afterwards, and the same results from a good run after the failed one (random streams included).
 // Replay as in differential.test.ts: FC_SEED=<seed>, or FC_REPLAY='<counterexample>' FC_TEST='bad inputs'.
 import { test } from 'uvu';
@@ -112,11 +112,11 @@ const attempt = (fn: () => unknown): Outcome => {
   try { return { value: fn() }; } catch (e) { return { error: e as Error }; }
 };
 
-/** How two outcomes differ (error class, or values), or undefined when they agree. */
+/** How two outcomes differ (error class and message, or values), or undefined when they agree. */
 function outcomeDiff(got: Outcome, expected: Outcome): string | undefined {
   if ('error' in got || 'error' in expected) {
     const c = 'error' in got ? got.error : undefined, e = 'error' in expected ? expected.error : undefined;
-    if (c && e && c.constructor === e.constructor) return undefined;
+    if (c && e && c.constructor === e.constructor && c.message === e.message) return undefined;
     const show = (x: Error | undefined) => (x ? `${x.constructor.name}: ${x.message}` : 'succeeded');
     return `compiled ${show(c)}; interpreter ${show(e)}`;
   }
@@ -168,7 +168,7 @@ function checkFault(rg: RandomGraph, p: Pick, stats: Stats): void {
 
 const newStats = (): Stats => ({ runs: 0, failed: 0, kinds: new Map() });
 
-const BAD_INPUTS = 'bad inputs: the same error class and the same session state on both executors';
+const BAD_INPUTS = 'bad inputs: the same error (class and message) and the same session state on both executors';
 test(BAD_INPUTS, () => {
   const stats = newStats();
   property(BAD_INPUTS, RUNS, (p) => checkFault(randomGraph(p), p, stats), 'bad inputs');
