@@ -7,3 +7,7 @@ export * from './kernel_lib.js';
 export { instantiatePlan, hostCall } from './runner.js';
 export type { PlanFactory, PlanRun, PlanRuntime, HostFn, FailFn, OpKernels } from './runner.js';
 export type { PlanData, PlanDim, PlanTensor, HostCallData, KernelData, OpDescription } from './plan_data.js';
+export { CompiledModel, Session, TensorHandle, OperationHandle, VariableHandle, setFallbackCompiler } from './model.js';
+export type { ModelDescription, ModelPlan, FallbackCompiler, Handle, StaticShape, RunOptions } from './model.js';
+export type { HandleFetches } from './handle_fetches.js';
+export type { NestedArray } from '../ndarray.js';

@@ -1,0 +1,240 @@
+// A compiled model at run time: what a module written by `tfgen compile` defines. It holds the
+// precompiled plans (data + the factory of their text), handles for the model file's exports,
+// and its signatures as plain functions. A runtime Session runs fetches of those handles by
+// dispatching to the plan of the fetch/feed set; on a miss it asks the fallback compiler the
+// `tfgen` entry installs (development), or fails naming the fetches and feeds (--strict).
+import type { DType, TypedArray } from '../dtypes.js';
+import { FailedPreconditionError, InvalidArgumentError } from '../errors.js';
+import { NDArray } from '../ndarray.js';
+import type { PlanData } from './plan_data.js';
+import { instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from './runner.js';
+import { uniformStream } from './random.js';
+import { runPlanData, type PlanState } from './run_plan.js';
+import { flattenHandles, type HandleFetches } from './handle_fetches.js';
+
+export type StaticShape = readonly (number | null)[];
+
+export class TensorHandle<D extends DType = DType, S extends StaticShape | null = StaticShape | null> {
+  readonly kind = 'tensor' as const;
+  constructor(readonly model: CompiledModel, readonly name: string, readonly dtype: D, readonly shape: S) {}
+  toString(): string { return `<tfgen.TensorHandle '${this.name}' dtype=${this.dtype}>`; }
+}
+
+export class OperationHandle {
+  readonly kind = 'operation' as const;
+  constructor(readonly model: CompiledModel, readonly name: string) {}
+  toString(): string { return `<tfgen.OperationHandle '${this.name}'>`; }
+}
+
+export class VariableHandle<D extends DType = DType, S extends StaticShape | null = StaticShape | null> {
+  readonly kind = 'variable' as const;
+  /** Fetching a variable gives its value; feeding it overrides the value for one run. */
+  readonly ref: TensorHandle<D, S>;
+  readonly initializer: OperationHandle;
+  constructor(readonly model: CompiledModel, readonly name: string, readonly dtype: D, readonly shape: S, initializer: string) {
+    this.ref = new TensorHandle(model, `${name}:0`, dtype, shape);
+    this.initializer = new OperationHandle(model, initializer);
+  }
+  toString(): string { return `<tfgen.VariableHandle '${this.name}' dtype=${this.dtype}>`; }
+}
+
+export type Handle = TensorHandle | OperationHandle | VariableHandle;
+
+/** One precompiled plan: its data (the text is in the module as `factory`) and where it came from. */
+export interface ModelPlan {
+  readonly data: Omit<PlanData, 'text'>;
+  readonly factory: PlanFactory;
+  /** `file:line:col` of the call site, or `signature NAME`, for messages. */
+  readonly origin: string;
+}
+
+export interface ModelDescription {
+  /** The model file the module was compiled from (messages name it). */
+  readonly source: string;
+  readonly strict: boolean;
+  readonly plans: readonly ModelPlan[];
+  /** Every variable the plans use; `initial`: a value baked in at compile time (--weights). */
+  readonly variables: readonly { name: string; dtype: DType; shape: readonly number[]; initial?: TypedArray }[];
+  /** Index of the plan running every variable's initializer (when any lacks a baked value). */
+  readonly initPlan: number | null;
+  /** Seed of each random op's stream (null: fresh randomness per session, as TF1 without seeds). */
+  readonly seeds: Readonly<Record<string, number | null>>;
+  readonly signatures: Readonly<Record<string, { inputs: Record<string, string>; outputs: Record<string, string>; plan: number }>>;
+}
+
+/** Compiles a plan the module lacks (installed by the `tfgen` entry; absent in runtime-only bundles). */
+export type FallbackCompiler = (model: CompiledModel, fetches: readonly string[], targets: readonly string[], feeds: readonly { name: string; shape: readonly number[] }[]) => ModelPlan | null;
+
+let fallback: FallbackCompiler | null = null;
+
+/** Installs the compiler that serves run-time misses of non-strict modules. */
+export function setFallbackCompiler(c: FallbackCompiler | null): void {
+  fallback = c;
+}
+
+const planKey = (fetches: readonly string[], targets: readonly string[], feeds: readonly string[]) =>
+  `${[...fetches].sort().join(',')}|${[...targets].sort().join(',')}|${[...feeds].sort().join(',')}`;
+
+export class CompiledModel {
+  readonly source: string;
+  readonly strict: boolean;
+  private readonly desc: ModelDescription;
+  private readonly byKey = new Map<string, { plan: ModelPlan; run?: PlanRun }>();
+  private defaultSession?: Session;
+  private readonly kernels?: OpKernels;
+
+  /** `kernels`: the op table (tfgen/runtime/ops), for modules whose plans call reference kernels. */
+  constructor(desc: ModelDescription, kernels?: OpKernels) {
+    this.desc = desc;
+    this.kernels = kernels;
+    this.source = desc.source;
+    this.strict = desc.strict;
+    for (const p of desc.plans) this.byKey.set(planKey(p.data.fetches.map((f) => f.name), p.data.targets, p.data.feeds.map((f) => f.name)), { plan: p });
+  }
+
+  get variables(): ModelDescription['variables'] { return this.desc.variables; }
+  get seeds(): ModelDescription['seeds'] { return this.desc.seeds; }
+
+  tensor<D extends DType, S extends StaticShape | null>(name: string, dtype: D, shape: S): TensorHandle<D, S> {
+    return new TensorHandle(this, name, dtype, shape);
+  }
+  operation(name: string): OperationHandle { return new OperationHandle(this, name); }
+  variable<D extends DType, S extends StaticShape | null>(name: string, dtype: D, shape: S, initializer: string): VariableHandle<D, S> {
+    return new VariableHandle(this, name, dtype, shape, initializer);
+  }
+
+  /** The plan of a fetch/feed set, instantiated on first use. */
+  _plan(fetches: readonly string[], targets: readonly string[], feeds: readonly { name: string; shape: readonly number[] }[]): { plan: ModelPlan; run: PlanRun } {
+    const key = planKey(fetches, targets, feeds.map((f) => f.name));
+    let entry = this.byKey.get(key);
+    if (!entry) {
+      const compiled = this.strict ? null : fallback?.(this, fetches, targets, feeds) ?? null;
+      if (!compiled) throw this.missError(fetches, targets, feeds.map((f) => f.name));
+      entry = { plan: compiled };
+      this.byKey.set(key, entry);
+    }
+    entry.run ??= instantiatePlan({ ...entry.plan.data, text: '' } as PlanData, entry.plan.factory, this.kernels);
+    return entry as { plan: ModelPlan; run: PlanRun };
+  }
+
+  private missError(fetches: readonly string[], targets: readonly string[], feeds: readonly string[]): InvalidArgumentError {
+    const what = [...fetches, ...targets.map((t) => `${t} (run)`)].join(', ');
+    const how = this.strict
+      ? 'this module was compiled with --strict, so it cannot compile plans at run time'
+      : 'no compiler is loaded to compile it now (import \'tfgen\' in development)';
+    return new InvalidArgumentError(`${this.source}: no precompiled plan fetches [${what}] feeding [${feeds.join(', ')}]; ${how}. ` +
+      'Add a signature for it, or pass the file with this sess.run call to tfgen compile so the call site is precompiled.');
+  }
+
+  /** A signature as a function: `(inputs, session?) → outputs`. */
+  signature(name: string): (inputs: Record<string, unknown>, session?: Session) => Record<string, unknown> {
+    const sig = this.desc.signatures[name];
+    const fetches: Record<string, Handle> = {};
+    for (const [k, n] of Object.entries(sig.outputs)) fetches[k] = n.includes(':') ? new TensorHandle(this, n, 'float32', null) : new OperationHandle(this, n);
+    return (inputs, session) => {
+      if (typeof inputs !== 'object' || inputs === null) throw new InvalidArgumentError(`${name} takes one object of inputs {${Object.keys(sig.inputs).join(', ')}}.`);
+      for (const k of Object.keys(inputs)) if (!(k in sig.inputs)) throw new InvalidArgumentError(`Unknown input '${k}' of ${name}; inputs are {${Object.keys(sig.inputs).join(', ')}}.`);
+      const feeds: Record<string, unknown> = {};
+      for (const [k, n] of Object.entries(sig.inputs)) {
+        if (!(k in inputs)) throw new InvalidArgumentError(`Missing input '${k}' of ${name} (${n}).`);
+        feeds[n] = inputs[k];
+      }
+      const sess = session ?? (this.defaultSession ??= this.initialisedSession());
+      return sess.run(fetches, feeds as never) as Record<string, unknown>;
+    };
+  }
+
+  /** A session whose variables hold the baked weights, or else their initial values. */
+  private initialisedSession(): Session {
+    const s = new Session();
+    s._bind(this);
+    for (const v of this.desc.variables) if (v.initial) s._state.set(v.name, new NDArray(v.initial.slice(), v.shape, v.dtype));
+    if (this.desc.initPlan !== null && this.desc.variables.some((v) => !v.initial)) {
+      const p = this.desc.plans[this.desc.initPlan].data;
+      s.run(p.targets.map((t) => new OperationHandle(this, t)));
+    }
+    return s;
+  }
+}
+
+export interface RunOptions {
+  /** Return fetched arrays as views of the plan's buffers (overwritten by the next run). */
+  reuseOutputs?: boolean;
+}
+
+/** The runtime's Session: runs handles of one compiled model with precompiled plans. */
+export class Session {
+  private model: CompiledModel | null = null;
+  /** @internal Variable values by VariableV2 name. */
+  readonly _state = new Map<string, NDArray>();
+  private readonly streams = new Map<string, () => number>();
+  private closed = false;
+  private readonly rt = { randomStream: (op: string) => this.stream(op) };
+
+  /** @internal */
+  _bind(model: CompiledModel): void {
+    if (this.model && this.model !== model) throw new InvalidArgumentError(`This session runs ${this.model.source}; handles of ${model.source} need a session of their own.`);
+    this.model = model;
+  }
+
+  run(fetches: HandleFetches, feeds?: Record<string, unknown> | Map<unknown, unknown> | null, options?: RunOptions): any {
+    if (this.closed) throw new InvalidArgumentError('Attempted to use a closed Session.');
+    const flat = flattenHandles(fetches);
+    const model = flat.model ?? this.model;
+    if (!model) throw new InvalidArgumentError('sess.run needs at least one handle of a compiled model among its fetches.');
+    this._bind(model);
+    const feedValues = feedsByName(feeds);
+    const { plan, run } = model._plan(flat.tensors, flat.targets, [...feedValues].map(([name, v]) => ({ name, shape: shapeOf(v) })));
+    const state: PlanState = { variables: this._state, randomStream: this.rt.randomStream };
+    const values = runPlanData(plan.data, run, state, feedValues, options?.reuseOutputs === true);
+    return flat.rebuild(values);
+  }
+
+  private stream(op: string): () => number {
+    let s = this.streams.get(op);
+    if (!s) {
+      const seed = this.model?.seeds[op];
+      s = uniformStream(seed ?? ((Math.random() * 2 ** 32) >>> 0));
+      this.streams.set(op, s);
+    }
+    return s;
+  }
+
+  /** The values of the initialised variables, by name (copies). */
+  variableValues(): Map<string, NDArray> {
+    return new Map([...this._state].map(([k, v]) => [k, new NDArray(v.data.slice(), v.shape, v.dtype)]));
+  }
+
+  close(): void {
+    this.closed = true;
+    this._state.clear();
+  }
+
+  [Symbol.dispose](): void { this.close(); }
+}
+
+function feedsByName(feeds: Record<string, unknown> | Map<unknown, unknown> | null | undefined): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  if (!feeds) return out;
+  const entries: [unknown, unknown][] = feeds instanceof Map ? [...feeds] : Object.entries(feeds);
+  for (const [k, v] of entries) {
+    let name: string;
+    if (typeof k === 'string') name = k.includes(':') ? k : `${k}:0`;
+    else if (k instanceof TensorHandle) name = k.name;
+    else if (k instanceof VariableHandle) name = k.ref.name;
+    else throw new InvalidArgumentError(`Cannot interpret feed key ${String(k)} as a tensor: use a handle or a tensor name.`);
+    out.set(name, v);
+  }
+  return out;
+}
+
+function shapeOf(v: unknown): number[] {
+  if (v instanceof NDArray) return v.shape;
+  if (ArrayBuffer.isView(v)) return [(v as TypedArray).length];
+  const s: number[] = [];
+  let x = v;
+  while (Array.isArray(x)) { s.push(x.length); x = x[0]; }
+  return s;
+}
+
+export { FailedPreconditionError };

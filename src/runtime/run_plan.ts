@@ -1,0 +1,63 @@
+// Running one plan's data against a session's state by name: feed conversion and checks, the
+// uninitialised-variable check, the generated run, results as sess.run returns them, writes
+// committed in order (all after the run, so a run that throws changes no variable).
+import type { TypedArray } from '../dtypes.js';
+import { FailedPreconditionError, InvalidArgumentError } from '../errors.js';
+import { convertFeed, type FeedValue } from '../feeds.js';
+import type { Tensor } from '../graph.js';
+import { NDArray } from '../ndarray.js';
+import type { PlanData, PlanDim } from './plan_data.js';
+import type { PlanRun } from './runner.js';
+
+export interface PlanState {
+  /** Variable values by VariableV2 name. */
+  readonly variables: Map<string, NDArray>;
+  randomStream(op: string): () => number;
+}
+
+export type RunValue = number | boolean | NDArray | null;
+
+const dims = (s: readonly PlanDim[], what: string): number[] => s.map((d) => {
+  if (typeof d !== 'number') throw new InvalidArgumentError(`${what} has a run-time dim (${d}) this runtime cannot size yet`);
+  return d;
+});
+
+/** Runs `run` (the instantiated plan of `data`); returns the fetch values in plan order. */
+export function runPlanData(data: Omit<PlanData, 'text'>, run: PlanRun, state: PlanState, feeds: ReadonlyMap<string, unknown>, reuse: boolean): Map<string, RunValue> {
+  for (const name of feeds.keys()) {
+    if (!data.feeds.some((f) => f.name === name)) throw new InvalidArgumentError(`The plan does not feed ${name}.`);
+  }
+  const feedArrays = data.feeds.map((f) => {
+    if (!feeds.has(f.name)) throw new InvalidArgumentError(`You must feed a value for placeholder tensor '${f.name.replace(/:0$/, '')}' with dtype ${f.dtype}`);
+    // why: the same conversion and checks as a Session's feeds; errors name the tensor.
+    const like = { name: f.name, dtype: f.dtype, shape: f.shape.map((d) => (typeof d === 'number' ? d : null)), op: { name: f.name.split(':')[0], type: 'Placeholder' } };
+    return convertFeed(like as unknown as Tensor, feeds.get(f.name) as FeedValue).data;
+  });
+  for (const v of data.variables) {
+    if (v.read && !state.variables.has(v.name)) throw new FailedPreconditionError(`Attempting to use uninitialized value ${v.name}`);
+  }
+  const vars = data.variables.map((v) => state.variables.get(v.name)?.data);
+  const res = run(feedArrays, vars, { randomStream: (i) => state.randomStream(data.randomOps[i]) });
+  const out = new Map<string, RunValue>();
+  const n = data.fetches.length;
+  data.fetches.forEach((f, i) => {
+    const shape = dims(f.shape, f.name);
+    const a = res[i];
+    if (shape.length === 0) out.set(f.name, f.dtype === 'bool' ? a[0] !== 0 : a[0]);
+    else out.set(f.name, new NDArray(reuse && f.inPlanBuffer ? a : a.slice(), shape, f.dtype));
+  });
+  for (const r of data.refFetches) {
+    const start = state.variables.get(data.variables[r.variable].name);
+    const f = data.fetches[r.output];
+    if (r.written && start) out.set(f.name, start.shape.length === 0 ? (f.dtype === 'bool' ? start.data[0] !== 0 : start.data[0]) : new NDArray(start.data.slice(), start.shape, start.dtype));
+  }
+  // why: a value read from variable storage (x ← y, y ← x) is copied before the first commit.
+  const src: TypedArray[] = data.writes.map((w, i) => (w.mayAliasState ? res[n + i].slice() : res[n + i]));
+  data.writes.forEach((w, i) => {
+    const v = data.variables[w.variable];
+    const cur = state.variables.get(v.name);
+    if (cur && cur.data.length === src[i].length) cur.data.set(src[i]);
+    else state.variables.set(v.name, new NDArray(src[i].slice(), dims(w.shape, v.name), v.dtype));
+  });
+  return out;
+}
