@@ -32,6 +32,8 @@ export interface EvaluatedModel {
   readonly warnings: readonly Diagnostic[];
   /** The files the bundle read (the model file and its own imports), for watch modes. */
   readonly inputs: readonly string[];
+  /** Where each export is declared in the model file (for diagnostics about it). */
+  readonly exportPositions: ReadonlyMap<string, { line: number; col: number }>;
 }
 
 export interface EvaluateOptions {
@@ -89,7 +91,7 @@ export async function evaluateModel(path: string, opts: EvaluateOptions = {}): P
     throw new CompileError([...warnings, error(at?.file ?? file, at?.line ?? 0, at?.col ?? 0, `${err?.name ?? 'Error'} while building the graph: ${msg}`)]);
   }
   const exports = captureExports(file, moduleObj.exports, graph, bundled.exportPositions, warnings);
-  return { file, graph: exports.graph, exports: exports.list, warnings, inputs: bundled.inputs };
+  return { file, graph: exports.graph, exports: exports.list, warnings, inputs: bundled.inputs, exportPositions: bundled.exportPositions };
 }
 
 interface Bundled { code: string; map: SourceMapPayload; inputs: string[]; exportPositions: Map<string, { line: number; col: number }> }
