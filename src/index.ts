@@ -55,6 +55,8 @@ export type { ReduceOptions, ArgOptions } from './ops/reduce.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export * as nn from './nn.js';
 export * as losses from './losses.js';
+export * as layers from './layers/index.js';
+export { GraphKeys, getCollection, addToCollection } from './collections.js';
 export { gradients } from './gradients.js';
 export { Session, ConfigProto } from './session.js';
 export { InteractiveSession } from './interactive_session.js';

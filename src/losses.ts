@@ -9,10 +9,10 @@ import { NDArray } from './ndarray.js';
 import { cast, onesLike, size, stopGradient, where, zerosLike, shape as shapeOf } from './ops/array.js';
 import { convertToTensor, isTensorLikeObject, type TensorLike } from './ops/define_op.js';
 import { add, addN, divide, equal, minimum, multiply, notEqual, squaredDifference, subtract } from './ops/math_binary.js';
-import { abs, exp, log, negative } from './ops/math_unary.js';
+import { abs } from './ops/math_unary.js';
 import { squeeze, slice } from './ops/movement.js';
 import { reduceSum } from './ops/reduce.js';
-import { relu, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from './ops/nn.js';
+import { sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits } from './ops/nn.js';
 import { opArgs, type ArgSpec, type OptArgs } from './ops/op_args.js';
 import { compatible, formatShape } from './shape.js';
 
@@ -247,8 +247,8 @@ export function sparseSoftmaxCrossEntropy(labels: TensorLike, logits: TensorLike
 }
 
 /**
- * Sigmoid cross entropy of multi-label targets (TF1 tf.losses.sigmoid_cross_entropy):
- * per element max(x, 0) − x·z + log(1 + e^−|x|), the stable form of −z·log σ(x) − (1−z)·log(1−σ(x)).
+ * Sigmoid cross entropy of multi-label targets (TF1 tf.losses.sigmoid_cross_entropy): per
+ * element tf.nn.sigmoidCrossEntropyWithLogits, −z·log σ(x) − (1−z)·log(1−σ(x)) in its stable form.
  */
 export function sigmoidCrossEntropy(multiClassLabels: TensorLike, logits: TensorLike, ...args: SmoothedArgs): Tensor {
   const fn = 'tf.losses.sigmoidCrossEntropy';
@@ -258,13 +258,8 @@ export function sigmoidCrossEntropy(multiClassLabels: TensorLike, logits: Tensor
   return nameScope(o.scope ?? 'sigmoid_cross_entropy_loss', () => {
     let [z, x] = logitsAndLabels(multiClassLabels, logits, fn);
     if (s > 0) z = add(multiply(z, 1 - s), 0.5 * s);
-    return weighted(sigmoidCrossEntropyWithLogits(z, x), o, fn);
+    return weighted(sigmoidCrossEntropyWithLogits({ labels: z, logits: x, name: 'xentropy' }), o, fn);
   });
-}
-
-/** TF1's stable sigmoid cross entropy per element: max(x, 0) − x·z + log(1 + e^−|x|). */
-function sigmoidCrossEntropyWithLogits(z: Tensor, x: Tensor): Tensor {
-  return nameScope('logistic_loss', (scope) => add(subtract(relu(x), multiply(x, z)), log(add(1, exp(negative(abs(x))))), scope));
 }
 
 /** The losses added to the `losses` collection (TF1 tf.losses.get_losses), optionally only under a name scope. */
