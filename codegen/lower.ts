@@ -44,7 +44,7 @@ export function lowerGraph(input: LowerInput): LoweredProgram {
     // why: a fused loop over more elements than a typed array holds would run for hours without
     // allocating anything; the interpreter fails on the allocation. Both fail before any state changes.
     const n = numel(shape);
-    if (n > MAX_ELEMENTS) throw new InvalidArgumentError(`${n} elements of ${dtype} are more than a typed array can hold (2^32)`, creatingOp);
+    if (n > MAX_ELEMENTS) throw new InvalidArgumentError(`a tensor of ${n} elements is more than a typed array can hold (2^32)`, creatingOp);
     const id = list.add({ prim, inputs: inputs.map((h) => h.id), shape: [...shape], dtype, attrs, origin: [origin] });
     return { id, shape: [...shape], dtype };
   };

@@ -79,7 +79,7 @@ export function storageFor(dtype: DType): TypedArrayCtor {
 
 export function allocate(dtype: DType, size: number): TypedArray {
   // why: the engine's own message ("Invalid typed array length") names neither the cause nor the limit.
-  if (size > 2 ** 32) throw new RangeError(`${size} elements of ${dtype} are more than a typed array can hold (2^32)`);
+  if (size > 2 ** 32) throw new RangeError(`a tensor of ${size} elements is more than a typed array can hold (2^32)`);
   return new STORAGE[dtype](size);
 }
 

@@ -224,10 +224,28 @@ both('a huge fused reduction over a broadcast of fed shapes fails before running
   const sess = session(a.graph);
   sess.run(v.initializer);
   const feeds = { a: new Float32Array(100000), b: new Float32Array(100000) };
-  throwsClass(() => sess.run(up, feeds), tf.errors.InvalidArgumentError, '10000000000 elements of float32 are more than a typed array can hold');
+  throwsClass(() => sess.run(up, feeds), tf.errors.InvalidArgumentError, 'a tensor of 10000000000 elements is more than a typed array can hold');
   assert.is(sess.run(v), 0);
   assert.is(sess.run(up, { a: [[1], [2]], b: [[10, 20, 30]] }), 2 * 60 + 3 * 3);
 });
+
+test('run-time shapes past the typed-array limit (fed fill dims, a fed random shape, a huge one-hot) fail alike on both executors, naming the op', () => fresh((g) => {
+  const dims = tf.placeholder(tf.int32, [2], 'dims');
+  const ids = tf.placeholder(tf.int32, [null], 'ids');
+  const cases: [tf.Tensor, tf.FeedDict, string, string][] = [
+    [tf.reduceSum(tf.fill(dims, 1)), { dims: [1e6, 1e6] }, 'Fill: shape [1000000,1000000] has 1000000000000 elements', 'node Fill '],
+    [tf.fill(dims, 1), { dims: [-1, 2] }, 'Fill: dimension -1 of shape [-1,2] is not a non-negative integer', 'node Fill_1 '],
+    [tf.reduceSum(tf.randomUniform(dims)), { dims: [1e5, 1e5] }, 'a tensor of 10000000000 elements is more than a typed array can hold', 'RandomUniform'],
+    [tf.reduceSum(tf.oneHot(ids, 100000)), { ids: new Int32Array(100000) }, 'a tensor of 10000000000 elements', 'node one_hot '],
+  ];
+  for (const [t, feeds, words, op] of cases) {
+    const messages = EXECUTORS.map((executor) => {
+      const sess = new tf.Session({ graph: g, executor });
+      return throwsClass(() => sess.run(t, feeds), tf.errors.InvalidArgumentError, words, op).message;
+    });
+    assert.is(messages[0], messages[1]);
+  }
+}));
 
 // --- bug 9: checkpoints of variables with any name ('__proto__', 'constructor') round-trip ---
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfgen-reliability-'));
