@@ -47,6 +47,8 @@ export {
   shape, size, rank, reshape, fill, broadcastTo, zeros, ones, zerosLike, onesLike, cast, where, stopGradient, range,
 } from './ops/array.js';
 export { transpose, concat, slice, pad, expandDims, squeeze } from './ops/movement.js';
+export { stack, unstack, split, tile, reverse, reverse as reverseV2 } from './ops/stacking.js';
+export type { UnstackOptions, SplitOptions } from './ops/stacking.js';
 export { oneHot, gather } from './ops/indexing.js';
 export type { OneHotOptions } from './ops/indexing.js';
 export { randomNormal, randomUniform, truncatedNormal } from './ops/random.js';

@@ -145,7 +145,9 @@ function optionsRecord<O>(fn: string, opts: Record<string, unknown>, spec: Omit<
   for (const [key, v] of Object.entries(opts)) {
     const canonical = key in kinds ? key : aliases[key];
     if (canonical === undefined) {
-      const hint = accepted.find((k) => k.toLowerCase() === key.replace(/_/g, '').toLowerCase());
+      const plain = key.replace(/_/g, '').toLowerCase();
+      // why: snake_case and singular/plural slips (keep_dims, axes) are the common misspellings.
+      const hint = accepted.find((k) => [plain, `${plain}s`, plain.replace(/e?s$/, ''), plain.replace(/es$/, 'is')].includes(k.toLowerCase()));
       throw new InvalidArgumentError(
         `${fn}: unknown option '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; accepted options: ${accepted.join(', ')}.`);
     }
