@@ -1,5 +1,8 @@
 // tf.errors: TF1's error classes. Runtime errors carry the op they come from and say where
-// in the user's source that op was created.
+// in the user's source that op was created. Printed (console.log, an uncaught error) they show
+// the message, that op and the user's frames, not the op's whole object graph.
+import { inspectCustom } from './inspect.js';
+import { userFrames } from './source_location.js';
 
 /** The minimal view of an Operation an error needs (avoids an import cycle with graph.ts). */
 export interface ErrorOp {
@@ -8,14 +11,30 @@ export interface ErrorOp {
   readonly location?: string;
 }
 
+/** How many frames of the user's code a printed error shows (err.stack keeps them all). */
+const PRINTED_FRAMES = 3;
+/** Frames captured, so that the user's are reached through tfgen's own. */
+const STACK_FRAMES = 64;
+
 export class OpError extends Error {
-  readonly op: ErrorOp | null;
+  /** The op the error comes from (a property, not printed with the error). */
+  declare readonly op: ErrorOp | null;
   readonly errorCode: number;
   constructor(message: string, op: ErrorOp | null = null, errorCode = 2) {
+    // why: graph building nests deeper than V8's 10 default frames; the user's frames must be in the stack.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = Math.max(limit, STACK_FRAMES);
     super(op ? `${message}\n\t [[node ${op.name} (${op.type}${op.location ? `, defined at ${op.location}` : ''})]]` : message);
+    Error.stackTraceLimit = limit;
     this.name = new.target.name;
-    this.op = op;
+    // why: an enumerable op is printed in full after the stack (hundreds of lines for a real graph).
+    Object.defineProperty(this, 'op', { value: op, enumerable: false, writable: false, configurable: true });
     this.errorCode = errorCode;
+  }
+
+  /** What console.log and Node's uncaught-error report print: the message, the op's line, the user's frames. */
+  [inspectCustom](): string {
+    return [`${this.name}: ${this.message}`, ...userFrames(this.stack, PRINTED_FRAMES)].join('\n');
   }
   /** The message without the trailing node annotation, as TF1's `e.message` minus context. */
   get shortMessage(): string {

@@ -26,17 +26,32 @@ export function creationSite(site: object): string | undefined {
   const stack = (site as { stack?: string }).stack;
   if (!stack) return undefined;
   for (const line of stack.split('\n').slice(1)) {
-    const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line);
-    if (!m) continue;
-    const file = m[1].startsWith('file://') ? decodeURIComponent(m[1].slice('file://'.length)) : m[1];
-    if (file.startsWith('node:') || file.includes('/node_modules/')) continue;
-    if (ownPrefixes.some((p) => m[1].startsWith(p) || file.startsWith(p))) continue;
-    const mapper = mappers.get(file);
+    const file = userFile(line);
+    if (!file) continue;
+    const mapper = mappers.get(file.path);
     if (mapper) {
-      const mapped = mapper(Number(m[2]), Number(m[3]));
+      const mapped = mapper(Number(file.line), Number(file.column));
       if (mapped) return mapped;
     }
-    return `${file}:${m[2]}:${m[3]}`;
+    return `${file.path}:${file.line}:${file.column}`;
   }
   return undefined;
+}
+
+/** The file, line and column of a stack frame in the user's code (not tfgen's, Node's or a package's). */
+function userFile(frame: string): { path: string; line: string; column: string } | undefined {
+  const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(frame);
+  if (!m) return undefined;
+  const file = m[1].startsWith('file://') ? decodeURIComponent(m[1].slice('file://'.length)) : m[1];
+  if (file.startsWith('node:') || file.includes('/node_modules/')) return undefined;
+  if (ownPrefixes.some((p) => m[1].startsWith(p) || file.startsWith(p))) return undefined;
+  return { path: file, line: m[2], column: m[3] };
+}
+
+/** Up to `max` frames of a stack that are in the user's code (else its first frames). */
+export function userFrames(stack: string | undefined, max: number): string[] {
+  const frames = (stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
+  // why: generated plan code (instantiated with new Function) is tfgen's, not the user's.
+  const own = frames.filter((f) => !f.includes('(eval at ') && userFile(f) !== undefined);
+  return (own.length ? own : frames).slice(0, max);
 }
