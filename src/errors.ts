@@ -2,13 +2,31 @@
 // in the user's source that op was created. Printed (console.log, an uncaught error) they show
 // the message, that op and the user's frames, not the op's whole object graph.
 import { inspectCustom } from './inspect.js';
-import { userFrames } from './source_location.js';
 
 /** The minimal view of an Operation an error needs (avoids an import cycle with graph.ts). */
 export interface ErrorOp {
   readonly name: string;
   readonly type: string;
   readonly location?: string;
+}
+
+/**
+ * Whether a stack frame is in the user's code. why: the graph side (source_location.ts) installs
+ * the test that knows tfgen's own files; the runtime alone (generated modules) only skips Node's
+ * internals, packages and generated code, and stays free of module-location arithmetic.
+ */
+let isUserFrame = (frame: string): boolean => !/\((node:|[^)]*\/node_modules\/)|\(eval at /.test(frame);
+
+/** @internal Installs the test of which stack frames are the user's. */
+export function setUserFrameTest(test: (frame: string) => boolean): void {
+  isUserFrame = test;
+}
+
+/** Up to `max` frames of a stack that are in the user's code (else its first frames). */
+function userFrames(stack: string | undefined, max: number): string[] {
+  const frames = (stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
+  const own = frames.filter(isUserFrame);
+  return (own.length ? own : frames).slice(0, max);
 }
 
 /** How many frames of the user's code a printed error shows (err.stack keeps them all). */

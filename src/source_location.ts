@@ -1,5 +1,6 @@
 // Where in the user's code an op was created: the first stack frame outside tfgen itself.
 // why: URL arithmetic only (no node:path), so this also loads in browsers.
+import { setUserFrameTest } from './errors.js';
 
 const rootUrl = new URL('..', import.meta.url).href; // the package folder (or dist/)
 const ownPrefixes = ['src/', 'codegen/'].flatMap((d) => {
@@ -48,10 +49,5 @@ function userFile(frame: string): { path: string; line: string; column: string }
   return { path: file, line: m[2], column: m[3] };
 }
 
-/** Up to `max` frames of a stack that are in the user's code (else its first frames). */
-export function userFrames(stack: string | undefined, max: number): string[] {
-  const frames = (stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
-  // why: generated plan code (instantiated with new Function) is tfgen's, not the user's.
-  const own = frames.filter((f) => !f.includes('(eval at ') && userFile(f) !== undefined);
-  return (own.length ? own : frames).slice(0, max);
-}
+// why: printed errors show the user's frames; generated plan code (new Function) is tfgen's too.
+setUserFrameTest((frame) => !frame.includes('(eval at ') && userFile(frame) !== undefined);
