@@ -14,4 +14,5 @@ export type { L2NormalizeOptions, MomentsOptions } from './ops/normalization.js'
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter } from './ops/conv.js';
 export type { Conv2DOptions } from './ops/conv.js';
 export { maxPool, avgPool } from './ops/pool.js';
+export { topK } from './ops/top_k.js';
 export type { PoolOptions } from './ops/pool.js';

@@ -136,12 +136,41 @@ const errors: [string, () => Built, RegExp][] = [
   ['moments of int32', () => tf.nn.moments(tf.constant([1, 2], { dtype: 'int32' }), [0])[0], /x .* must be float32 or float64/],
   ['moments axis out of range', () => tf.nn.moments([1, 2], [1])[0], /axis 1 is out of range/],
   ['batchNormalization negative epsilon', () => tf.nn.batchNormalization([1], 0, 1, 0, 1, -1), /varianceEpsilon must be a non-negative number/],
+  ['topK k larger than the row', () => tf.nn.topK([1, 2], 3)[0], /must have at least k = 3 columns, but has 2/],
+  ['topK of a scalar', () => tf.nn.topK(1)[0], /must have at least one dimension/],
+  ['topK k fed too large', () => {
+    const x = tf.placeholder('float32', [null, null]);
+    return [tf.nn.topK(x, 4)[0], new Map([[x, [[1, 2]]]])];
+  }, /must have at least k = 4 columns/],
   ['l2Normalize unknown option', () => tf.nn.l2Normalize([1], { axes: 0 } as never), /unknown option 'axes'/],
 ];
 
 for (const [name, build, pattern] of errors) {
   test(`error: ${name}`, () => { throwsClass(() => evaluate(build), IAE, pattern); });
 }
+
+test('topK: values largest first, ties keep the lower index, indices int32; static shapes', () => fresh(() => {
+  const [v, i] = tf.nn.topK([[1, 3, 2, 3], [4, -1, 0, 5]], 2);
+  assert.is(i.dtype, 'int32');
+  using sess = new tf.Session();
+  const [vv, iv] = sess.run([v, i]) as tf.NDArray[];
+  assert.equal(vv.toArray(), [[3, 3], [5, 4]]);
+  assert.equal(iv.toArray(), [[1, 3], [3, 0]]);
+  assert.equal(tf.nn.topK(tf.placeholder('float32', [null, 5]), 3)[0].shape, [null, 3]);
+  assert.equal((sess.run(tf.nn.topK([2, 7, 1])[1]) as tf.NDArray).toArray(), [1]);
+}));
+
+test('topK: the gradient goes to the picked entries (finite differences, unknown shapes too)', () => fresh(() => {
+  const x = tf.placeholder('float64', [null, null]);
+  gradCheck(tf.nn.topK(x, 3)[0], [x], [randomArray([3, 5], 13)]);
+}));
+
+test('topK in a compiled plan (a reference-kernel call) equals the interpreter', () => fresh(() => {
+  const x = tf.placeholder('float32', [4, 6]);
+  const [v] = tf.nn.topK(tf.square(x), 2);
+  const data = new tf.NDArray(Float32Array.from(randomArray([4, 6], 21).data), [4, 6], 'float32');
+  compiledEqualsInterpreter([v, tf.gradients(tf.reduceSum(v), x)[0]!], new Map([[x, data]]), { allowHost: true });
+}));
 
 test('a bad feed to dropout\'s keepProb fails the run and changes no variable', () => fresh(() => {
   const keepProb = tf.placeholder('float32');
