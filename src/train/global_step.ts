@@ -9,8 +9,8 @@ import { GLOBAL_VARIABLES, Variable } from '../variables.js';
 /** The collection holding the global step (TF1 tf.GraphKeys.GLOBAL_STEP). */
 export const GLOBAL_STEP = 'global_step';
 
-// why: TF1's global step is int64; int32 counts 2³¹ steps, more than any JS training loop runs.
-const STEP_DTYPE = 'int32';
+// why: int64 as TF1's (exact to 2⁵³ here, far beyond any training loop).
+const STEP_DTYPE = 'int64';
 
 /** The graph's global step variable, or null when there is none (TF1 tf.train.get_global_step). */
 export function getGlobalStep(graph: Graph = getDefaultGraph()): Variable | null {

@@ -124,6 +124,8 @@ export function piecewiseConstant(x: Step, boundaries: readonly TensorLike[], va
     const xt = convertToTensor(stepTensor(x, fn), { name: 'x' });
     const bs = boundaries.map((b) => {
       if (b instanceof Tensor) {
+        // why: as TF1, int32 boundaries promote exactly to an int64 x (the global step).
+        if (b.dtype === 'int32' && xt.dtype === 'int64') return cast(b, 'int64');
         if (b.dtype !== xt.dtype) throw new InvalidArgumentError(`${fn}: Boundaries (${b.dtype}) must have the same dtype as x (${xt.dtype}).`);
         return b;
       }

@@ -24,7 +24,7 @@ test('getOrCreateGlobalStep: one non-trainable `global_step` at 0, advanced by m
   assert.is(tf.train.getGlobalStep(), null);
   const step = tf.train.getOrCreateGlobalStep();
   assert.is(step.name, 'global_step:0');
-  assert.is(step.dtype, 'int32');
+  assert.is(step.dtype, 'int64');
   assert.equal(step.shape, []);
   assert.ok(!tf.trainableVariables().includes(step) && tf.globalVariables().includes(step));
   assert.is(tf.train.getOrCreateGlobalStep(), step);
@@ -42,6 +42,8 @@ test('getOrCreateGlobalStep: one non-trainable `global_step` at 0, advanced by m
     assert.equal(sess.run([x, step]), [f(5 - f(f(0.1) * 10)), 1]);
     sess.run(train);
     assert.equal(sess.run([x, step]), [f(4 - f(f(0.05) * 8)), 2]);
+    const piecewise = tf.train.piecewiseConstant(step, [1, tf.constant(2, { dtype: 'int32' })], [0.1, 0.01, 0.001]);
+    assert.is(sess.run(piecewise), f(0.01));
   }
 }));
 
@@ -88,8 +90,9 @@ test('bad schedule arguments: TF1 errors', () => fresh(() => {
   throwsClass(() => tf.train.polynomialDecay(0.1, undefined as never, 10), tf.errors.InvalidArgumentError, 'global_step is required for polynomial_decay.');
   throwsClass(() => tf.train.exponentialDecay(0.1, step, 0, 0.5), tf.errors.InvalidArgumentError, 'decaySteps must be positive, got 0');
   throwsClass(() => tf.train.piecewiseConstant(step, [10, 20], [1, 0.5]), tf.errors.InvalidArgumentError, 'The length of boundaries should be 1 less than the length of values');
-  throwsClass(() => tf.train.piecewiseConstant(step, [10.5], [1, 0.5]), tf.errors.InvalidArgumentError, 'expected int32, got 10.5');
-  throwsClass(() => tf.train.piecewiseConstant(step, [tf.constant(1.5)], [1, 0.5]), tf.errors.InvalidArgumentError, 'Boundaries (float32) must have the same dtype as x (int32).');
+  throwsClass(() => tf.train.piecewiseConstant(step, [10.5], [1, 0.5]), tf.errors.InvalidArgumentError, 'expected int64, got 10.5');
+  throwsClass(() => tf.train.piecewiseConstant(step, [tf.constant(1.5)], [1, 0.5]), tf.errors.InvalidArgumentError, 'Boundaries (float32) must have the same dtype as x (int64).');
+  throwsClass(() => tf.train.piecewiseConstant(step, [tf.constant(1, { dtype: 'int16' })], [1, 0.5]), tf.errors.InvalidArgumentError, 'Boundaries (int16) must have the same dtype as x (int64).');
   throwsClass(() => tf.train.piecewiseConstant(step, [1], [1, tf.constant(2, { dtype: 'int32' })]), tf.errors.InvalidArgumentError, 'Values must have elements all with the same dtype (float32 vs int32).');
   throwsClass(() => tf.train.exponentialDecay(tf.constant(1, { dtype: 'int32' }), step, 10, 0.5), tf.errors.InvalidArgumentError, 'the learning rate must be a float');
 }));
