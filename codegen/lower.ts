@@ -218,7 +218,12 @@ function makeContext(op: Operation, inputs: Handle[], node: NodeFn, constNode: (
       if (numel(shape) !== numel(x.shape)) throw new InvalidArgumentError(`${what}: cannot reshape [${x.shape}] to [${shape}]`, op);
       return sameDims(x.shape, shape) ? x : node('reshape', [h(x)], shape, x.dtype);
     },
-    broadcast: (x, shape) => (sameDims(x.shape, shape) ? x : node('copy', [h(x)], broadcastShape(x.shape, shape, what), x.dtype)),
+    broadcast: (x, shape) => {
+      if (sameDims(x.shape, shape)) return x;
+      // why: x must broadcast *to* shape (a [2] does not fit a [] target), in the reference's words.
+      if (!sameDims(broadcastShape(x.shape, shape, what), shape)) throw new InvalidArgumentError(`${what}: cannot broadcast [${x.shape}] to [${shape}]`, op);
+      return node('copy', [h(x)], shape, x.dtype);
+    },
     reduce: (kind: ReduceKind, x, axes, keepDims) => {
       // why: a reduction over no axes (gradients of same-shaped operands build them) is elementwise
       // and fuses: sum and mean add 0 as the reference's accumulator does (-0 becomes 0); the others are x.

@@ -24,10 +24,36 @@ export function isHandle(v: RuntimeValue | undefined): v is VariableHandle {
 }
 
 /**
+ * The first read, in run order, of a variable that is neither initialised nor assigned earlier in
+ * the run (a fetched variable is read after every op, in fetch order), as the error to throw; or
+ * undefined. Both executors check this before running anything, so a run with an uninitialised
+ * variable and another fault reports the variable on either.
+ */
+export function uninitialisedRead(schedule: readonly Operation[], feeds: ReadonlyMap<Tensor, NDArray>,
+  fetches: readonly Tensor[], initialised: ReadonlyMap<Operation, unknown>): FailedPreconditionError | undefined {
+  const assigned = new Set<Operation>();
+  const missing = (t: Tensor) => t.op.type === 'VariableV2' && !feeds.has(t) && !initialised.has(t.op) && !assigned.has(t.op);
+  const error = (v: Operation, reader: Operation) => new FailedPreconditionError(`Attempting to use uninitialized value ${v.name}`, reader);
+  for (const op of schedule) {
+    const refIdx = op.spec.refInputs ?? [];
+    // why: Assign only writes through its reference; every other op reads its inputs, refs included.
+    const readsRefs = op.type !== 'Assign';
+    for (let i = 0; i < op.inputs.length; i++) {
+      if ((readsRefs || !refIdx.includes(i)) && missing(op.inputs[i])) return error(op.inputs[i].op, op);
+    }
+    if (op.spec.writesState) for (const i of refIdx) assigned.add(op.inputs[i].op);
+  }
+  for (const t of fetches) if (missing(t)) return error(t.op, t.op);
+  return undefined;
+}
+
+/**
  * Executes `schedule` (ops in a valid order) with `feeds` standing in for their tensors, and
  * returns the values of `fetches`. Throws a tf.errors error naming the failing op.
  */
 export function interpret(schedule: readonly Operation[], feeds: Map<Tensor, NDArray>, fetches: readonly Tensor[], state: RunState): RunResult {
+  const uninitialised = uninitialisedRead(schedule, feeds, fetches, state.variables);
+  if (uninitialised) throw uninitialised;
   const values = new Map<Tensor, RuntimeValue>(feeds);
   const writes = new Map<Operation, NDArray>();
   const readVariable = (v: Operation, reader: Operation): NDArray => {

@@ -9,7 +9,7 @@ import { buildSchedule } from './prune.js';
 import type { CompiledPlan, PlanCompiler, PlanRuntime } from './plan.js';
 import { withDefaultSession } from './default_session.js';
 import { getDefaultGraph, Graph, Operation, Tensor } from './graph.js';
-import { interpret, type RunState } from './interpret.js';
+import { interpret, uninitialisedRead, type RunState } from './interpret.js';
 import { NDArray } from './ndarray.js';
 import { DEFAULT_GRAPH_SEED, mixSeeds, streamOn } from './runtime/random.js';
 import { fitsShape, formatShape } from './shape.js';
@@ -185,16 +185,11 @@ export class Session {
   private runCompiled(plan: PlanEntry, flat: FlatFetches, feeds: Map<Tensor, NDArray>, reuse: boolean): FetchValue[] {
     const c = plan.compiled!;
     if (plan.varsVersion !== this.stateVersion) {
-      const missing = c.readVariables.filter((v) => !this.variables.has(v));
-      if (missing.length) {
-        // why: report the variable the interpreter would reach first: the one read earliest in run
-        // order (a variable only fetched is read after every op, in fetch order).
-        const at = (v: Operation) => {
-          const r = readerOf(v, plan.schedule);
-          return r !== v ? plan.schedule.indexOf(r) : plan.schedule.length + flat.tensors.findIndex((t) => t.op === v);
-        };
-        const first = missing.reduce((a, b) => (at(b) < at(a) ? b : a));
-        throw new FailedPreconditionError(`Attempting to use uninitialized value ${first.name}`, readerOf(first, plan.schedule));
+      const missing = c.readVariables.find((v) => !this.variables.has(v));
+      if (missing) {
+        // why: the same error as the interpreter's (the first uninitialised read in run order).
+        throw uninitialisedRead(plan.schedule, feeds, flat.tensors, this.variables)
+          ?? new FailedPreconditionError(`Attempting to use uninitialized value ${missing.name}`, readerOf(missing, plan.schedule));
       }
       plan.vars = c.variables.map((v) => this.variables.get(v)?.data);
       // why: a variable resized by a shape-changing assign no longer fits this plan: interpret.
@@ -417,10 +412,16 @@ export class Session {
     let compiled: CompiledPlan | null = null;
     const compiler = this.executor === 'compiled' ? this.compiler : null;
     if (compiler) {
-      compiled = compiler({
-        graph: this.graph, schedule, fetches: flat.tensors, targets: flat.targets,
-        feeds: feedOrder.map((t) => ({ tensor: t, shape: feeds.get(t)!.shape })),
-      });
+      try {
+        compiled = compiler({
+          graph: this.graph, schedule, fetches: flat.tensors, targets: flat.targets,
+          feeds: feedOrder.map((t) => ({ tensor: t, shape: feeds.get(t)!.shape })),
+        });
+      } catch (e) {
+        // why: a bad run found while compiling (a fed shape an op refuses) reports an uninitialised
+        // variable first, as every run does, whichever executor.
+        throw uninitialisedRead(schedule, feeds, flat.tensors, this.variables) ?? e;
+      }
       // why: a precompiled plan takes its feeds in its own order.
       if (compiled) feedOrder = [...compiled.feeds];
     }

@@ -188,6 +188,20 @@ both('with several uninitialised variables, the one reported is the first read i
   throwsClass(() => sess.run([first, late]), tf.errors.FailedPreconditionError, 'uninitialized value late');
 });
 
+both('an uninitialised variable is reported before other faults of the run (a bad gather index, a fed shape Assign refuses)', (session) => {
+  const v = new tf.Variable([1, 2], { name: 'v' });
+  const w = new tf.Variable([0, 0], { name: 'w' });
+  const idx = tf.placeholder(tf.int32, [1], 'idx');
+  const p = tf.placeholder(tf.float32, null, 'p');
+  const bad = tf.gather(tf.constant([1, 2, 3]), idx);
+  const late = tf.controlDependencies([bad], () => tf.add(v.readValue(), 1));
+  const sess = session(v.graph);
+  throwsClass(() => sess.run(late, { idx: [7] }), tf.errors.FailedPreconditionError, 'uninitialized value v');
+  throwsClass(() => sess.run([tf.assign(w, p), v], { p: [1, 2, 3] }), tf.errors.FailedPreconditionError, 'uninitialized value v');
+  sess.run(v.initializer);
+  throwsClass(() => sess.run(late, { idx: [7] }), tf.errors.InvalidArgumentError, 'indices[0] = 7 is not in [0, 3)');
+});
+
 both('a random op run as a control dependency advances its stream (the next fetch gets the second draw)', (session) => {
   const r = tf.randomUniform([3], { seed: 7 });
   const v = new tf.Variable(0);
@@ -244,6 +258,26 @@ test('run-time shapes past the typed-array limit (fed fill dims, a fed random sh
       return throwsClass(() => sess.run(t, feeds), tf.errors.InvalidArgumentError, words, op).message;
     });
     assert.is(messages[0], messages[1]);
+  }
+}));
+
+// --- found by the bad-input differential test: fed shapes an op refuses, refused alike ---
+test('fed shapes an op refuses fail with one message on both executors (broadcastTo, where, biasAdd)', () => fresh((g) => {
+  const x = tf.placeholder(tf.float32, null, 'x');
+  const y = tf.placeholder(tf.float32, null, 'y');
+  const c = tf.placeholder(tf.bool, null, 'c');
+  const cases: [tf.Tensor, tf.FeedDict, string][] = [
+    [tf.broadcastTo(x, []), { x: [1, 2] }, "BroadcastTo 'BroadcastTo': cannot broadcast [2] to []"],
+    [tf.broadcastTo(x, [2, 3]), { x: [[1], [2], [3]] }, "BroadcastTo 'BroadcastTo_1': Incompatible shapes: [3,1] vs. [2,3]"],
+    [tf.where(c, x, y), { c: [true, false], x: [[1, 2, 3]], y: [1] }, "SelectV2 'Select': Incompatible shapes: [2] vs. [1,3]"],
+    [tf.nn.biasAdd(x, y), { x: [[1, 2, 3]], y: [1] }, 'BiasAdd: bias [1] must be a vector as long as the last dimension of value [1,3]'],
+  ];
+  for (const [t, feeds, words] of cases) {
+    const outcomes = EXECUTORS.map((executor) => {
+      const sess = new tf.Session({ graph: g, executor });
+      return throwsClass(() => sess.run(t, feeds), tf.errors.InvalidArgumentError, words).message;
+    });
+    assert.equal(outcomes[0], outcomes[1]);
   }
 }));
 

@@ -204,7 +204,7 @@ export const SelectV2: OpSpec = {
     const c = op.inputs[0];
     return [null, () => where(c, dy!, zerosLike(dy!)), () => where(c, zerosLike(dy!), dy!)];
   },
-  reference: ([c, t, e]) => [mapTernary(c, t, e, t.dtype, (cv, a, b) => (cv ? a : b))],
+  reference: ([c, t, e], { op }) => [mapTernary(c, t, e, t.dtype, (cv, a, b) => (cv ? a : b), `${op.type} '${op.name}'`)],
 };
 
 export const StopGradient: OpSpec = {

@@ -1,7 +1,7 @@
 // BiasAdd and BiasAddGrad (TF1 tf.nn.bias_add): a bias vector added along the last axis, and
 // its gradient, the sum of dy over every other axis. In a dense layer the add is the matmul's
 // epilogue and BiasAddGrad one reduction.
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, type ErrorOp } from '../errors.js';
 import { createOp, type Tensor } from '../graph.js';
 import { mapBinary, reduce } from '../kernels.js';
 import type { InferContext, OpSpec } from '../op_spec.js';
@@ -17,6 +17,13 @@ function channelsOf(ctx: InferContext, i: number, role: string): Dim {
     throw new InvalidArgumentError(`${ctx.name}: ${role} ${t} must be at least rank 2 (the bias is added along the last axis), but has shape ${formatDims(t.shape)}.`);
   }
   return t.shape ? t.shape[t.shape.length - 1] : null;
+}
+
+/** The run-time check of BiasAdd (both executors): a vector as long as the value's last dim. */
+function checkBias(x: readonly number[], b: readonly number[], op: ErrorOp): void {
+  if (x.length < 2 || b.length !== 1 || b[0] !== x[x.length - 1]) {
+    throw new InvalidArgumentError(`${op.name}: bias [${b}] must be a vector as long as the last dimension of value [${x}].`, op);
+  }
 }
 
 export const BiasAdd: OpSpec = {
@@ -38,11 +45,12 @@ export const BiasAdd: OpSpec = {
     return [{ dtype: x.dtype, shape: s }];
   },
   grad: (op, [dy]) => [dy, out(createOp(BiasAddGrad, [dy!], { T: dy!.dtype, data_format: 'NHWC' }, 'BiasAddGrad'))],
-  lower: (ctx) => [ctx.binary('add', ctx.inputs[0], ctx.inputs[1])],
+  lower: (ctx, op) => {
+    checkBias(ctx.inputs[0].shape, ctx.inputs[1].shape, op);
+    return [ctx.binary('add', ctx.inputs[0], ctx.inputs[1])];
+  },
   reference: ([x, b], { op }) => {
-    if (x.rank < 2 || b.rank !== 1 || b.shape[0] !== x.shape[x.rank - 1]) {
-      throw new InvalidArgumentError(`${op.name}: bias [${b.shape}] must be a vector as long as the last dimension of value [${x.shape}].`, op);
-    }
+    checkBias(x.shape, b.shape, op);
     return [mapBinary(x, b, x.dtype, (v, w) => v + w)];
   },
 };

@@ -43,9 +43,9 @@ function gradSpec(type: string, f: <T>(A: Arith<T>, a: T, dy: T) => T, grad: Gra
     grad,
     infer: (ctx) => broadcastInfer(ctx),
     lower: (ctx) => [f(irArith(ctx, ctx.inputs[0].dtype), ctx.inputs[0], ctx.inputs[1])],
-    reference: ([a, dy]) => {
+    reference: ([a, dy], { op }) => {
       const A = numberArith(a.dtype);
-      return [mapBinary(a, dy, a.dtype, (x, g) => f(A, x, g))];
+      return [mapBinary(a, dy, a.dtype, (x, g) => f(A, x, g), `${type} '${op.name}'`)];
     },
   };
 }
