@@ -6,12 +6,12 @@
 // not turn into a defined value is an InvalidArgumentError naming the tensor.
 import { allocate, storageFor, type DType, type TypedArray } from './dtypes.js';
 import { InvalidArgumentError } from './errors.js';
-import { Tensor } from './graph.js';
+import type { Tensor } from './graph.js';
 import { NDArray } from './ndarray.js';
 import { arrayClassOf, castBigInt, castInto, castNumber, holdsDTypeValues, intRange, kindOfDType, type AnyTypedArray, type SourceKind } from './numpy_cast.js';
 import { fitsShape, formatShape, numElements } from './shape.js';
 import { stringValue } from './strings.js';
-import { Variable } from './variables.js';
+import type { Variable } from './variables.js';
 
 /** What a feed takes: scalars (strings for string tensors), typed arrays of any class, NDArrays, nested arrays of them. */
 export type FeedValue = number | boolean | bigint | string | AnyTypedArray | NDArray | readonly FeedValue[];
@@ -80,13 +80,21 @@ function convertValue(t: Tensor, value: unknown, scratch: FeedScratch | undefine
     return fromArray(t, src, cls.kind, `${cls.numpy} ${src.constructor.name}`, flatShapeFor(t, src.length), scratch);
   }
   if (Array.isArray(value)) return fromNested(t, value, scratch);
-  if (value instanceof Tensor || value instanceof Variable) {
+  if (isGraphElement(value)) {
     throw new InvalidArgumentError(`The value of a feed cannot be a tf.Tensor object (${t.name} was fed ${String(value)}). Feed numbers, booleans, nested arrays, typed arrays or NDArrays; to feed a tensor's value, run it first.`, t.op);
   }
   throw new InvalidArgumentError(`Cannot feed ${describe(value)} to ${t.name}, which has dtype ${dtype}: feed numbers, booleans, nested arrays, typed arrays or NDArrays${typeof value === 'string' ? ' (convert strings with Number() first)' : ''}.`, t.op);
 }
 
 /** Strings (or a string NDArray) for a string tensor; strings never convert to or from numbers. */
+/**
+ * A Tensor or Variable (by shape, not by class). why: tfgen/runtime converts feeds with this
+ * module and must not load the graph classes.
+ */
+function isGraphElement(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && 'graph' in v && 'dtype' in v && ('op' in v || 'initializer' in v);
+}
+
 function stringFeed(t: Tensor, value: unknown): NDArray {
   if (value instanceof NDArray && value.dtype === 'string' && t.dtype === 'string') return value;
   let arr: NDArray | undefined;

@@ -11,7 +11,7 @@ import type { RenderedPlan } from '../backend.js';
 import { numel, type Node } from '../ir.js';
 import type { MemoryPlan } from '../plan_memory.js';
 import type { Kernel, Schedule } from '../schedule.js';
-import { binaryExpr, castExpr, literal, PRELUDE, roundTo, unaryExpr } from './js_exprs.js';
+import { binaryExpr, castExpr, literal, preludeFor, roundTo, unaryExpr } from './js_exprs.js';
 import { kernelName, leafPlan as walkLeaves, splitInvariant as walkInvariant } from './kernel_walk.js';
 import { broadcastStrides, loopNest, mergeDims } from './loops.js';
 
@@ -285,7 +285,8 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   const scratchDecl = scratch.map((_, i) => `s${i} = bufs[${mem.slots.length + i}]`);
   const constDecl = constants.map((_, i) => `c${i} = consts[${i}]`);
   const decl = (xs: string[], pad: string) => (xs.length ? `${pad}const ${xs.join(', ')};\n` : '');
-  const text = `"use strict";${PRELUDE}${decl([...bufDecl, ...scratchDecl, ...constDecl], '')}` +
+  const code = `${decl([...bufDecl, ...scratchDecl, ...constDecl], '')}` +
     `return function run(feeds, vars, rt) {\n${decl([...feedDecl, ...varDecl], '  ')}${body.join('\n')}\n  return [${results.join(', ')}];\n};\n`;
+  const text = `"use strict";${preludeFor(code)}${code}`;
   return { text, constants, hostCalls, scratch, kernels, errorOps };
 }

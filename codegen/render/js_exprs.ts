@@ -21,6 +21,26 @@ const ifloormod = lib.intFloorMod;
 const floormod = (a, b) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; };
 `;
 
+/**
+ * The PRELUDE helpers `code` uses (and the helpers they use), in PRELUDE order.
+ * why: a plan names only a few; the rest would be dead text in every module and every JIT plan.
+ */
+export function preludeFor(code: string): string {
+  const entries = PRELUDE.split('\n').filter(Boolean).map((line) => ({ line, name: /^const (\w+) =/.exec(line)![1] }));
+  const used = new Set<string>();
+  const uses = (text: string, name: string) => new RegExp(`\\b${name}\\b`).test(text);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const e of entries) {
+      if (used.has(e.name)) continue;
+      if (uses(code, e.name) || entries.some((o) => used.has(o.name) && uses(o.line.slice(o.line.indexOf('=')), e.name))) { used.add(e.name); grew = true; }
+    }
+  }
+  const lines = entries.filter((e) => used.has(e.name)).map((e) => e.line);
+  return lines.length ? `\n${lines.join('\n')}\n` : '\n';
+}
+
 const isIntType = (d: DType) => d === 'int32' || d === 'int16' || d === 'int8' || d === 'uint8';
 
 /** Wraps a JS number expression so it holds what a `dtype` typed array would store. */
