@@ -230,9 +230,8 @@ function checkpointValues(path: string, vars: readonly tf.Variable[], warnings: 
       problems.push(error(file, 0, 0, `variable '${v.op.name}' is ${expected} in the model but ${a.dtype} [${a.shape.join(', ')}] in the checkpoint`));
     } else out.set(v.op.name, a.data);
   }
+  // why: entries the module does not use (optimizer slots, a step counter) are normal in a training checkpoint.
   if (problems.length) throw new CompileError([...warnings, ...problems]);
-  const extra = [...decoded.tensors.keys()].filter((k) => !vars.some((v) => v.op.name === k));
-  if (extra.length) warnings.push(warning(file, 0, 0, `the checkpoint's ${extra.join(', ')} match no variable the module uses; ignored`));
   return out;
 }
 

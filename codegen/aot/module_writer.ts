@@ -116,16 +116,27 @@ function normalBody(m: ModuleInput, values: ValueTable): { imports: string[]; de
   return { imports, defs: [model, handles.join('\n')] };
 }
 
-/** The kernel library and the standalone runtime, bundled once per process from their sources. */
+/**
+ * The kernel library and the standalone runtime, bundled once per process from their sources,
+ * each as a block `const NAME = (() => { …; return { exports }; })();` (no module helpers).
+ */
 let standaloneParts: Promise<{ lib: string; runtime: string }> | undefined;
 
 function bundleRuntime(): Promise<{ lib: string; runtime: string }> {
   const one = async (path: string, name: string) => {
     const r = await build({
-      entryPoints: [fileURLToPath(new URL(path, import.meta.url))], bundle: true, write: false, format: 'iife', globalName: name,
+      entryPoints: [fileURLToPath(new URL(path, import.meta.url))], bundle: true, write: false, format: 'esm',
       platform: 'neutral', target: 'es2022', legalComments: 'none', logLevel: 'silent', charset: 'utf8',
     });
-    return r.outputFiles[0].text.trim();
+    const code = r.outputFiles[0].text.trim();
+    const m = /\nexport \{([^}]*)\};?$/.exec(code);
+    if (!m) throw new Error(`bundling ${path}: no export list at its end`);
+    const members = m[1].split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+      const [local, exported] = s.split(/\s+as\s+/);
+      return exported ? `${exported}: ${local}` : local;
+    });
+    const body = code.slice(0, m.index).split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
+    return `const ${name} = (() => {\n${body}\n  return { ${members.join(', ')} };\n})();`;
   };
   return (standaloneParts ??= Promise.all([one(runtimeFile('kernel_lib'), 'lib'), one(runtimeFile('standalone'), 'standalone')]).then(([lib, runtime]) => ({ lib, runtime })));
 }

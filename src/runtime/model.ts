@@ -171,6 +171,18 @@ export class Session {
   private closed = false;
   private readonly rt = { randomStream: (op: string) => this.stream(op) };
 
+  /** @internal The model this session runs (the first whose handles it ran, or bound by a signature). */
+  _model(): CompiledModel {
+    if (!this.model) throw new InvalidArgumentError('This session has not run a compiled model yet: run its initializer first.');
+    return this.model;
+  }
+
+  /** Binds the session to a model before any run (e.g. to restore a checkpoint into it). */
+  bind(model: CompiledModel): this {
+    this._bind(model);
+    return this;
+  }
+
   /** @internal */
   _bind(model: CompiledModel): void {
     if (this.model && this.model !== model) throw new InvalidArgumentError(`This session runs ${this.model.source}; handles of ${model.source} need a session of their own.`);

@@ -87,6 +87,17 @@ test('compile → import: signature with initial values, trained call sites, all
   // the signature on the trained session equals the JIT's prediction
   const p1 = mod.predict({ X: [0.5, 1.5, 2.5, 3.5] }, sess);
   assert.equal(Array.from(p1.y.data), Array.from((ref.sess.run(ref.yPred, { X: [0.5, 1.5, 2.5, 3.5] }) as tf.NDArray).data));
+  // a checkpoint saved from the runtime session restores into the DSL's Saver, and back
+  const { saveCheckpoint, restoreCheckpoint } = await import('../../src/runtime/checkpoint.js');
+  const ckpt = saveCheckpoint(sess, join(dir, 'trained.safetensors'));
+  const dsl = new tf.Session({ graph: ref.g });
+  ref.g.asDefault(() => new tf.train.Saver([ref.w, ref.b]).restore(dsl, ckpt));
+  assert.equal([dsl.run(ref.w), dsl.run(ref.b)], [ref.sess.run(ref.w), ref.sess.run(ref.b)]);
+  const { Session } = await import('../../src/runtime/index.js');
+  const fresh = new Session().bind(mod.model);
+  restoreCheckpoint(fresh, ckpt);
+  assert.equal(Array.from(mod.predict({ X: XS }, fresh).y.data), Array.from(mod.predict({ X: XS }, sess).y.data));
+  assert.throws(() => restoreCheckpoint(new Session().bind(mod.model), join(dir, 'missing.safetensors')), /Failed to find checkpoint file/);
   // a run the module has no plan for fails naming fetches and feeds (no compiler loaded in the runtime)
   assert.throws(() => sess.run(mod.yPred, { X: XS, Y: YS }), /no precompiled plan fetches \[add:0\] feeding \[X:0, Y:0\]/);
 }));
@@ -101,6 +112,7 @@ test('the output is byte-identical for identical input, imports only tfgen/runti
   assert.equal([...a.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]), ['tfgen/runtime']);
   assert.not.match(a, /\beval\(|new Function|Function\(/);
   assert.match(a, /\/\/ k\d+_map_mul_add: mul, add/, 'kernels are named and commented');
+  assert.not.match(a, /idxLabel|ifloormod/, 'only the prelude helpers a plan uses');
 }));
 
 test('--standalone --weights: a module without imports predicts with the trained weights, bit for bit', () => withFiles(FILES, async (dir) => {
