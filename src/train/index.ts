@@ -13,7 +13,7 @@ export type { SaveOptions, SaverOptions } from './saver.js';
 export { getCheckpointState, latestCheckpoint } from './checkpoint_state.js';
 export type { CheckpointState } from './checkpoint_state.js';
 export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep, GLOBAL_STEP } from './global_step.js';
-export { exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, piecewiseConstant } from './learning_rate_decay.js';
+export { exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, cosineDecay, piecewiseConstant } from './learning_rate_decay.js';
 export type { PolynomialDecayOptions } from './learning_rate_decay.js';
 export { AdadeltaOptimizer } from './adadelta.js';
 export type { AdadeltaOptions } from './adadelta.js';

@@ -7,7 +7,7 @@ import { nameScope, Tensor } from '../graph.js';
 import { cast, where } from '../ops/array.js';
 import { checkExactForDType, convertToTensor, type TensorLike } from '../ops/define_op.js';
 import { add, divide, equal, lessEqual, minimum, multiply, pow, subtract } from '../ops/math_binary.js';
-import { exp, floor, negative } from '../ops/math_unary.js';
+import { cos, exp, floor, negative } from '../ops/math_unary.js';
 import type { Variable } from '../variables.js';
 import { stepTensor } from './global_step.js';
 
@@ -68,6 +68,23 @@ export function naturalExpDecay(learningRate: TensorLike, globalStep: Step, deca
   return nameScope(name ?? 'NaturalExpDecay', (scope) => {
     const [lr, step] = rateAndStep(learningRate, globalStep, fn);
     return multiply(lr, exp(negative(multiply(castTo(decayRate, lr, 'decayRate'), progress(step, decaySteps, lr, staircase)))), scope);
+  });
+}
+
+/**
+ * learningRate · ((1 − alpha)·½(1 + cos(π·min(step, decaySteps)/decaySteps)) + alpha)
+ * (TF1 tf.train.cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0)).
+ */
+export function cosineDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, alpha = 0, name?: string): Tensor {
+  const fn = 'cosine_decay';
+  positive(decaySteps, 'decaySteps', fn);
+  if (!(alpha >= 0 && alpha <= 1)) throw new InvalidArgumentError(`${fn}: alpha must be in [0, 1], got ${alpha}.`);
+  return nameScope(name ?? 'CosineDecay', (scope) => {
+    const [lr, step] = rateAndStep(learningRate, globalStep, fn);
+    const steps = castTo(decaySteps, lr, 'decaySteps');
+    const fraction = divide(minimum(step, steps), steps);
+    const cosine = multiply(0.5, add(1, cos(multiply(Math.PI, fraction))));
+    return multiply(lr, add(multiply(1 - alpha, cosine), alpha), scope);
   });
 }
 

@@ -78,6 +78,12 @@ function assertNear(a: number[], b: number[]): void {
   a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 2e-8, `${x} vs ${b[i]}`));
 }
 
+test('cosineDecay: half a cosine from lr to alpha·lr over decaySteps, then flat', () => {
+  const v = at((s) => tf.train.cosineDecay(0.1, s, 10, 0.2), [0, 5, 10, 20]);
+  assertNear(v, [0.1, 0.1 * (0.8 * 0.5 + 0.2), 0.02, 0.02]);
+  fresh(() => throwsClass(() => tf.train.cosineDecay(0.1, tf.train.getOrCreateGlobalStep(), 10, 2), tf.errors.InvalidArgumentError, 'alpha must be in [0, 1], got 2'));
+});
+
 test('piecewiseConstant: values[i] on (b[i−1], b[i]]', () => {
   const v = at((s) => tf.train.piecewiseConstant(s, [10, 20], [1, 0.5, 0.1]), [0, 10, 11, 20, 21, 1000]);
   assert.equal(v, [1, 1, f(0.5), f(0.5), f(0.1), f(0.1)]);
