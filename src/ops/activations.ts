@@ -27,7 +27,7 @@ interface Formula<T> {
   max(a: T, b: T): T;
   min(a: T, b: T): T;
   exp(a: T): T;
-  log(a: T): T;
+  log1p(a: T): T;
   abs(a: T): T;
   /** `a cmp b ? then : otherwise`. */
   pick(cmp: Cmp, a: T, b: T, then: T, otherwise: T): T;
@@ -41,7 +41,7 @@ function numberFormula(dtype: DType, attrs: Attrs): Formula<number> & OpInfo {
     c: r,
     add: (a, b) => r(a + b), sub: (a, b) => r(a - b), mul: (a, b) => r(a * b), div: (a, b) => r(a / b),
     max: (a, b) => nanOr(a, b, Math.max(a, b)), min: (a, b) => nanOr(a, b, Math.min(a, b)),
-    exp: (a) => r(Math.exp(a)), log: (a) => r(Math.log(a)), abs: Math.abs,
+    exp: (a) => r(Math.exp(a)), log1p: (a) => r(Math.log1p(a)), abs: Math.abs,
     pick: (cmp, a, b, then, otherwise) => ((cmp === 'lt' ? a < b : a > b) ? then : otherwise),
   };
 }
@@ -53,7 +53,7 @@ function irFormula(ctx: LowerContext, dtype: DType, attrs: Attrs): Formula<IRVal
     add: (a, b) => ctx.binary('add', a, b), sub: (a, b) => ctx.binary('sub', a, b),
     mul: (a, b) => ctx.binary('mul', a, b), div: (a, b) => ctx.binary('div', a, b),
     max: (a, b) => ctx.binary('max', a, b), min: (a, b) => ctx.binary('min', a, b),
-    exp: (a) => ctx.unary('exp', a), log: (a) => ctx.unary('log', a), abs: (a) => ctx.unary('abs', a),
+    exp: (a) => ctx.unary('exp', a), log1p: (a) => ctx.unary('log1p', a), abs: (a) => ctx.unary('abs', a),
     pick: (cmp, a, b, then, otherwise) => ctx.where(ctx.binary(cmp, a, b), then, otherwise),
   };
 }
@@ -129,12 +129,6 @@ export const Selu = activationSpec('Selu',
   (F, x) => F.pick('lt', x, F.c(0), F.mul(F.c(SELU_SCALE * SELU_ALPHA), F.sub(F.exp(x), F.c(1))), F.mul(F.c(SELU_SCALE), x)),
   (op, [dy]) => [gradOf(SeluGrad, dy!, op.outputs[0])]);
 
-/** log(1 + u) accurate for small u (Goldberg's correction: u·log(w)/(w − 1) with w = 1 + u). */
-function log1p<T>(F: Formula<T>, u: T): T {
-  const w = F.add(F.c(1), u);
-  return F.pick('gt', w, F.c(1), F.div(F.mul(F.log(w), u), F.sub(w, F.c(1))), u);
-}
-
 /** SoftplusGrad(gradients, features): dy / (exp(-x) + 1). */
 export const SoftplusGrad = gradSpec('SoftplusGrad', (F, g, x) => F.div(g, F.add(F.exp(F.sub(F.c(0), x)), F.c(1))),
   // TF1 _SoftplusGradGrad: (softplus_grad(dd, x), dd·dy / (exp(-x) + 2 + exp(x)))
@@ -146,7 +140,7 @@ export const Softplus = activationSpec('Softplus', (F, x) => {
   // why: TF's threshold log(eps) + 2: beyond it softplus(x) is x, or exp(x), to the dtype's precision.
   const t = F.c(Math.log(F.dtype === 'float64' ? 2 ** -52 : 2 ** -23) + 2);
   const e = F.exp(x);
-  return F.pick('gt', x, F.sub(F.c(0), t), x, F.pick('lt', x, t, e, log1p(F, e)));
+  return F.pick('gt', x, F.sub(F.c(0), t), x, F.pick('lt', x, t, e, F.log1p(e)));
 }, (op, [dy]) => [gradOf(SoftplusGrad, dy!, op.inputs[0])]);
 
 /** SoftsignGrad(gradients, features): dy / (1 + |x|)². */

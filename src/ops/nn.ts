@@ -1,6 +1,6 @@
 // Neural-network ops (tf.nn): Relu and ReluGrad, Softmax, LogSoftmax, and the softmax
 // cross-entropy losses, whose second output is the gradient wrt the logits (TF1's "backprop");
-// the sigmoid cross entropy is a composite.
+// the sigmoid cross entropy is a composite, as TF1's.
 import { allocate, isInt, type DType } from '../dtypes.js';
 import type { IRValue, LowerContext } from '../prims.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -14,7 +14,7 @@ import {
   convertToTensor, FLOATS, NUMERIC, out, requireDType, sameAsInput, sameTypeOp, type TensorLike,
 } from './define_op.js';
 import { add, greaterEqual, multiply, subtract } from './math_binary.js';
-import { exp, log, negative } from './math_unary.js';
+import { exp, log1p, negative } from './math_unary.js';
 import { concat, expandDims, slice, transpose } from './movement.js';
 import { operandDType } from './op_args.js';
 import { reduceSum } from './reduce.js';
@@ -429,7 +429,6 @@ export function sigmoidCrossEntropyWithLogits(args: Omit<CrossEntropyArgs, 'axis
     const cond = greaterEqual(logits, zeros);
     const reluLogits = where(cond, logits, zeros);
     const negAbsLogits = where(cond, negative(logits), logits);
-    // why: log(1 + e) for TF1's log1p(e); e = exp(-|x|) is at most 1, so the difference is below float32's resolution of the loss.
-    return add(subtract(reluLogits, multiply(logits, labels, 'mul'), 'sub'), log(add(exp(negAbsLogits), 1, 'add')), scope);
+    return add(subtract(reluLogits, multiply(logits, labels, 'mul'), 'sub'), log1p(exp(negAbsLogits)), scope);
   });
 }

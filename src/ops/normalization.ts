@@ -10,13 +10,10 @@ import type { OpSpec } from '../op_spec.js';
 import { stopGradient } from './array.js';
 import { convertToTensor, FLOATS, out, requireDType, type TensorLike } from './define_op.js';
 import { add, maximum, multiply, squaredDifference, subtract } from './math_binary.js';
-import { negative, reciprocal, sqrt, square } from './math_unary.js';
+import { negative, rsqrt, square } from './math_unary.js';
 import { squeeze } from './movement.js';
 import { opArgs, type ArgSpec, type OptArgs } from './op_args.js';
 import { reduceMean, reduceSum } from './reduce.js';
-
-/** why: 1/sqrt(x) as two ops until the library has TF's Rsqrt op. */
-const rsqrt = (x: Tensor) => reciprocal(sqrt(x));
 
 export const L2Loss: OpSpec = {
   type: 'L2Loss',

@@ -43,6 +43,29 @@ for (const [name, build, expected] of values) {
   });
 }
 
+/** 1..n in the given shape: the inputs of TF1's conv_ops_test / pooling_ops_test. */
+const seq = (s: number[]) => tf.constant(Array.from({ length: s.reduce((a, b) => a * b) }, (_, i) => i + 1), { shape: s });
+const tfKnown: [string, () => tf.Tensor, number[]][] = [
+  ['Conv2D2x2Filter', () => tf.nn.conv2d(seq([1, 2, 3, 3]), seq([2, 2, 3, 3]), 1, 'VALID'), [2271, 2367, 2463, 2901, 3033, 3165]],
+  ['Conv2D1x1Filter', () => tf.nn.conv2d(seq([1, 2, 3, 3]), seq([1, 1, 3, 3]), 1, 'VALID'),
+    [30, 36, 42, 66, 81, 96, 102, 126, 150, 138, 171, 204, 174, 216, 258, 210, 261, 312]],
+  ['Conv2D2x2FilterStride2', () => tf.nn.conv2d(seq([1, 2, 3, 3]), seq([2, 2, 3, 3]), 2, 'VALID'), [2271, 2367, 2463]],
+  ['Conv2D2x2FilterStride2Same', () => tf.nn.conv2d(seq([1, 2, 3, 3]), seq([2, 2, 3, 3]), 2, 'SAME'), [2271, 2367, 2463, 1230, 1305, 1380]],
+  ['MaxPoolSamePadding', () => tf.nn.maxPool(seq([1, 2, 3, 3]), 2, 2, 'SAME'), [13, 14, 15, 16, 17, 18]],
+  ['AvgPoolSamePadding', () => tf.nn.avgPool(seq([1, 2, 4, 3]), 2, 2, 'SAME'), [8.5, 9.5, 10.5, 14.5, 15.5, 16.5]],
+  ['AvgPoolValidPadding', () => tf.nn.avgPool(seq([1, 3, 3, 3]), 2, 2, 'VALID'), [7, 8, 9]],
+];
+for (const [name, build, expected] of tfKnown) {
+  test(`TF1's own test values: ${name}`, () => {
+    for (const executor of [undefined, 'interpreter'] as const) {
+      fresh(() => {
+        using sess = new tf.Session({ executor });
+        assert.equal(Array.from((sess.run(build()) as tf.NDArray).data), expected);
+      });
+    }
+  });
+}
+
 // Known gradients: d(sum(conv))/dx counts the windows covering each pixel; the max's pixel takes all of dy.
 test('gradient values: conv input and filter, maxPool, avgPool', () => fresh(() => {
   const x = tf.placeholder('float32', [1, 3, 3, 1]);
