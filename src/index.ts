@@ -49,6 +49,8 @@ export {
 export { transpose, concat, slice, pad, expandDims, squeeze } from './ops/movement.js';
 export { stack, unstack, split, tile, reverse, reverse as reverseV2 } from './ops/stacking.js';
 export type { UnstackOptions, SplitOptions } from './ops/stacking.js';
+export { cumsum, cumprod } from './ops/scan.js';
+export type { ScanOptions } from './ops/scan.js';
 export { oneHot, gather } from './ops/indexing.js';
 export type { OneHotOptions } from './ops/indexing.js';
 export { randomNormal, randomUniform, truncatedNormal } from './ops/random.js';

@@ -12,6 +12,7 @@ import { broadcastTo, cast, range, rank, reshape, shape, size } from './array.js
 import { convertToTensor, isTensorLikeObject, NUMERIC, out, requireDType, type TensorLike } from './define_op.js';
 import { divide, equal, multiply } from './math_binary.js';
 import { opArgs, type ArgSpec, type OptArgs } from './op_args.js';
+import { prodGrad } from './scan.js';
 
 /** Normalised, sorted, unique axes; throws naming the op on an out-of-range axis. */
 function normAxes(axes: number[], rank: number, what: string): number[] {
@@ -124,7 +125,10 @@ function axesOf(op: { inputs: readonly Tensor[] }): Tensor {
 
 export const Max = reduceSpec({ type: 'Max', kind: 'max', init: -Infinity, step: (a, v) => (Number.isNaN(v) || v > a ? v : a), grad: (op, [dy]) => [extremumGrad(op, dy!), null] });
 export const Min = reduceSpec({ type: 'Min', kind: 'min', init: Infinity, step: (a, v) => (Number.isNaN(v) || v < a ? v : a), grad: (op, [dy]) => [extremumGrad(op, dy!), null] });
-export const Prod = reduceSpec({ type: 'Prod', kind: 'prod', init: 1, step: (a, v) => a * v, intStep: Math.imul });
+export const Prod = reduceSpec({
+  type: 'Prod', kind: 'prod', init: 1, step: (a, v) => a * v, intStep: Math.imul,
+  grad: (op, [dy]) => [prodGrad(op, spreadGrad(op, dy!)), null],
+});
 
 /** The keep-dims shape of a reduction: x's shape with 1 at the reduced axes (internal). */
 export const ReducedShape: OpSpec = {

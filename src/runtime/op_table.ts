@@ -17,6 +17,7 @@ import * as normalization from '../ops/normalization.js';
 import * as pool from '../ops/pool.js';
 import * as random from '../ops/random.js';
 import * as reduce from '../ops/reduce.js';
+import * as scan from '../ops/scan.js';
 import * as sources from '../ops/sources.js';
 import * as stacking from '../ops/stacking.js';
 import * as topK from '../ops/top_k.js';
@@ -26,7 +27,7 @@ import * as summary from '../summary/ops.js';
 /** Every module defining op specs (a new op module adds one line here). */
 const OP_MODULES: readonly object[] = [
   activations, array, biasAdd, conv, dropout, indexing, mathBinary, mathUnary, matmul, movement, nn, normalization, pool,
-  random, reduce, sources, stacking, summary, topK, training,
+  random, reduce, scan, sources, stacking, summary, topK, training,
 ];
 
 function isSpec(v: unknown): v is OpSpec {
