@@ -166,8 +166,12 @@ export class Saver {
    * (format, checksum, every variable present with its dtype and shape); on any problem it throws
    * (DataLossError, NotFoundError, InvalidArgumentError) and `sess` is unchanged.
    */
-  restore(sess: Session, path: string): void {
+  restore(sess: Session, path: string | null): void {
     this.checkSession(sess);
+    if (typeof path !== 'string' || !path) {
+      // why: `saver.restore(sess, tf.train.latestCheckpoint(dir))` with no checkpoint there passes null.
+      throw new InvalidArgumentError(`Saver.restore: can't load a checkpoint from ${JSON.stringify(path ?? null)}; give a path (tf.train.latestCheckpoint gives null when a folder has no checkpoint).`);
+    }
     const { tensors } = decodeSafetensors(readFile(path), { source: path, requireChecksum: true });
     const values = new Map<Operation, NDArray>();
     for (const [key, v] of this.entries) {

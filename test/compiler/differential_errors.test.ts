@@ -2,8 +2,9 @@
 // each — a feed of the wrong shape, a missing feed, an out-of-range gather index or sparse label,
 // uninitialised variables, a failing op or an uninitialised read reached only through a control
 // dependency. The compiled executor and the interpreter must fail with the same error class and
-// message, naming the same op (or both succeed with the same values), and leave the same session state: the same variable values
-// afterwards, and the same results from a good run after the failed one (random streams included).
+// message, naming the same op (or both succeed with the same values), and leave the same session
+// state: the same variable values afterwards, and the same results from a good run after the
+// failed one (random streams included).
 // A quarter of the runs carry two faults (then only the error class must agree).
 // Replay as in differential.test.ts: FC_SEED=<seed>, or FC_REPLAY='<counterexample>' FC_TEST='bad inputs'.
 import { test } from 'uvu';

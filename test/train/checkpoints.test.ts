@@ -230,4 +230,17 @@ test('checkpoints open in an independent safetensors reader: names (\'__proto__\
   assert.is((8 + headerLength) % 8, 0);
 });
 
+test('recoverLastCheckpoints takes over earlier files (deleted past maxToKeep); restore of null names the cause', () => {
+  const { g, sess } = setup();
+  const dir = freshDir();
+  const first = g.asDefault(() => new tf.train.Saver());
+  const old = [1, 2].map((s) => first.save(sess, path.join(dir, 'm'), { globalStep: s }));
+  const next = g.asDefault(() => new tf.train.Saver({ maxToKeep: 2 }));
+  next.recoverLastCheckpoints(tf.train.getCheckpointState(dir)!.allModelCheckpointPaths);
+  assert.equal(next.lastCheckpoints, old);
+  next.save(sess, path.join(dir, 'm'), { globalStep: 3 });
+  assert.equal(files(dir), ['checkpoint', 'm-2', 'm-3']);
+  throwsClass(() => next.restore(sess, tf.train.latestCheckpoint(freshDir())), tf.errors.InvalidArgumentError, "can't load a checkpoint from null");
+});
+
 test.run();
