@@ -71,6 +71,7 @@ export async function compileModel(file: string, sources: readonly string[], opt
     if ('export' in leaf) {
       const e = byExport.get(leaf.export)!;
       if (e.kind === 'signature') throw siteError(site, `sess.run cannot fetch the signature '${leaf.export}'; call it instead`);
+      if (e.kind === 'value') throw siteError(site, `sess.run cannot fetch '${leaf.export}', a plain value the model exports, not a tensor`);
       return e.kind === 'variable' ? e.value.ref : e.value;
     }
     try {
@@ -125,6 +126,9 @@ export async function compileModel(file: string, sources: readonly string[], opt
       const t = e.value.op.outputs[0];
       exportsOut.push({ name: e.name, kind: 'variable', variable: e.value.op.name, dtype: t.dtype, shape: t.shape, initializer: e.value.initializer.name });
       dtsExports.push({ name: e.name, kind: 'variable', tensor: { dtype: t.dtype, shape: t.shape } });
+    } else if (e.kind === 'value') {
+      exportsOut.push({ name: e.name, kind: 'value', value: e.value });
+      dtsExports.push({ name: e.name, kind: 'value', value: e.value });
     } else {
       exportsOut.push({ name: e.name, kind: 'operation', op: e.value.name });
       dtsExports.push({ name: e.name, kind: 'operation' });

@@ -13,7 +13,8 @@ export type DtsExport =
   | { name: string; kind: 'tensor'; tensor: DtsTensor }
   | { name: string; kind: 'variable'; tensor: DtsTensor }
   | { name: string; kind: 'operation' }
-  | { name: string; kind: 'signature'; inputs: readonly [string, DtsTensor][]; outputs: readonly [string, DtsTensor | null][] };
+  | { name: string; kind: 'signature'; inputs: readonly [string, DtsTensor][]; outputs: readonly [string, DtsTensor | null][] }
+  | { name: string; kind: 'value'; value: unknown };
 
 export interface DtsInput {
   /** The model file, as the header names it. */
@@ -77,6 +78,8 @@ export function renderDts(input: DtsInput): string {
       const names = e.inputs.map(([k]) => k).join(', ');
       lines.push(`/** Signature ${e.name}({${names}}); ${standalone ? 'weights baked in' : 'variables from `session` when given, else the module\'s values'}. */`);
       lines.push(`export declare function ${e.name}(inputs: { ${ins} }${standalone ? '' : ', session?: Session'}): { ${outs} };`);
+    } else if (e.kind === 'value') {
+      lines.push(`export declare const ${e.name}: ${valueType(e.value)};`);
     } else if (!standalone) {
       if (e.kind === 'operation') lines.push(`export declare const ${e.name}: OperationHandle;`);
       else lines.push(`export declare const ${e.name}: ${e.kind === 'tensor' ? 'TensorHandle' : 'VariableHandle'}<'${e.tensor.dtype}', ${shapeType(e.tensor)}>;`);
@@ -84,6 +87,13 @@ export function renderDts(input: DtsInput): string {
   }
   if (!standalone) lines.push('/** The compiled model: its plans, variables and signatures. */', 'export declare const model: CompiledModel;');
   return lines.join('\n') + '\n';
+}
+
+/** The type of a JSON value as `const` would infer it (literals for primitives, readonly structures). */
+function valueType(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `readonly [${v.map(valueType).join(', ')}]`;
+  return `{ ${Object.entries(v).map(([k, x]) => `readonly ${key(k)}: ${valueType(x)}`).join('; ')} }`;
 }
 
 const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));

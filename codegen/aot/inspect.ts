@@ -45,6 +45,7 @@ export function inspectText(model: EvaluatedModel, plans: readonly InspectedPlan
       out.push(`  ${e.name}  signature ({${ins}}) → {${outs}}`);
     } else if (e.kind === 'operation') out.push(`  ${e.name}  operation ${e.value.name} (${e.value.type})`);
     else if (e.kind === 'variable') out.push(`  ${e.name}  variable ${e.value.op.name} ${tensorLabel(e.value.op.outputs[0])}`);
+    else if (e.kind === 'value') out.push(`  ${e.name}  value ${JSON.stringify(e.value)}`);
     else out.push(`  ${e.name}  tensor ${e.value.name} ${tensorLabel(e.value)}`);
   }
   out.push('graph:');
@@ -78,7 +79,7 @@ export function inspectJson(model: EvaluatedModel, plans: readonly InspectedPlan
     name: e.name, kind: e.kind,
     target: e.kind === 'signature'
       ? { inputs: Object.fromEntries([...e.value.inputTensors].map(([k, t]) => [k, t.name])), outputs: Object.fromEntries([...e.value.outputTensors].map(([k, t]) => [k, t.name])) }
-      : e.kind === 'variable' ? e.value.op.name : e.value.name,
+      : e.kind === 'variable' ? e.value.op.name : e.kind === 'value' ? e.value : e.value.name,
   }));
   const planJson = plans.map(({ signature, plan }) => ({
     signature,

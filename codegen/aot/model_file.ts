@@ -22,7 +22,9 @@ export type ModelExport =
   | { name: string; kind: 'tensor'; value: tf.Tensor }
   | { name: string; kind: 'operation'; value: tf.Operation }
   | { name: string; kind: 'variable'; value: tf.Variable }
-  | { name: string; kind: 'signature'; value: Signature<Record<string, tf.Tensor>, Record<string, tf.Tensor | tf.Operation>> };
+  | { name: string; kind: 'signature'; value: Signature<Record<string, tf.Tensor>, Record<string, tf.Tensor | tf.Operation>> }
+  /** A plain JSON value (a batch size, class names): exported as it is. */
+  | { name: string; kind: 'value'; value: unknown };
 
 export interface EvaluatedModel {
   readonly file: string;
@@ -166,12 +168,21 @@ function captureExports(file: string, raw: Record<string, unknown>, evalGraph: t
     else if (value instanceof tf.Variable) { graphOf(name, value.op.graph); list.push({ name, kind: 'variable', value }); }
     else if (isSignature(value)) { graphOf(name, value.graph); list.push({ name, kind: 'signature', value: value as never }); }
     else if (value instanceof tf.Graph) graphs.push(value);
+    else if (isJsonValue(value)) list.push({ name, kind: 'value', value });
   }
-  if (list.length === 0) {
+  if (!list.some((e) => e.kind !== 'value')) {
     throw new CompileError([...warnings, error(file, 0, 0,
       'exports nothing usable: export the tensors, operations, variables and signatures the app uses, e.g. `export const predict = tf.signature({inputs: {X}, outputs: {y}})`')]);
   }
   return { list, graph: graph ?? graphs[0] ?? evalGraph };
+}
+
+function isJsonValue(v: unknown, depth = 0): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (depth > 8 || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.every((x) => isJsonValue(x, depth + 1));
+  return Object.getPrototypeOf(v) === Object.prototype && Object.values(v).every((x) => isJsonValue(x, depth + 1));
 }
 
 type Report = (what: string) => void;

@@ -29,7 +29,8 @@ export type ModuleExport =
   | { name: string; kind: 'tensor'; tensor: string; dtype: DType; shape: readonly (number | null)[] | null }
   | { name: string; kind: 'variable'; variable: string; dtype: DType; shape: readonly (number | null)[] | null; initializer: string }
   | { name: string; kind: 'operation'; op: string }
-  | { name: string; kind: 'signature'; plan: number; inputs: Record<string, string>; outputs: Record<string, string> };
+  | { name: string; kind: 'signature'; plan: number; inputs: Record<string, string>; outputs: Record<string, string> }
+  | { name: string; kind: 'value'; value: unknown };
 
 export interface ModuleInput {
   /** The model file as the header names it (relative, for byte-identical output anywhere). */
@@ -111,6 +112,7 @@ function normalBody(m: ModuleInput, values: ValueTable): { imports: string[]; de
       case 'variable': return `export const ${e.name} = model.variable(${json(e.variable)}, ${json(e.dtype)}, ${json(e.shape)}, ${json(e.initializer)});`;
       case 'operation': return `export const ${e.name} = model.operation(${json(e.op)});`;
       case 'signature': return `export const ${e.name} = model.signature(${json(e.name)});`;
+      case 'value': return `export const ${e.name} = ${json(e.value)};`;
     }
   });
   return { imports, defs: [model, handles.join('\n')] };
@@ -171,6 +173,7 @@ async function standaloneBody(m: ModuleInput, values: ValueTable): Promise<{ imp
     ];
     defs.push(`export const ${s.name} = standalone.signature(${json(s.name)}, { ${spec.join(', ')} }, plan${s.plan}, ${usesLib ? 'lib' : 'null'});`);
   }
+  for (const e of m.exports) if (e.kind === 'value') defs.push(`export const ${e.name} = ${json(e.value)};`);
   void arrayClass;
   return { imports: [], defs };
 }
