@@ -22,6 +22,8 @@ export class Graph {
   private readonly collections = new Map<string, unknown[]>();
   /** Names marked while a build step runs (name, previous count), so a failed step can take them back. */
   private journal: [string, number | undefined][] | null = null;
+  /** The collections added to during the current atomic step, in order (taken back on failure). */
+  private collectionJournal: string[] | null = null;
   /** @internal */ nameStack = '';
   /** @internal */ controlStack: Operation[][] = [];
 
@@ -81,17 +83,22 @@ export class Graph {
   }
 
   /**
-   * @internal Runs one build step (an op, a name scope); if it throws, the ops and names it added
-   * are taken back, so a rejected call leaves the graph as it was.
+   * @internal Runs one build step (an op, a name scope); if it throws, the ops, names and
+   * collection entries it added are taken back, so a rejected call leaves the graph as it was.
    */
   atomically<T>(fn: () => T): T {
-    const outer = this.journal;
-    const journal = outer ?? [];
-    const mark = journal.length, opCount = this.ops.length;
+    const outer = this.journal, outerCollections = this.collectionJournal;
+    const journal = outer ?? [], added = outerCollections ?? [];
+    const mark = journal.length, addedMark = added.length, opCount = this.ops.length;
     this.journal = journal;
+    this.collectionJournal = added;
     try {
       return fn();
     } catch (e) {
+      // why: a variable of a rejected step (a layer failing after its weights) leaves no entry
+      // in tf.globalVariables() pointing at ops no longer in the graph.
+      for (let i = added.length - 1; i >= addedMark; i--) this.collections.get(added[i])!.pop();
+      added.length = addedMark;
       for (let i = journal.length - 1; i >= mark; i--) {
         const [key, previous] = journal[i];
         if (previous === undefined) this.namesInUse.delete(key);
@@ -105,6 +112,7 @@ export class Graph {
       throw e;
     } finally {
       this.journal = outer;
+      this.collectionJournal = outerCollections;
     }
   }
 
@@ -126,6 +134,7 @@ export class Graph {
     let list = this.collections.get(key);
     if (!list) this.collections.set(key, (list = []));
     list.push(value);
+    this.collectionJournal?.push(key);
     this.version++;
   }
 

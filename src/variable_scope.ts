@@ -107,6 +107,7 @@ export function variableScope<T>(scope: string | VariableScope | null, a: Variab
     reuse = opts.reuse || parent.reuse;
   }
   const base = scope instanceof VariableScope ? scope : parent;
+  const opened = new Map(store.opened);
   const enter = (ns: string): T => {
     const entered = new VariableScope(name, reuse, opts.initializer ?? base.initializer, opts.dtype ? checkDType(opts.dtype) : base.dtype, ns);
     // why: as TF1, entering a scope restarts the default-name counts of its sub-scopes, so
@@ -116,6 +117,11 @@ export function variableScope<T>(scope: string | VariableScope | null, a: Variab
     store.current = entered;
     try {
       return fn(entered);
+    } catch (e) {
+      // why: a rejected scope (a layer failing after its weights) gives its default name back.
+      store.opened.clear();
+      for (const [k, n] of opened) store.opened.set(k, n);
+      throw e;
     } finally {
       store.current = parent;
     }
@@ -166,7 +172,12 @@ export function getVariable(name: string, shape?: readonly number[] | null, opts
   const store = storeOf(g);
   const scope = store.current;
   const full = scope.name ? `${scope.name}/${name}` : name;
-  const existing = store.variables.get(full);
+  let existing = store.variables.get(full);
+  // why: the ops of a variable made by a rejected build step were taken back (Graph.atomically).
+  if (existing && !isInGraph(existing)) {
+    store.variables.delete(full);
+    existing = undefined;
+  }
   if (existing) {
     if (scope.reuse === false) {
       throw new InvalidArgumentError(
@@ -220,4 +231,12 @@ function defaultInitializer(full: string, dtype: DType): Initializer {
   if (isFloat(dtype)) return glorotUniformInitializer();
   if (isInt(dtype) || dtype === 'bool') return zerosInitializer();
   throw new InvalidArgumentError(`tf.getVariable('${full}'): an initializer is needed for dtype ${dtype}.`);
+}
+
+function isInGraph(v: Variable): boolean {
+  try {
+    return v.graph.getOperationByName(v.op.name) === v.op;
+  } catch {
+    return false;
+  }
 }

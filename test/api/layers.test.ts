@@ -100,6 +100,23 @@ test('dense: bad arguments', () => fresh((g) => {
   assert.is(g.getOperations().filter((o) => o.type !== 'Placeholder').length, 0);
 }));
 
+test('a layer rejected after making its weights leaves no variables, names or losses behind', () => fresh((g) => {
+  const x = tf.placeholder('float32', [2, 3]);
+  const one = tf.constant(1);
+  const before = g.opCount;
+  throwsClass(() => tf.layers.dense(x, 2, () => 'not a tensor' as never), tf.errors.InvalidArgumentError, 'the activation returned not a tensor, not a Tensor');
+  throwsClass(() => tf.layers.batchNormalization(x, { training: one }), tf.errors.InvalidArgumentError, 'training must be a boolean or a scalar bool tensor');
+  assert.is(g.opCount, before);
+  assert.equal(tf.globalVariables(), []);
+  assert.equal(tf.getCollection(tf.GraphKeys.UPDATE_OPS), []);
+  const y = tf.layers.dense(x, 2);
+  assert.equal(tf.globalVariables().map((v) => v.name), ['dense/kernel:0', 'dense/bias:0']);
+  assert.is(y.op.name, 'dense/BiasAdd');
+  using sess = new tf.Session();
+  sess.run(tf.globalVariablesInitializer());
+  assert.equal(sess.run(y, new Map([[x, [[1, 2, 3], [4, 5, 6]]]])).shape, [2, 2]);
+}));
+
 test('kernel and bias regularizers add their losses once (not on reuse)', () => fresh(() => {
   const x = tf.constant([[1, 2]]);
   const l2 = (w: tf.Tensor) => tf.multiply(0.5, tf.nn.l2Loss(w));

@@ -143,6 +143,22 @@ test('getVariable inside controlDependencies: the variable does not depend on th
   assert.equal(w.op.controlInputs, []);
 }));
 
+test('a getVariable rejected after building its initializer leaves nothing; the name stays free', () => fresh((g) => {
+  throwsClass(() => tf.variableScope('s', () => tf.getVariable('w', [2], { dtype: 'int32', initializer: () => tf.zeros([2]) })),
+    tf.errors.InvalidArgumentError, "the initializer gives float32, but the variable's dtype is int32");
+  assert.is(g.opCount, 0);
+  assert.equal(tf.globalVariables(), []);
+  const w = tf.variableScope('s', () => tf.getVariable('w', [2], { dtype: 'int32' }));
+  assert.is(w.name, 's/w:0');
+  assert.ok(g.getOperationByName('s/w/Initializer/zeros'));
+}));
+
+test('Graph.atomically takes back collection entries of a rejected step', () => fresh((g) => {
+  g.addToCollection('k', 1);
+  assert.throws(() => g.atomically(() => { g.addToCollection('k', 2); g.addToCollection('other', 3); throw new Error('no'); }), /no/);
+  assert.equal([g.getCollection('k'), g.getCollection('other')], [[1], []]);
+}));
+
 test('each graph has its own variable store', () => {
   const g1 = new tf.Graph(), g2 = new tf.Graph();
   const a = g1.asDefault(() => tf.getVariable('w', [1]));
