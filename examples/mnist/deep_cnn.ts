@@ -84,7 +84,7 @@ export function main(opts: CnnOptions = {}): ExampleResult {
     const trainSeconds = (performance.now() - start) / 1000;
     const testAccuracy = evaluate(mnist.test);
     writer.close();
-    const svgPath = writeLossSvg('mnist_deep_cnn', logdir, 'Deep MNIST CNN (Adam 1e-4, batch 50): cross-entropy', opts);
+    const svgPath = writeLossSvg('mnist_deep_cnn', logdir, 'Deep MNIST CNN (Adam 1e-4, batch 50): cross-entropy', opts, 'log');
     print(`deep CNN: ${step} steps of ${batchSize} in ${trainSeconds.toFixed(0)} s, test accuracy ${(testAccuracy * 100).toFixed(2)}% ` +
       `on ${mnist.test.size} digits (TF1's tutorial: about 99.2% after 20,000 steps)`);
     print(`loss curve: ${svgPath}`);

@@ -68,7 +68,7 @@ export function main(opts: MlpOptions = {}): ExampleResult {
     const trainSeconds = (performance.now() - start) / 1000;
     const testAccuracy = sess.run(accuracy, new Map([[X, mnist.test.images], [Y, mnist.test.oneHot]])) as number;
     writer.close();
-    const svgPath = writeLossSvg('mnist_mlp', logdir, 'MNIST multilayer perceptron (256-256, Adam): loss', opts);
+    const svgPath = writeLossSvg('mnist_mlp', logdir, 'MNIST multilayer perceptron (256-256, Adam): loss', opts, 'log');
     print(`multilayer perceptron: ${step} steps of ${batchSize} in ${trainSeconds.toFixed(1)} s, ` +
       `test accuracy ${(testAccuracy * 100).toFixed(2)}% on ${mnist.test.size} digits`);
     print(`loss curve: ${svgPath}`);

@@ -38,9 +38,12 @@ export function logdirFor(name: string, opts: ExampleOptions): string {
 }
 
 /** Writes the loss curves of `logdir` as `<name>_loss.svg` next to the logs. */
-export function writeLossSvg(name: string, logdir: string, title: string, opts: ExampleOptions): string {
+export function writeLossSvg(name: string, logdir: string, title: string, opts: ExampleOptions, yScale: 'linear' | 'log' = 'linear'): string {
   const file = join(opts.outDir ?? OUT, `${name}_loss.svg`);
-  writeFileSync(file, tf.summary.logdirCurvesSvg(logdir, { title, smoothing: 0.6 }));
+  const series = tf.summary.readScalars(logdir);
+  // why: smoothing lags far behind a short curve; TensorBoard's 0.6 suits a long one.
+  const points = Math.max(0, ...series.map((s) => s.steps.length));
+  writeFileSync(file, tf.summary.scalarCurvesSvg(series, { title, smoothing: points >= 40 ? 0.6 : 0, yScale }));
   return file;
 }
 

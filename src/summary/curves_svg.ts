@@ -12,6 +12,8 @@ export interface CurvesOptions {
   title?: string;
   panelWidth?: number;
   panelHeight?: number;
+  /** 'log' plots values on a log10 axis (values <= 0 are left out), as TensorBoard's toggle. */
+  yScale?: 'linear' | 'log';
 }
 
 const COLORS = ['#e8710a', '#1a73e8', '#12b5cb', '#e52592', '#9334e6', '#7cb342', '#f9ab00', '#5f6368'];
@@ -27,6 +29,19 @@ function ticks(lo: number, hi: number, target: number): number[] {
   const out: number[] = [];
   for (let t = Math.ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) out.push(Number(t.toPrecision(12)));
   return out;
+}
+
+/** Ticks of a log10 axis spanning [lo, hi] (exponents): powers of ten, with 2 and 5 between when few. */
+function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  const mults = hi - lo <= 2 ? [1, 2, 5] : [1];
+  for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) {
+    for (const m of mults) {
+      const e = Math.log10(m * 10 ** k);
+      if (e >= lo - 1e-9 && e <= hi + 1e-9) out.push(e);
+    }
+  }
+  return out.length >= 2 ? out : ticks(lo, hi, 4);
 }
 
 function tickLabel(v: number): string {
@@ -71,6 +86,10 @@ function pathOf(steps: readonly number[], values: readonly number[], sx: (x: num
 export function scalarCurvesSvg(series: readonly ScalarSeries[], opts: CurvesOptions = {}): string {
   const smoothing = opts.smoothing ?? 0;
   if (!(smoothing >= 0 && smoothing < 1)) throw new InvalidArgumentError(`smoothing must be in [0, 1), got ${smoothing}.`);
+  const log = opts.yScale === 'log';
+  if (opts.yScale !== undefined && opts.yScale !== 'linear' && !log) throw new InvalidArgumentError(`yScale must be 'linear' or 'log', got ${String(opts.yScale)}.`);
+  // why: on a log axis each value is plotted as its exponent; non-positive values have none.
+  const toAxis = (vs: readonly number[]) => (log ? vs.map((v) => (v > 0 ? Math.log10(v) : NaN)) : [...vs]);
   const tags = [...new Set(series.map((s) => s.tag))].sort();
   const runs = [...new Set(series.map((s) => s.run))].sort();
   const W = opts.panelWidth ?? 460, H = opts.panelHeight ?? 300;
@@ -93,7 +112,7 @@ export function scalarCurvesSvg(series: readonly ScalarSeries[], opts: CurvesOpt
     const m = { l: 62, r: 16, t: 26, b: 36 };
     const mine = series.filter((s) => s.tag === tag);
     const [x0, x1] = extent(mine.flatMap((s) => s.steps));
-    const [y0, y1] = extent(mine.flatMap((s) => s.values));
+    const [y0, y1] = extent(mine.flatMap((s) => toAxis(s.values)));
     const sx = (x: number) => ox + m.l + ((x - x0) / (x1 - x0)) * (W - m.l - m.r);
     const sy = (y: number) => oy + H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
     out.push(`<g class="panel">`, `<text x="${ox + m.l}" y="${oy + 17}" font-size="13" font-weight="bold">${esc(tag)}</text>`);
@@ -102,18 +121,19 @@ export function scalarCurvesSvg(series: readonly ScalarSeries[], opts: CurvesOpt
       out.push(`<line x1="${px(sx(t))}" y1="${oy + m.t}" x2="${px(sx(t))}" y2="${oy + H - m.b}" stroke="#eee"/>`,
         `<text x="${px(sx(t))}" y="${oy + H - m.b + 14}" text-anchor="middle">${tickLabel(t)}</text>`);
     }
-    for (const t of ticks(y0, y1, 5)) {
+    for (const t of log ? logTicks(y0, y1) : ticks(y0, y1, 5)) {
       out.push(`<line x1="${ox + m.l}" y1="${px(sy(t))}" x2="${ox + W - m.r}" y2="${px(sy(t))}" stroke="#eee"/>`,
-        `<text x="${ox + m.l - 6}" y="${px(sy(t) + 4)}" text-anchor="end">${tickLabel(t)}</text>`);
+        `<text x="${ox + m.l - 6}" y="${px(sy(t) + 4)}" text-anchor="end">${tickLabel(log ? Number((10 ** t).toPrecision(6)) : t)}</text>`);
     }
     out.push(`<text x="${ox + (W + m.l - m.r) / 2}" y="${oy + H - 6}" text-anchor="middle" fill="#555">step</text>`);
     for (const s of mine) {
       const color = COLORS[runs.indexOf(s.run) % COLORS.length];
       if (smoothing > 0) {
-        out.push(`<path d="${pathOf(s.steps, s.values, sx, sy)}" fill="none" stroke="${color}" stroke-opacity="0.3" stroke-width="1"/>`);
-        out.push(`<path d="${pathOf(s.steps, smooth(s.values, smoothing), sx, sy)}" fill="none" stroke="${color}" stroke-width="1.8"/>`);
-      } else out.push(`<path d="${pathOf(s.steps, s.values, sx, sy)}" fill="none" stroke="${color}" stroke-width="1.6"/>`);
-      if (s.steps.length === 1) out.push(`<circle cx="${px(sx(s.steps[0]))}" cy="${px(sy(s.values[0]))}" r="3" fill="${color}"/>`);
+        out.push(`<path d="${pathOf(s.steps, toAxis(s.values), sx, sy)}" fill="none" stroke="${color}" stroke-opacity="0.3" stroke-width="1"/>`);
+        out.push(`<path d="${pathOf(s.steps, toAxis(smooth(s.values, smoothing)), sx, sy)}" fill="none" stroke="${color}" stroke-width="1.8"/>`);
+      } else out.push(`<path d="${pathOf(s.steps, toAxis(s.values), sx, sy)}" fill="none" stroke="${color}" stroke-width="1.6"/>`);
+      const first = toAxis(s.values.slice(0, 1))[0];
+      if (s.steps.length === 1 && Number.isFinite(first)) out.push(`<circle cx="${px(sx(s.steps[0]))}" cy="${px(sy(first))}" r="3" fill="${color}"/>`);
     }
     out.push('</g>');
   });

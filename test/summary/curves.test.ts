@@ -84,6 +84,16 @@ test('smoothing: TensorBoard\'s debiased moving average; the raw curve stays bes
   assert.throws(() => tf.summary.scalarCurvesSvg([], { smoothing: 1 }), (e: Error) => e instanceof tf.errors.InvalidArgumentError && e.message.includes('[0, 1)'));
 });
 
+test('log scale: values at their exponents, ticks 1-2-5 per decade, non-positive values left out', () => {
+  const svg = tf.summary.scalarCurvesSvg([{ run: '.', tag: 'loss', steps: [0, 1, 2], values: [1, 10, 100] }], { yScale: 'log' });
+  assert.ok(svg.includes('<path d="M62 272L253 153L444 34"'), 'equal ratios are equal steps');
+  const labels = [...svg.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+  assert.equal(labels, ['1', '2', '5', '10', '20', '50', '100']);
+  const gap = tf.summary.scalarCurvesSvg([{ run: '.', tag: 'l', steps: [0, 1, 2], values: [1, 0, 100] }], { yScale: 'log' });
+  assert.ok(gap.includes('<path d="M62 272M444 34"'), 'the zero breaks the line');
+  assert.throws(() => tf.summary.scalarCurvesSvg([], { yScale: 'sqrt' as never }), (e: Error) => e.message.includes("'linear' or 'log'"));
+});
+
 test('logdirCurvesSvg: the curves of a log directory, titled with it', () => {
   const logdir = path.join(root, 'svg');
   writeRun(path.join(logdir, 'run1'), [0, 1, 2], [3, 2, 1]);
