@@ -16,7 +16,7 @@ export const w = new tf.Variable(scale, { name: 'w' });
 export const y = X.mul(w).add(1);
 export const step = tf.assignAdd(w, 1);
 export const predict = tf.signature({ inputs: { X }, outputs: { y } });
-export const notAGraphThing = 42;
+export const notAGraphThing = 42; // a plain value: exported as it is
 `;
 
 async function diagnostics(files: Record<string, string>, entry = 'm.tf.ts'): Promise<string[]> {
@@ -34,7 +34,7 @@ async function diagnostics(files: Record<string, string>, entry = 'm.tf.ts'): Pr
 test('exports are captured by kind, with the graph of the DSL instance the compiler uses', () =>
   withFiles({ 'm.tf.ts': LINEAR, 'helper.ts': 'export const scale = 2;\n' }, async (dir) => {
     const m = await evaluateModel(join(dir, 'm.tf.ts'));
-    assert.equal(m.exports.map((e) => `${e.name}:${e.kind}`).sort(), ['X:tensor', 'predict:signature', 'step:tensor', 'w:variable', 'y:tensor']);
+    assert.equal(m.exports.map((e) => `${e.name}:${e.kind}`).sort(), ['X:tensor', 'notAGraphThing:value', 'predict:signature', 'step:tensor', 'w:variable', 'y:tensor']);
     const y = m.exports.find((e) => e.name === 'y')!.value as tf.Tensor;
     assert.ok(y instanceof tf.Tensor, 'a Tensor of this very module instance');
     assert.is(y.graph, m.graph);
