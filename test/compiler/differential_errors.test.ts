@@ -209,4 +209,52 @@ test('fixed-seed run: every kind of fault occurs and makes runs fail', () => {
   }
 });
 
+
+test('training steps with bad batches fail alike and train nothing, on every optimizer', () => {
+  const makers: (() => tf.train.Optimizer)[] = [
+    () => new tf.train.GradientDescentOptimizer(0.05), () => new tf.train.MomentumOptimizer(0.05, 0.9),
+    () => new tf.train.AdamOptimizer(0.05), () => new tf.train.RMSPropOptimizer(0.05, { momentum: 0.5 }),
+    () => new tf.train.AdagradOptimizer(0.1),
+  ];
+  for (const make of makers) {
+    const graph = new tf.Graph();
+    graph.asDefault(() => {
+      const x = tf.placeholder('float32', null, 'x');
+      const y = tf.placeholder('float32', [null, 2], 'y');
+      const w = new tf.Variable(tf.constant([0.1, -0.2, 0.3, 0.4, -0.5, 0.6], { shape: [3, 2] }), { name: 'w' });
+      const b = new tf.Variable(tf.zeros([2]), { name: 'b' });
+      const loss = tf.reduceMean(tf.squaredDifference(tf.nn.relu(tf.add(tf.matmul(x, w), b)), y));
+      const train = make().minimize(loss);
+      const arr = (r: number, c: number) => new tf.NDArray(Float32Array.from({ length: r * c }, (_, i) => (i % 5) - 2), [r, c], 'float32');
+      const batches: [string, FeedMap][] = [
+        ['x of 4 columns', new Map([[x, arr(5, 4)], [y, arr(5, 2)]])],
+        ['x of rank 1', new Map([[x, new tf.NDArray(new Float32Array(3), [3], 'float32')], [y, arr(1, 2)]])],
+        ['x and y of other batch sizes', new Map([[x, arr(5, 3)], [y, arr(4, 2)]])],
+        ['no y', new Map([[x, arr(5, 3)]])],
+        ['a good batch', new Map([[x, arr(5, 3)], [y, arr(5, 2)]])],
+      ];
+      using sc = new tf.Session({ graph });
+      using si = new tf.Session({ graph, executor: 'interpreter' });
+      const init = tf.globalVariablesInitializer();
+      sc.run(init);
+      si.run(init);
+      const start = (sc.run(w) as tf.NDArray).toArray();
+      for (const [what, feeds] of batches) {
+        const got = attempt(() => sc.run([loss, train], feeds));
+        const d = outcomeDiff(got, attempt(() => si.run([loss, train], feeds)));
+        if (d) assert.unreachable(`${train.name}, ${what}: ${d}`);
+        if (what !== 'a good batch') {
+          assert.ok('error' in got && got.error instanceof tf.errors.InvalidArgumentError, `${what} fails`);
+          assert.equal((sc.run(w) as tf.NDArray).toArray(), start, `${what} trains nothing`);
+        }
+        for (const v of tf.globalVariables()) {
+          const dv = outcomeDiff(attempt(() => sc.run(v)), attempt(() => si.run(v)));
+          if (dv) assert.unreachable(`${train.name}, ${what}: variable ${v.op.name}: ${dv}`);
+        }
+      }
+      assert.not.equal((sc.run(w) as tf.NDArray).toArray(), start, 'the good batch trains');
+    });
+  }
+});
+
 test.run();
