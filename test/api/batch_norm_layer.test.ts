@@ -87,11 +87,12 @@ test('a fed training flag: batch statistics and updates only when true', () => f
   assert.ok(vals(sess.run(mm)).every((v) => v > 0));
 }));
 
-test('gradient of the training output w.r.t. the inputs (float64) by finite differences', () => fresh(() => {
+test('gradient of the training output w.r.t. the inputs, gamma and beta (float64) by finite differences', () => fresh(() => {
   const x = tf.placeholder('float64', [4, 3]);
   const y = tf.layers.batchNormalization(tf.tanh(x), { training: true });
-  const feeds = new Map<tf.Tensor, unknown>(tf.globalVariables().map((v, i) => [v.value(), randomArray([3], 30 + i, 0.5, 1.5)]));
-  assert.ok(gradCheck(y, [x], [randomArray([4, 3], 6)], { feeds }) < 1e-5);
+  const [gamma, beta, ...moving] = tf.globalVariables().map((v) => v.value());
+  const feeds = new Map<tf.Tensor, unknown>(moving.map((t, i) => [t, randomArray([3], 30 + i, 0.5, 1.5)]));
+  assert.ok(gradCheck(y, [x, gamma, beta], [randomArray([4, 3], 6), randomArray([3], 7, 0.5, 1.5), randomArray([3], 8)], { feeds }) < 1e-5);
 }));
 
 test('bad arguments: clear errors, no variables made', () => fresh(() => {

@@ -70,10 +70,13 @@ test('dense: sharing through variable scopes and name + reuse, TF1 errors otherw
     tf.errors.InvalidArgumentError, 'Trying to share variable fc/kernel, but specified shape (4, 5) and found shape (4, 2).');
 }));
 
-test('dense: gradient w.r.t. the inputs by finite differences; training lowers the loss the same on both executors', () => fresh(() => {
+test('dense: gradients w.r.t. the inputs and weights by finite differences; training lowers the loss the same on both executors', () => fresh(() => {
   const x = tf.placeholder('float64', [3, 4]);
   const y = tf.layers.dense(tf.layers.dense(x, 5, tf.tanh), 2);
   assert.ok(gradCheck(y, [x], [randomArray([3, 4], 3)], { feeds: weightFeeds() }) < 1e-6);
+  // and w.r.t. every weight (their reads stand for the variables)
+  const reads = tf.trainableVariables().map((v) => v.value());
+  assert.ok(gradCheck(y, [x, ...reads], [randomArray([3, 4], 3), ...reads.map((r, i) => randomArray(r.shape as number[], 40 + i))]) < 1e-6);
   const xs = randomArray([8, 4], 7), ys = randomArray([8, 1], 8);
   tf.setRandomSeed(2);
   const loss = tf.losses.meanSquaredError(ys, tf.layers.dense(tf.layers.dense(tf.constant(xs), 6, tf.nn.relu, { kernelInitializer: tf.glorotUniformInitializer({ seed: 1 }) }), 1));
@@ -179,10 +182,11 @@ test('conv2d: conv2d/kernel [kh, kw, in, filters], valid and same padding, strid
   assert.equal(tf.layers.conv2d(p, 4, 3, { dilationRate: 2, padding: 'VALID' }).shape, [null, 24, 24, 4]);
 }));
 
-test('conv2d: gradient w.r.t. the inputs; bad arguments', () => fresh(() => {
+test('conv2d: gradients w.r.t. the inputs and weights; bad arguments', () => fresh(() => {
   const x = tf.placeholder('float64', [1, 5, 5, 2]);
   const y = tf.layers.conv2d(x, 3, 3, { strides: 2, padding: 'same', activation: tf.tanh });
-  assert.ok(gradCheck(y, [x], [randomArray([1, 5, 5, 2], 4)], { feeds: weightFeeds() }) < 1e-6);
+  const reads = tf.trainableVariables().map((v) => v.value());
+  assert.ok(gradCheck(y, [x, ...reads], [randomArray([1, 5, 5, 2], 4), ...reads.map((r, i) => randomArray(r.shape as number[], 50 + i))]) < 1e-6);
   const p = tf.placeholder('float32', [null, 8, 8, 3]);
   throwsClass(() => tf.layers.conv2d(p, 4, 3, { padding: 'full' }), tf.errors.InvalidArgumentError, "padding must be 'valid' or 'same', got \"full\"");
   throwsClass(() => tf.layers.conv2d(p, 4, [3] as never), tf.errors.InvalidArgumentError, 'kernelSize must be a positive integer or a list of 2 positive integers');
