@@ -50,6 +50,8 @@ export { transpose, concat, slice, pad, expandDims, squeeze } from './ops/moveme
 export { stack, unstack, split, tile, reverse, reverse as reverseV2 } from './ops/stacking.js';
 export type { UnstackOptions, SplitOptions } from './ops/stacking.js';
 export { cumsum, cumprod } from './ops/scan.js';
+export { clipByValue, clipByNorm, clipByGlobalNorm, globalNorm } from './ops/clip.js';
+export type { ClipByNormOptions, ClipByGlobalNormOptions } from './ops/clip.js';
 export type { ScanOptions } from './ops/scan.js';
 export { oneHot, gather } from './ops/indexing.js';
 export type { OneHotOptions } from './ops/indexing.js';

@@ -136,8 +136,18 @@ export const AddN: OpSpec = {
     for (const t of inputs) {
       if (t.dtype !== inputs[0].dtype) throw new InvalidArgumentError(`AddN '${name}': all inputs must have one dtype; ${t} vs ${inputs[0]}.`);
     }
-    const known = inputs.find((t) => t.shape !== null);
-    return [{ dtype: inputs[0].dtype, shape: known ? known.shape : null }];
+    // why: AddN adds same-shaped tensors (no broadcasting, as TF1); unknown dims take the known ones.
+    let merged: (number | null)[] | null = null;
+    let from = inputs[0];
+    for (const t of inputs) {
+      if (t.shape === null) continue;
+      if (merged === null) { merged = [...t.shape]; from = t; continue; }
+      if (t.shape.length !== merged.length || t.shape.some((d, i) => d !== null && merged![i] !== null && d !== merged![i])) {
+        throw new InvalidArgumentError(`AddN '${name}': all inputs must have one shape, but ${from} and ${t} differ; AddN does not broadcast.`);
+      }
+      merged = merged.map((d, i) => d ?? t.shape![i]);
+    }
+    return [{ dtype: inputs[0].dtype, shape: merged }];
   },
   grad: (op, [dy]) => op.inputs.map(() => dy),
   lower: (ctx) => [ctx.inputs.slice(1).reduce((acc, x) => ctx.binary('add', acc, x), ctx.inputs[0])],
@@ -221,7 +231,7 @@ export function mod(x: TensorLike, y: TensorLike, name?: string): Tensor { retur
 
 /** Sum of a list of same-shaped tensors (TF1 tf.add_n). */
 export function addN(inputs: readonly TensorLike[], name?: string): Tensor {
-  if (!inputs.length) throw new InvalidArgumentError('tf.addN needs at least one input.');
+  if (!Array.isArray(inputs) || !inputs.length) throw new InvalidArgumentError('tf.addN needs a non-empty array of tensors.');
   const ts = inputs.map((x) => convertToTensor(x));
   return out(createOp(AddN, ts, {}, name ?? 'AddN'));
 }

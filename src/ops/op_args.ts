@@ -147,7 +147,7 @@ function optionsRecord<O>(fn: string, opts: Record<string, unknown>, spec: Omit<
     if (canonical === undefined) {
       const plain = key.replace(/_/g, '').toLowerCase();
       // why: snake_case and singular/plural slips (keep_dims, axes) are the common misspellings.
-      const hint = accepted.find((k) => [plain, `${plain}s`, plain.replace(/e?s$/, ''), plain.replace(/es$/, 'is')].includes(k.toLowerCase()));
+      const hint = accepted.find((k) => [plain, `${plain}s`, plain.replace(/e?s$/, ''), plain.replace(/es$/, 'is'), plain.replace(/is$/, 'es')].includes(k.toLowerCase()));
       throw new InvalidArgumentError(
         `${fn}: unknown option '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; accepted options: ${accepted.join(', ')}.`);
     }
