@@ -148,13 +148,11 @@ export class Saver {
   /** TF1's order: remember the new checkpoint, update the state file, then delete the oldest kept. */
   private recordCheckpoint(target: string, latestFilename: string): void {
     const { fs, path } = node();
-    const dropped: string[] = [];
-    if (this.maxToKeep > 0) {
-      this.kept = this.kept.filter((p) => p !== target);
-      this.kept.push(target);
-      while (this.kept.length > this.maxToKeep) dropped.push(this.kept.shift()!);
-    }
-    updateCheckpointState(path.dirname(target), target, this.kept, latestFilename, this.relativePaths);
+    const kept = this.maxToKeep > 0 ? [...this.kept.filter((p) => p !== target), target] : [];
+    const dropped = kept.splice(0, Math.max(0, kept.length - this.maxToKeep));
+    // why: the list changes only once the state file is written (a failed write keeps both as they were).
+    updateCheckpointState(path.dirname(target), target, kept, latestFilename, this.relativePaths);
+    this.kept = kept;
     for (const old of dropped) {
       // why: a checkpoint already gone (deleted by hand) is not an error, as in TF1.
       try { fs.rmSync(old, { force: true }); } catch { /* kept on disk; nothing refers to it */ }

@@ -243,4 +243,18 @@ test('recoverLastCheckpoints takes over earlier files (deleted past maxToKeep); 
   throwsClass(() => next.restore(sess, tf.train.latestCheckpoint(freshDir())), tf.errors.InvalidArgumentError, "can't load a checkpoint from null");
 });
 
+test('a state file that cannot be written fails the save and deletes nothing; the kept list stays', () => {
+  const { g, sess } = setup();
+  const dir = freshDir();
+  const saver = g.asDefault(() => new tf.train.Saver({ maxToKeep: 1 }));
+  const first = saver.save(sess, path.join(dir, 'm'), { globalStep: 1 });
+  // why: a non-empty folder where the state file goes makes its rename fail.
+  fs.rmSync(path.join(dir, 'checkpoint'));
+  fs.mkdirSync(path.join(dir, 'checkpoint', 'x'), { recursive: true });
+  assert.throws(() => saver.save(sess, path.join(dir, 'm'), { globalStep: 2 }), (e: unknown) => e instanceof tf.errors.OpError && /Cannot save checkpoint/.test((e as Error).message));
+  assert.ok(fs.existsSync(first), 'the older checkpoint is not deleted');
+  assert.equal(saver.lastCheckpoints, [first]);
+  assert.equal(fs.readdirSync(dir).filter((n) => n.includes('.tmp')), []);
+});
+
 test.run();
