@@ -122,6 +122,23 @@ test('text: a string tensor with the text plugin\'s metadata', () => fresh(() =>
   assert.equal(v.tensor.string_val.map((b: Uint8Array) => new TextDecoder().decode(b)), ['first *run*', 'ünïcode']);
 }));
 
+test('family: the tag and the op scope start with the family, as TF1\'s summary_scope makes them', () => fresh(() => {
+  const s = tf.summary.scalar('loss', tf.constant(2), { family: 'train' });
+  assert.is(s.op.name, 'train/loss');
+  assert.equal(summaryOf(s).value, [{ tag: 'train/train/loss', simple_value: 2 }]);
+  assert.is(tf.summary.scalar('bad name!', tf.constant(1)).op.name, 'bad_name_', 'characters TensorBoard cannot use become _');
+}));
+
+test('text of a fed string placeholder (a common TF1 pattern)', () => fresh(() => {
+  const note = tf.placeholder(tf.string, [], 'note');
+  const s = tf.summary.text('log', note);
+  for (const msg of ['first', 'second *run*']) {
+    const [v] = summaryOf(s, new Map([[note, msg]])).value;
+    assert.equal(v.tensor.string_val.map((b: Uint8Array) => new TextDecoder().decode(b)), [msg]);
+    assert.equal(v.tensor.tensor_shape ?? {}, {}, 'a scalar');
+  }
+}));
+
 test('merge / mergeAll: every summary of the collection in one, in creation order; null when none', () => fresh((g) => {
   assert.is(tf.summary.mergeAll(), null);
   const x = tf.placeholder('float32', []);
