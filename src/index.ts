@@ -46,7 +46,9 @@ export { matmul } from './ops/matmul.js';
 export {
   shape, size, rank, reshape, fill, broadcastTo, zeros, ones, zerosLike, onesLike, cast, where, stopGradient, range,
 } from './ops/array.js';
-export { transpose, concat, slice, pad, expandDims, squeeze } from './ops/movement.js';
+export { transpose, concat, slice, expandDims, squeeze } from './ops/movement.js';
+export { pad } from './ops/padding.js';
+export type { PadOptions } from './ops/padding.js';
 export { stack, unstack, split, tile, reverse, reverse as reverseV2 } from './ops/stacking.js';
 export type { UnstackOptions, SplitOptions } from './ops/stacking.js';
 export { cumsum, cumprod } from './ops/scan.js';

@@ -1,5 +1,6 @@
 // Movement ops: Transpose, ConcatV2, Slice, Pad, ExpandDims, Squeeze, and the helpers their
-// gradients use (InvertPermutation, ConcatOffset). Gather and OneHot are in indexing.ts.
+// gradients use (InvertPermutation, ConcatOffset). Gather and OneHot are in indexing.ts; tf.pad
+// (its modes and PadV2) in padding.ts.
 import { allocate, type DType } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { constantValue, createOp, nameScope, type Tensor } from '../graph.js';
@@ -13,6 +14,7 @@ import { subtract } from './math_binary.js';
 import {
   axisError, constInts, foldConstant, info, int32Vector, intArg, ints, loweredInts, operandDType, unknownDims, type IntsArg,
 } from './op_args.js';
+import { pad } from './padding.js';
 import { identity } from './sources.js';
 
 function checkPerm(perm: readonly number[], r: number, what: string): void {
@@ -443,18 +445,6 @@ export function slice(x: TensorLike, begin: IntsArg, size: IntsArg, name = 'Slic
   return nameScope(name, (scope) => {
     const t = convertToTensor(x, { name: 'input' });
     return out(createOp(Slice, [t, ints(begin, 'begin'), ints(size, 'size')], { T: t.dtype, Index: 'int32' }, scope));
-  });
-}
-
-/**
- * x padded with zeros: `paddings[i] = [before, after]` for axis i (TF1 tf.pad, CONSTANT mode).
- * @example tf.pad(x, [[1, 1], [0, 2]])
- */
-export function pad(x: TensorLike, paddings: readonly (readonly number[])[] | Tensor | NDArray, name = 'Pad'): Tensor {
-  return nameScope(name, (scope) => {
-    const t = convertToTensor(x, { name: 'input' });
-    const p = convertToTensor(paddings as TensorLike, { dtype: 'int32', name: 'paddings' });
-    return out(createOp(Pad, [t, p], { T: t.dtype, Tpaddings: 'int32' }, scope));
   });
 }
 

@@ -14,6 +14,7 @@ import * as matmul from '../ops/matmul.js';
 import * as movement from '../ops/movement.js';
 import * as nn from '../ops/nn.js';
 import * as normalization from '../ops/normalization.js';
+import * as padding from '../ops/padding.js';
 import * as pool from '../ops/pool.js';
 import * as random from '../ops/random.js';
 import * as reduce from '../ops/reduce.js';
@@ -26,7 +27,7 @@ import * as summary from '../summary/ops.js';
 
 /** Every module defining op specs (a new op module adds one line here). */
 const OP_MODULES: readonly object[] = [
-  activations, array, biasAdd, conv, dropout, indexing, mathBinary, mathUnary, matmul, movement, nn, normalization, pool,
+  activations, array, biasAdd, conv, dropout, indexing, mathBinary, mathUnary, matmul, movement, nn, normalization, padding, pool,
   random, reduce, scan, sources, stacking, summary, topK, training,
 ];
 
