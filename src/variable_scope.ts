@@ -10,6 +10,9 @@ import { convertToTensor, isTensorLikeObject, type TensorLike } from './ops/defi
 import { compatible, formatShape, isFullyDefined, type Shape } from './shape.js';
 import { Variable, GLOBAL_VARIABLES } from './variables.js';
 
+/** TF1's tf.GraphKeys.REGULARIZATION_LOSSES. */
+const REGULARIZATION_LOSSES = 'regularization_losses';
+
 /** `reuse: tf.AUTO_REUSE`: getVariable returns the variable if it exists and creates it otherwise. */
 export const AUTO_REUSE: unique symbol = Symbol('AUTO_REUSE');
 export type Reuse = boolean | typeof AUTO_REUSE;
@@ -24,6 +27,8 @@ export class VariableScope {
     readonly dtype: DType,
     /** The name scope its ops went into when entered (`foo/`, or `foo_1/`). */
     readonly originalNameScope: string,
+    /** The default regularizer of getVariable inside the scope. */
+    readonly regularizer?: (v: Tensor) => Tensor | null | undefined,
   ) {}
 
   /** Makes getVariable in this scope (and its sub-scopes) reuse variables (TF1 reuse_variables). */
@@ -63,6 +68,8 @@ export interface VariableScopeOptions {
   initializer?: Initializer;
   /** The default dtype of getVariable inside the scope. */
   dtype?: DType;
+  /** The default regularizer of getVariable inside the scope. */
+  regularizer?: (v: Tensor) => Tensor | null | undefined;
   /** With a null name: the name to make unique (`dense`, then `dense_1`), as TF1's default_name. */
   defaultName?: string;
 }
@@ -109,7 +116,8 @@ export function variableScope<T>(scope: string | VariableScope | null, a: Variab
   const base = scope instanceof VariableScope ? scope : parent;
   const opened = new Map(store.opened);
   const enter = (ns: string): T => {
-    const entered = new VariableScope(name, reuse, opts.initializer ?? base.initializer, opts.dtype ? checkDType(opts.dtype) : base.dtype, ns);
+    const entered = new VariableScope(name, reuse, opts.initializer ?? base.initializer, opts.dtype ? checkDType(opts.dtype) : base.dtype, ns,
+      opts.regularizer ?? base.regularizer);
     // why: as TF1, entering a scope restarts the default-name counts of its sub-scopes, so
     // re-entering `model` with reuse makes its layers `model/dense` again, not `model/dense_1`.
     store.opened.set(name, (store.opened.get(name) ?? 0) + 1);
@@ -130,7 +138,7 @@ export function variableScope<T>(scope: string | VariableScope | null, a: Variab
 }
 
 function checkOptions(opts: object): void {
-  const known = ['reuse', 'initializer', 'dtype', 'defaultName'];
+  const known = ['reuse', 'initializer', 'dtype', 'defaultName', 'regularizer'];
   for (const k of Object.keys(opts)) {
     if (!known.includes(k)) throw new InvalidArgumentError(`tf.variableScope: unknown option '${k}'; accepted: ${known.join(', ')}.`);
   }
@@ -152,9 +160,11 @@ export interface GetVariableOptions {
   trainable?: boolean;
   collections?: string[];
   validateShape?: boolean;
+  /** A function of the new variable giving a scalar loss, added to the regularization losses (once, on creation). */
+  regularizer?: (v: Tensor) => Tensor | null | undefined;
 }
 
-const GET_VARIABLE_KEYS = ['dtype', 'initializer', 'trainable', 'collections', 'validateShape'];
+const GET_VARIABLE_KEYS = ['dtype', 'initializer', 'trainable', 'collections', 'validateShape', 'regularizer'];
 
 /**
  * Gets an existing variable `<scope>/<name>` or creates it (TF1 tf.get_variable). Creating needs
@@ -208,7 +218,8 @@ export function getVariable(name: string, shape?: readonly number[] | null, opts
   }
   // why: variables are named absolutely (not inside the name scope of the call), outside any
   // control-dependency scope, as TF1's get_variable makes them.
-  const made = g.asDefault(() => controlDependencies(null, () => nameScope('', () => {
+  // why: one build step, so a failing initializer or regularizer leaves no variable behind.
+  const made = g.atomically(() => g.asDefault(() => controlDependencies(null, () => nameScope('', () => {
     // why: an op named `full` made otherwise (a tf.Variable 'w') makes this one `w_1`, as in TF1.
     const opName = g.uniqueName(full);
     const initial = nameScope(`${opName}/Initializer/`, () => {
@@ -221,8 +232,11 @@ export function getVariable(name: string, shape?: readonly number[] | null, opts
     if (initial.dtype !== dtype) {
       throw new InvalidArgumentError(`tf.getVariable('${full}'): the initializer gives ${initial.dtype}, but the variable's dtype is ${dtype}.`);
     }
-    return new Variable(initial, { name: `${opName}/`, dtype, trainable: opts.trainable ?? true, collections: opts.collections?.filter((c) => c !== GLOBAL_VARIABLES), validateShape: opts.validateShape });
-  })));
+    const v = new Variable(initial, { name: `${opName}/`, dtype, trainable: opts.trainable ?? true, collections: opts.collections?.filter((c) => c !== GLOBAL_VARIABLES), validateShape: opts.validateShape });
+    const regularizer = opts.regularizer ?? scope.regularizer;
+    if (regularizer) addRegularization(v, regularizer, full);
+    return v;
+  }))));
   store.variables.set(full, made);
   return made;
 }
@@ -239,4 +253,13 @@ function isInGraph(v: Variable): boolean {
   } catch {
     return false;
   }
+}
+
+/** TF1: the regularizer's loss, built under `<name>/Regularizer/`, goes to the regularization losses. */
+function addRegularization(v: Variable, regularizer: (v: Tensor) => Tensor | null | undefined, full: string): void {
+  if (typeof regularizer !== 'function') throw new InvalidArgumentError(`tf.getVariable('${full}'): a regularizer must be a function of the variable, got ${String(regularizer)}.`);
+  const loss = nameScope(`${v.op.name}/Regularizer/`, () => regularizer(v.value()));
+  if (loss === null || loss === undefined) return;
+  if (!(loss instanceof Tensor)) throw new InvalidArgumentError(`tf.getVariable('${full}'): the regularizer returned ${String(loss)}, not a Tensor.`);
+  v.graph.addToCollection(REGULARIZATION_LOSSES, loss);
 }

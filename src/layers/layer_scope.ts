@@ -3,12 +3,11 @@
 // losses), and argument checks.
 import { isFloat, type DType } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
-import { nameScope, Tensor } from '../graph.js';
+import { Tensor } from '../graph.js';
 import type { Initializer } from '../initializers.js';
-import { REGULARIZATION_LOSSES } from '../losses.js';
 import { convertToTensor, type TensorLike } from '../ops/define_op.js';
 import { getVariable, variableScope, type Reuse } from '../variable_scope.js';
-import { globalVariables, type Variable } from '../variables.js';
+import type { Variable } from '../variables.js';
 
 /** A function of a tensor, like tf.nn.relu. */
 export type Activation = (x: Tensor) => Tensor;
@@ -36,17 +35,9 @@ export interface WeightSpec {
   trainable?: boolean;
 }
 
-/** A layer weight (`dense/kernel`) through getVariable; a regularizer's loss is collected once, on creation. */
+/** A layer weight (`dense/kernel`) through getVariable (whose regularizer loss is collected once, on creation). */
 export function addWeight(w: WeightSpec): Variable {
-  // why: a reused weight must not add its regularizer loss again.
-  const existing = w.regularizer ? new Set(globalVariables()) : undefined;
-  const v = getVariable(w.name, w.shape, { dtype: w.dtype, initializer: w.initializer, trainable: w.trainable ?? true });
-  if (w.regularizer && !existing!.has(v)) {
-    if (typeof w.regularizer !== 'function') throw new InvalidArgumentError(`${w.name}: a regularizer must be a function of the weight, got ${String(w.regularizer)}.`);
-    const loss = nameScope(`${w.name}/Regularizer`, () => w.regularizer!(v.value()));
-    if (loss instanceof Tensor) loss.graph.addToCollection(REGULARIZATION_LOSSES, loss);
-  }
-  return v;
+  return getVariable(w.name, w.shape, { dtype: w.dtype, initializer: w.initializer, trainable: w.trainable ?? true, regularizer: w.regularizer });
 }
 
 /** Checked before any weight is made, so a bad activation leaves the graph as it was. */

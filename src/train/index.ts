@@ -14,7 +14,7 @@ export { getCheckpointState, latestCheckpoint } from './checkpoint_state.js';
 export type { CheckpointState } from './checkpoint_state.js';
 export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep, GLOBAL_STEP } from './global_step.js';
 export { exponentialDecay, inverseTimeDecay, naturalExpDecay, polynomialDecay, cosineDecay, piecewiseConstant } from './learning_rate_decay.js';
-export type { PolynomialDecayOptions } from './learning_rate_decay.js';
+export type { PolynomialDecayOptions, DecayOptions } from './learning_rate_decay.js';
 export { AdadeltaOptimizer } from './adadelta.js';
 export type { AdadeltaOptions } from './adadelta.js';
 export { ExponentialMovingAverage, MOVING_AVERAGE_VARIABLES } from './moving_averages.js';

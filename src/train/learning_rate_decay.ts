@@ -9,9 +9,19 @@ import { checkExactForDType, convertToTensor, type TensorLike } from '../ops/def
 import { add, divide, equal, lessEqual, minimum, multiply, pow, subtract } from '../ops/math_binary.js';
 import { cos, exp, floor, negative } from '../ops/math_unary.js';
 import type { Variable } from '../variables.js';
+import { opArgs, type ArgSpec, type OptArgs } from '../ops/op_args.js';
 import { stepTensor } from './global_step.js';
 
 type Step = Variable | Tensor | number;
+
+export interface DecayOptions {
+  /** Floor the exponent: decay in discrete steps of decaySteps. */
+  staircase?: boolean;
+  name?: string;
+}
+const DECAY_ARGS: ArgSpec<DecayOptions> = { positional: ['staircase', 'name'], kinds: { staircase: 'boolean', name: 'string' } };
+/** `(…, staircase?, name?)` as TF1, or an options object in their place. */
+export type DecayArgs = OptArgs<[staircase: boolean, name: string], DecayOptions>;
 
 /** The learning rate as a float tensor named `learning_rate`, and the step cast to its dtype. */
 function rateAndStep(learningRate: TensorLike, globalStep: Step | null | undefined, fn: string): [Tensor, Tensor] {
@@ -41,8 +51,9 @@ function progress(step: Tensor, decaySteps: TensorLike, lr: Tensor, staircase: b
  * (TF1 tf.train.exponential_decay).
  * @example const lr = tf.train.exponentialDecay(0.1, step, 1000, 0.96, true)
  */
-export function exponentialDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, staircase = false, name?: string): Tensor {
+export function exponentialDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, ...args: DecayArgs): Tensor {
   const fn = 'exponential_decay';
+  const { staircase = false, name } = opArgs(`tf.train.exponentialDecay`, args, DECAY_ARGS);
   positive(decaySteps, 'decaySteps', fn);
   return nameScope(name ?? 'ExponentialDecay', (scope) => {
     const [lr, step] = rateAndStep(learningRate, globalStep, fn);
@@ -51,8 +62,9 @@ export function exponentialDecay(learningRate: TensorLike, globalStep: Step, dec
 }
 
 /** learningRate / (1 + decayRate · globalStep / decaySteps) (TF1 tf.train.inverse_time_decay). */
-export function inverseTimeDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, staircase = false, name?: string): Tensor {
+export function inverseTimeDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, ...args: DecayArgs): Tensor {
   const fn = 'inverse_time_decay';
+  const { staircase = false, name } = opArgs(`tf.train.inverseTimeDecay`, args, DECAY_ARGS);
   positive(decaySteps, 'decaySteps', fn);
   return nameScope(name ?? 'InverseTimeDecay', (scope) => {
     const [lr, step] = rateAndStep(learningRate, globalStep, fn);
@@ -62,8 +74,9 @@ export function inverseTimeDecay(learningRate: TensorLike, globalStep: Step, dec
 }
 
 /** learningRate · e^(−decayRate · globalStep / decaySteps) (TF1 tf.train.natural_exp_decay). */
-export function naturalExpDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, staircase = false, name?: string): Tensor {
+export function naturalExpDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, ...args: DecayArgs): Tensor {
   const fn = 'natural_exp_decay';
+  const { staircase = false, name } = opArgs(`tf.train.naturalExpDecay`, args, DECAY_ARGS);
   positive(decaySteps, 'decaySteps', fn);
   return nameScope(name ?? 'NaturalExpDecay', (scope) => {
     const [lr, step] = rateAndStep(learningRate, globalStep, fn);

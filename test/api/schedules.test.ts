@@ -52,6 +52,7 @@ test('exponentialDecay: lr · rate^(step/decaySteps), staircase floors the expon
   assert.equal(smooth, [f(0.1), f(f(0.1) * f(Math.pow(0.5, 0.5))), f(0.05), f(f(0.1) * f(Math.pow(0.5, 1.5)))]);
   const stairs = at((s) => tf.train.exponentialDecay(0.1, s, 10, 0.5, true), [9, 10, 19, 20]);
   assert.equal(stairs, [f(0.1), f(0.05), f(0.05), f(0.025)]);
+  assert.equal(at((s) => tf.train.exponentialDecay(0.1, s, 10, 0.5, { staircase: true }), [19]), [f(0.05)]);
   fresh(() => {
     const lr = tf.train.exponentialDecay(0.1, tf.train.getOrCreateGlobalStep(), 10, 0.5);
     assert.is(lr.name, 'ExponentialDecay:0');
@@ -95,6 +96,7 @@ test('bad schedule arguments: TF1 errors', () => fresh(() => {
   throwsClass(() => tf.train.exponentialDecay(0.1, null as never, 10, 0.5), tf.errors.InvalidArgumentError, 'global_step is required for exponential_decay.');
   throwsClass(() => tf.train.polynomialDecay(0.1, undefined as never, 10), tf.errors.InvalidArgumentError, 'global_step is required for polynomial_decay.');
   throwsClass(() => tf.train.exponentialDecay(0.1, step, 0, 0.5), tf.errors.InvalidArgumentError, 'decaySteps must be positive, got 0');
+  throwsClass(() => tf.train.exponentialDecay(0.1, step, 10, 0.5, { stairCase: true } as never), tf.errors.InvalidArgumentError, "unknown option 'stairCase'", "did you mean 'staircase'");
   throwsClass(() => tf.train.piecewiseConstant(step, [10, 20], [1, 0.5]), tf.errors.InvalidArgumentError, 'The length of boundaries should be 1 less than the length of values');
   throwsClass(() => tf.train.piecewiseConstant(step, [10.5], [1, 0.5]), tf.errors.InvalidArgumentError, 'expected int64, got 10.5');
   throwsClass(() => tf.train.piecewiseConstant(step, [tf.constant(1.5)], [1, 0.5]), tf.errors.InvalidArgumentError, 'Boundaries (float32) must have the same dtype as x (int64).');

@@ -159,6 +159,21 @@ test('Graph.atomically takes back collection entries of a rejected step', () => 
   assert.equal([g.getCollection('k'), g.getCollection('other')], [[1], []]);
 }));
 
+test('regularizers: per variable or per scope, their loss under <var>/Regularizer, once', () => fresh(() => {
+  const l2 = (w: tf.Tensor) => tf.nn.l2Loss(w);
+  tf.getVariable('a', [2], { initializer: tf.constantInitializer([1, 2]), regularizer: l2 });
+  tf.variableScope('s', { regularizer: l2 }, () => tf.getVariable('b', [], { initializer: tf.constantInitializer(3) }));
+  tf.variableScope('s', { reuse: true }, () => tf.getVariable('b'));
+  const reg = tf.losses.getRegularizationLosses();
+  assert.equal(reg.map((t) => t.op.name), ['a/Regularizer/L2Loss', 's/b/Regularizer/L2Loss']);
+  using sess = new tf.Session();
+  sess.run(tf.globalVariablesInitializer());
+  assert.equal(sess.run(reg), [(1 + 4) / 2, 9 / 2]);
+  assert.is(sess.run(tf.losses.getTotalLoss()), 2.5 + 4.5);
+  throwsClass(() => tf.getVariable('c', [1], { regularizer: () => 3 as never }), tf.errors.InvalidArgumentError, "the regularizer returned 3, not a Tensor");
+  assert.ok(!tf.globalVariables().some((v) => v.name === 'c:0'));
+}));
+
 test('each graph has its own variable store', () => {
   const g1 = new tf.Graph(), g2 = new tf.Graph();
   const a = g1.asDefault(() => tf.getVariable('w', [1]));
