@@ -8,6 +8,7 @@ import { constant } from './ops/sources.js';
 import { ones, zeros } from './ops/array.js';
 import { randomNormal, randomUniform, truncatedNormal } from './ops/random.js';
 import { numElements } from './shape.js';
+import { opArgs, type ArgSpec, type OptArgs } from './ops/op_args.js';
 
 /** An initializer: builds the initial value of a variable of this shape (and dtype). */
 export type Initializer = (shape: readonly number[], dtype?: DType) => Tensor;
@@ -53,19 +54,39 @@ export function constantInitializer(value: number | boolean | readonly unknown[]
   };
 }
 
-/** Normal samples (TF1 tf.random_normal_initializer(mean=0, stddev=1)). */
-export function randomNormalInitializer(mean = 0, stddev = 1, opts: SeededOptions = {}): Initializer {
-  return (shape, dtype) => randomNormal([...shape], { mean, stddev, seed: opts.seed, dtype: floatDType(dtype, opts.dtype, 'tf.randomNormalInitializer') });
+interface NormalOptions extends SeededOptions { mean?: number; stddev?: number }
+const NORMAL_ARGS: ArgSpec<NormalOptions> = {
+  positional: ['mean', 'stddev', 'seed', 'dtype'], kinds: { mean: 'number', stddev: 'number', seed: 'int', dtype: 'dtype' },
+};
+type NormalArgs = OptArgs<[mean: number, stddev: number, seed: number, dtype: DType], NormalOptions>;
+
+/**
+ * Normal samples (TF1 tf.random_normal_initializer(mean=0.0, stddev=1.0, seed=None, dtype)).
+ * @example tf.randomNormalInitializer({stddev: 0.02})
+ */
+export function randomNormalInitializer(...args: NormalArgs): Initializer {
+  const o = opArgs('tf.randomNormalInitializer', args, NORMAL_ARGS);
+  return (shape, dtype) => randomNormal([...shape], { mean: o.mean ?? 0, stddev: o.stddev ?? 1, seed: o.seed, dtype: floatDType(dtype, o.dtype, 'tf.randomNormalInitializer') });
 }
 
-/** Normal samples re-drawn beyond two standard deviations (TF1 tf.truncated_normal_initializer). */
-export function truncatedNormalInitializer(mean = 0, stddev = 1, opts: SeededOptions = {}): Initializer {
-  return (shape, dtype) => truncatedNormal([...shape], { mean, stddev, seed: opts.seed, dtype: floatDType(dtype, opts.dtype, 'tf.truncatedNormalInitializer') });
+/**
+ * Normal samples re-drawn beyond two standard deviations (TF1 tf.truncated_normal_initializer).
+ * @example tf.getVariable('w', [784, 10], {initializer: tf.truncatedNormalInitializer({stddev: 0.1})})
+ */
+export function truncatedNormalInitializer(...args: NormalArgs): Initializer {
+  const o = opArgs('tf.truncatedNormalInitializer', args, NORMAL_ARGS);
+  return (shape, dtype) => truncatedNormal([...shape], { mean: o.mean ?? 0, stddev: o.stddev ?? 1, seed: o.seed, dtype: floatDType(dtype, o.dtype, 'tf.truncatedNormalInitializer') });
 }
 
-/** Uniform samples in [minval, maxval) (TF1 tf.random_uniform_initializer(minval=0, maxval=1)). */
-export function randomUniformInitializer(minval = 0, maxval = 1, opts: SeededOptions = {}): Initializer {
-  return (shape, dtype) => randomUniform([...shape], { minval, maxval, seed: opts.seed, dtype: floatDType(dtype, opts.dtype, 'tf.randomUniformInitializer') });
+interface UniformOptions extends SeededOptions { minval?: number; maxval?: number }
+const UNIFORM_ARGS: ArgSpec<UniformOptions> = {
+  positional: ['minval', 'maxval', 'seed', 'dtype'], kinds: { minval: 'number', maxval: 'number', seed: 'int', dtype: 'dtype' },
+};
+
+/** Uniform samples in [minval, maxval) (TF1 tf.random_uniform_initializer(minval=0, maxval=1 for floats)). */
+export function randomUniformInitializer(...args: OptArgs<[minval: number, maxval: number, seed: number, dtype: DType], UniformOptions>): Initializer {
+  const o = opArgs('tf.randomUniformInitializer', args, UNIFORM_ARGS);
+  return (shape, dtype) => randomUniform([...shape], { minval: o.minval ?? 0, maxval: o.maxval ?? 1, seed: o.seed, dtype: floatDType(dtype, o.dtype, 'tf.randomUniformInitializer') });
 }
 
 /** TF1's _compute_fans: [fanIn, fanOut] of a weight shape (conv kernels count their receptive field). */
@@ -83,12 +104,20 @@ export interface VarianceScalingOptions extends SeededOptions {
   distribution?: 'truncated_normal' | 'normal' | 'untruncated_normal' | 'uniform';
 }
 
+const VS_ARGS: ArgSpec<VarianceScalingOptions> = {
+  positional: ['scale', 'mode', 'distribution', 'seed', 'dtype'],
+  kinds: { scale: 'number', mode: 'string', distribution: 'string', seed: 'int', dtype: 'dtype' },
+};
+const SEEDED_ARGS: ArgSpec<SeededOptions> = { positional: ['seed', 'dtype'], kinds: { seed: 'int', dtype: 'dtype' } };
+type SeededArgs = OptArgs<[seed: number, dtype: DType], SeededOptions>;
+
 /**
  * Samples scaled to the weight's fans (TF1 tf.variance_scaling_initializer): with n the fan of
  * `mode`, uniform in ±√(3·scale/n), or a truncated normal of stddev √(scale/n)/0.8796… (the
  * stddev of a unit normal truncated at ±2, so the samples keep variance scale/n).
  */
-export function varianceScalingInitializer(opts: VarianceScalingOptions = {}): Initializer {
+export function varianceScalingInitializer(...args: OptArgs<[scale: number, mode: VarianceScalingOptions['mode'], distribution: VarianceScalingOptions['distribution'], seed: number, dtype: DType], VarianceScalingOptions>): Initializer {
+  const opts = opArgs('tf.varianceScalingInitializer', args, VS_ARGS);
   const scale = opts.scale ?? 1, mode = opts.mode ?? 'fan_in', distribution = opts.distribution ?? 'truncated_normal';
   if (!(scale > 0)) throw new InvalidArgumentError(`tf.varianceScalingInitializer: scale must be a positive float, got ${scale}.`);
   if (!['fan_in', 'fan_out', 'fan_avg'].includes(mode)) throw new InvalidArgumentError(`tf.varianceScalingInitializer: invalid mode '${mode}'; use 'fan_in', 'fan_out' or 'fan_avg'.`);
@@ -113,11 +142,13 @@ export function varianceScalingInitializer(opts: VarianceScalingOptions = {}): I
  * Glorot/Xavier uniform (TF1 tf.glorot_uniform_initializer, the default of tf.getVariable):
  * uniform in ±√(6 / (fanIn + fanOut)).
  */
-export function glorotUniformInitializer(opts: SeededOptions = {}): Initializer {
-  return varianceScalingInitializer({ ...opts, scale: 1, mode: 'fan_avg', distribution: 'uniform' });
+export function glorotUniformInitializer(...args: SeededArgs): Initializer {
+  const o = opArgs('tf.glorotUniformInitializer', args, SEEDED_ARGS);
+  return varianceScalingInitializer({ ...o, scale: 1, mode: 'fan_avg', distribution: 'uniform' });
 }
 
 /** Glorot normal (TF1 tf.glorot_normal_initializer): truncated normal of stddev √(2 / (fanIn + fanOut)). */
-export function glorotNormalInitializer(opts: SeededOptions = {}): Initializer {
-  return varianceScalingInitializer({ ...opts, scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' });
+export function glorotNormalInitializer(...args: SeededArgs): Initializer {
+  const o = opArgs('tf.glorotNormalInitializer', args, SEEDED_ARGS);
+  return varianceScalingInitializer({ ...o, scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' });
 }

@@ -43,7 +43,10 @@ test('random normal and truncated normal: mean, stddev, truncation at 2σ, seeds
   const sd = Math.sqrt(Array.from(a.data).reduce((s, x) => s + (x - mean) ** 2, 0) / a.size);
   assert.ok(Math.abs(mean - 3) < 0.05 && Math.abs(sd - 0.5) < 0.03, `${mean} ${sd}`);
   assert.equal(initialValue(tf.randomNormalInitializer(3, 0.5, { seed: 7 }), [4000]).data, a.data);
-  const t = initialValue(tf.truncatedNormalInitializer(0, 0.1, { seed: 1 }), [4000]);
+  const t = initialValue(tf.truncatedNormalInitializer({ stddev: 0.1, seed: 1 }), [4000]);
+  assert.equal(initialValue(tf.truncatedNormalInitializer(0, 0.1, { seed: 1 }), [4000]).data, t.data, 'positional and options forms agree');
+  const u = initialValue(tf.randomUniformInitializer(-2, -1, { seed: 4 }), [1000]);
+  assert.ok(u.data.every((x) => x >= -2 && x < -1));
   assert.ok(t.data.every((x) => Math.abs(x) < Math.fround(0.2)));
   const tsd = Math.sqrt(Array.from(t.data).reduce((s, x) => s + x * x, 0) / t.size);
   // a unit normal truncated at ±2 has stddev 0.8796
@@ -58,7 +61,7 @@ test('glorot uniform and variance scaling use TF1 fans (conv kernels count the r
   assert.is(limitOf('bias'), Math.fround(Math.sqrt(6 / 20)));
   tf.getVariable('s', []);
   assert.is(limitOf('s'), Math.fround(Math.sqrt(3)));
-  tf.getVariable('fanin', [300, 100], { initializer: tf.varianceScalingInitializer({ scale: 2, mode: 'fan_in', distribution: 'uniform' }) });
+  tf.getVariable('fanin', [300, 100], { initializer: tf.varianceScalingInitializer(2, 'fan_in', 'uniform') });
   assert.is(limitOf('fanin'), Math.fround(Math.sqrt(3 * 2 / 300)));
   using sess = new tf.Session();
   sess.run(tf.globalVariablesInitializer());
@@ -70,7 +73,7 @@ test('glorot uniform and variance scaling use TF1 fans (conv kernels count the r
 }));
 
 test('glorot normal: truncated normal with stddev √(2/(fanIn+fanOut)) / 0.8796 before truncation', () => fresh((g) => {
-  tf.getVariable('w', [20, 30], { initializer: tf.glorotNormalInitializer({ seed: 3 }) });
+  tf.getVariable('w', [20, 30], { initializer: tf.glorotNormalInitializer(3) });
   const sd = (g.getOperationByName('w/Initializer/truncated_normal/stddev').getAttr('value') as tf.NDArray).data[0];
   assert.is(sd, Math.fround(Math.sqrt(1 / 25) / 0.87962566103423978));
 }));
@@ -80,6 +83,7 @@ test('bad initializer arguments: clear errors', () => {
   throwsClass(() => tf.varianceScalingInitializer({ distribution: 'gauss' as never }), tf.errors.InvalidArgumentError, "invalid distribution 'gauss'");
   throwsClass(() => tf.varianceScalingInitializer({ scale: 0 }), tf.errors.InvalidArgumentError, 'scale must be a positive float');
   throwsClass(() => initialValue(tf.randomNormalInitializer(), [2], 'int32'), tf.errors.InvalidArgumentError, 'expected a float dtype, got int32');
+  throwsClass(() => tf.truncatedNormalInitializer({ std: 0.1 } as never), tf.errors.InvalidArgumentError, "unknown option 'std'", 'stddev');
   throwsClass(() => fresh(() => tf.getVariable('b', [2], { dtype: 'int32', initializer: tf.glorotUniformInitializer() })), tf.errors.InvalidArgumentError, 'expected a float dtype, got int32');
   throwsClass(() => fresh(() => tf.getVariable('b', [2], { dtype: 'int32', initializer: () => tf.zeros([2]) })), tf.errors.InvalidArgumentError,
     "the initializer gives float32, but the variable's dtype is int32");
