@@ -18,7 +18,7 @@ import { decodeMessage, encodeMessage } from './proto.js';
 /** TF1's GraphKeys.SUMMARIES: where summary ops go unless told otherwise. */
 export const SUMMARIES = 'summaries';
 
-const REAL: readonly DType[] = ['float32', 'float64', 'int32', 'int16', 'int8', 'uint8'];
+const REAL: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'int16', 'int8', 'uint8'];
 
 function scalarString(): OutputInfo[] {
   return [{ dtype: 'string', shape: [] }];

@@ -63,6 +63,9 @@ test('scalar: a second summary of the same name gets a unique tag; int values be
   const b = tf.summary.scalar('n', tf.constant(-7, { dtype: 'int32' }));
   assert.equal(summaryOf(a).value, [{ tag: 'n', simple_value: 3 }]);
   assert.equal(summaryOf(b).value, [{ tag: 'n_1', simple_value: -7 }]);
+  const argmax = tf.summary.scalar('best', tf.argmax(tf.constant([0.1, 0.7, 0.2]), 0));
+  assert.is(argmax.op.inputs[1].dtype, 'int64');
+  assert.equal(summaryOf(argmax).value, [{ tag: 'best', simple_value: 1 }]);
 }));
 
 test('histogram: counts in TF\'s default buckets, empty runs merged', () => fresh(() => {
