@@ -12,8 +12,7 @@ import { constant } from '../ops/sources.js';
 import { constantOp, convertToTensor, type TensorLike } from '../ops/define_op.js';
 import { histogramOf } from './histogram.js';
 import { encodePng } from './png.js';
-import { tensorProto } from './graph_def.js';
-import { decodeMessage, encodeMessage } from './proto.js';
+import { encodePluginMetadata, encodeSummary, joinSummary, splitSummary, type SummaryValue } from './summary_wire.js';
 
 /** TF1's GraphKeys.SUMMARIES: where summary ops go unless told otherwise. */
 export const SUMMARIES = 'summaries';
@@ -39,7 +38,7 @@ function requireValues(ctx: InferContext, i: number, allowed: readonly DType[], 
 }
 
 const tagOf = (a: NDArray) => fromUtf8(stringElements(a)[0]);
-const summaryValue = (values: object[]) => [stringArray([encodeMessage('Summary', { value: values })], [])];
+const summaryValue = (values: readonly SummaryValue[]) => [stringArray([encodeSummary(values)], [])];
 
 export const ScalarSummary: OpSpec = {
   type: 'ScalarSummary',
@@ -59,7 +58,7 @@ export const ScalarSummary: OpSpec = {
     if (names.length !== values.size) {
       throw new InvalidArgumentError(`tags and values are not the same shape: [${tags.shape}] != [${values.shape}]`, op);
     }
-    return summaryValue(names.map((t, i) => ({ tag: fromUtf8(t), simple_value: Number(values.data[i]) })));
+    return summaryValue(names.map((t, i) => ({ tag: fromUtf8(t), simpleValue: Number(values.data[i]) })));
   },
 };
 
@@ -130,12 +129,12 @@ export const ImageSummary: OpSpec = {
     const count = Math.min(x.shape[0], maxImages);
     // why: TF's default bad_color, opaque red, for images with NaN or infinite pixels.
     const badColor = [255, 0, 0, 255];
-    const values = [];
+    const values: SummaryValue[] = [];
     for (let b = 0; b < count; b++) {
       const [, h, w, c] = x.shape;
       values.push({
         tag: maxImages === 1 ? `${base}/image` : `${base}/image/${b}`,
-        image: { height: h, width: w, colorspace: c, encoded_image_string: encodePng(imagePixels(x, b, badColor), h, w, c) },
+        image: { height: h, width: w, colorspace: c, png: encodePng(imagePixels(x, b, badColor), h, w, c) },
       });
     }
     return summaryValue(values);
@@ -151,9 +150,7 @@ export const TensorSummaryV2: OpSpec = {
     return scalarString();
   },
   reference: ([tag, tensor, metadata]) => {
-    const proto = tensorProto(tensor);
-    const meta = decodeMessage('SummaryMetadata', stringElements(metadata)[0]);
-    return summaryValue([{ tag: tagOf(tag), metadata: meta, tensor: proto }]);
+    return summaryValue([{ tag: tagOf(tag), tensor, metadata: stringElements(metadata)[0] }]);
   },
 };
 
@@ -167,18 +164,18 @@ export const MergeSummary: OpSpec = {
     return scalarString();
   },
   reference: (inputs, { op }) => {
-    const values: { tag: string }[] = [];
+    const values: Uint8Array[] = [];
     const seen = new Set<string>();
     for (const input of inputs) {
       for (const bytes of stringElements(input)) {
-        for (const v of decodeMessage<{ value?: { tag: string }[] }>('Summary', bytes).value ?? []) {
+        for (const v of splitSummary(bytes)) {
           if (seen.has(v.tag)) throw new InvalidArgumentError(`Duplicate tag ${v.tag} found in summary inputs`, op);
           seen.add(v.tag);
-          values.push(v);
+          values.push(v.bytes);
         }
       }
     }
-    return summaryValue(values);
+    return [stringArray([joinSummary(values)], [])];
   },
 };
 
@@ -254,7 +251,7 @@ export function text(name: string, tensor: Tensor | string | readonly string[], 
   return summaryScope(name, optionsOf(collections), (tag, scope) => {
     const t = typeof tensor === 'string' || Array.isArray(tensor) ? constant(tensor as string) : tensor as Tensor;
     if (t.dtype !== 'string') throw new InvalidArgumentError(`tf.summary.text '${name}' needs a string tensor, got ${t}.`);
-    const meta = encodeMessage('SummaryMetadata', { plugin_data: { plugin_name: 'text' } });
+    const meta = encodePluginMetadata('text');
     const inputs = [constant(tag, { name: 'tag' }), t, constantOp(stringArray([meta], []), 'serialized_summary_metadata')];
     return createOp(TensorSummaryV2, inputs, { T: t.dtype }, scope).outputs[0];
   });

@@ -2,7 +2,6 @@
 // graph.proto and their dependencies), reduced to the fields tfgen writes, with TF's field
 // numbers. Encoded and decoded through protobufjs; parsed once, on first use.
 import protobuf from 'protobufjs';
-import type { DType } from '../dtypes.js';
 
 const SCHEMA = `
 syntax = "proto3";
@@ -111,10 +110,7 @@ export function decodeMessage<T = Record<string, unknown>>(name: MessageName, by
   return type.toObject(type.decode(bytes), { longs: Number, defaults: false, arrays: true }) as T;
 }
 
-/** TF's DataType enum value of a dtype. */
-export const DATA_TYPE: Readonly<Record<DType, number>> = {
-  float32: 1, float64: 2, int32: 3, uint8: 4, int16: 5, int8: 6, string: 7, int64: 9, bool: 10,
-};
+export { DATA_TYPE } from './summary_wire.js';
 
 /** A static shape as a TensorShapeProto (unknown dims are -1, an unknown rank is flagged). */
 export function shapeProto(shape: readonly (number | null)[] | null): object {

@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import * as tf from '../../src/index.js';
 import { fresh } from '../_lib/op_cases.js';
 import { decode, SUMMARY } from '../_lib/event_reader.js';
+import { decodeMessage } from '../../src/summary/proto.js';
 
 const both = ['compiled', 'interpreter'] as const;
 
@@ -154,6 +155,22 @@ test('merge / mergeAll: every summary of the collection in one, in creation orde
   const sum = summaryOf(m, new Map([[x, 1.5]]));
   assert.equal(sum.value, [{ tag: 'a', simple_value: 1.5 }, { tag: 'b', simple_value: 3 }]);
   assert.equal(summaryOf(tf.summary.merge([m, tf.summary.mergeAll('other')!]), new Map([[x, 1]])).value.map((v: any) => v.tag), ['a', 'b', 'hidden']);
+}));
+
+test('the summary kernels\' wire writer and the schema the readers use agree on every field', () => fresh(() => {
+  const x = tf.constant([[[[0.25], [1]]]]);
+  const m = tf.summary.merge([tf.summary.scalar('s', tf.constant(1.5)), tf.summary.histogram('h', tf.constant([1, 2])),
+    tf.summary.image('i', x, 1), tf.summary.text('t', 'words')]);
+  const bytes = new tf.Session().run(m) as Uint8Array;
+  const mine = decode(bytes, SUMMARY).value;
+  const schema = decodeMessage<any>('Summary', bytes).value;
+  assert.equal(schema.map((v: any) => v.tag), ['s', 'h', 'i/image', 't']);
+  assert.is(schema[0].simple_value, mine[0].simple_value);
+  assert.equal([schema[1].histo.bucket, schema[1].histo.bucket_limit, schema[1].histo.sum], [mine[1].histo.bucket, mine[1].histo.bucket_limit, 3]);
+  assert.equal([schema[2].image.height, schema[2].image.width, schema[2].image.colorspace], [1, 2, 1]);
+  assert.equal([...schema[2].image.encoded_image_string], [...mine[2].image.encoded_image_string]);
+  assert.equal([schema[3].tensor.dtype, schema[3].metadata.plugin_data.plugin_name], [7, 'text']);
+  assert.equal(new TextDecoder().decode(schema[3].tensor.string_val[0]), 'words');
 }));
 
 test('merge: a duplicate tag fails the run', () => fresh(() => {
