@@ -262,7 +262,7 @@ test('run-time shapes past the typed-array limit (fed fill dims, a fed random sh
 }));
 
 // --- found by the bad-input differential test: fed shapes an op refuses, refused alike ---
-test('fed shapes an op refuses fail with one message on both executors (broadcastTo, where, biasAdd)', () => fresh((g) => {
+test('fed shapes an op refuses fail with one message on both executors (broadcastTo, where, biasAdd, softmax of a scalar, stack, addN)', () => fresh((g) => {
   const x = tf.placeholder(tf.float32, null, 'x');
   const y = tf.placeholder(tf.float32, null, 'y');
   const c = tf.placeholder(tf.bool, null, 'c');
@@ -271,6 +271,10 @@ test('fed shapes an op refuses fail with one message on both executors (broadcas
     [tf.broadcastTo(x, [2, 3]), { x: [[1], [2], [3]] }, "BroadcastTo 'BroadcastTo_1': Incompatible shapes: [3,1] vs. [2,3]"],
     [tf.where(c, x, y), { c: [true, false], x: [[1, 2, 3]], y: [1] }, "SelectV2 'Select': Incompatible shapes: [2] vs. [1,3]"],
     [tf.nn.biasAdd(x, y), { x: [[1, 2, 3]], y: [1] }, 'BiasAdd: bias [1] must be a vector as long as the last dimension of value [1,3]'],
+    [tf.nn.softmax(x), { x: 3 }, "Softmax 'Softmax': logits must have at least one dimension, got shape []"],
+    [tf.nn.logSoftmax(x), { x: 3 }, "LogSoftmax 'LogSoftmax': logits must have at least one dimension"],
+    [tf.stack([x, y]), { x: [[1], [2]], y: [[1, 2]] }, "Pack 'stack': values[1] has shape [1,2], values[0] has [2,1]; all must match."],
+    [tf.addN([x, y]), { x: [1, 2], y: [1] }, "AddN 'AddN': inputs must have the same size and shape. Input 0: [2] != input 1: [1]"],
   ];
   for (const [t, feeds, words] of cases) {
     const outcomes = EXECUTORS.map((executor) => {

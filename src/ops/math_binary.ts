@@ -1,7 +1,7 @@
 // Elementwise binary ops with numpy broadcasting: arithmetic, maximum/minimum, pow,
 // squared difference and comparisons. tf.gradients reduces their grads to each input's shape.
 import { isInt, isInt32Family, type DType } from '../dtypes.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, type ErrorOp } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
 import { mapBinary } from '../kernels.js';
 import { intFloorDiv, intFloorMod } from '../runtime/int_math.js';
@@ -150,9 +150,25 @@ export const AddN: OpSpec = {
     return [{ dtype: inputs[0].dtype, shape: merged }];
   },
   grad: (op, [dy]) => op.inputs.map(() => dy),
-  lower: (ctx) => [ctx.inputs.slice(1).reduce((acc, x) => ctx.binary('add', acc, x), ctx.inputs[0])],
-  reference: (xs, { op }) => [xs.slice(1).reduce((acc, x) => mapBinary(acc, x, acc.dtype, (a, b) => a + b, `AddN '${op.name}'`), xs[0])],
+  lower: (ctx, op) => {
+    checkAddNShapes(ctx.inputs.map((x) => x.shape), op);
+    return [ctx.inputs.slice(1).reduce((acc, x) => ctx.binary('add', acc, x), ctx.inputs[0])];
+  },
+  reference: (xs, { op }) => {
+    checkAddNShapes(xs.map((x) => x.shape), op);
+    return [xs.slice(1).reduce((acc, x) => mapBinary(acc, x, acc.dtype, (a, b) => a + b, `AddN '${op.name}'`), xs[0])];
+  },
 };
+
+/** AddN's run-time check (fed shapes), on both executors: one shape for all inputs, no broadcasting (TF1). */
+function checkAddNShapes(shapes: readonly (readonly number[])[], op: ErrorOp): void {
+  const s = shapes[0];
+  shapes.forEach((x, i) => {
+    if (x.length !== s.length || x.some((d, k) => d !== s[k])) {
+      throw new InvalidArgumentError(`AddN '${op.name}': inputs must have the same size and shape. Input 0: [${s}] != input ${i}: [${x}]`, op);
+    }
+  });
+}
 
 // Gradient helpers: ops built inside a grad scope get TF1's lower-case operator names.
 function mulOp(a: TensorLike, b: TensorLike): Tensor { return out(sameTypeOp(Mul, { x: a, y: b }, {}, 'mul')); }

@@ -108,8 +108,14 @@ function mapRows(x: NDArray, f: (st: ReturnType<typeof rowStats>, j: number, r: 
   return new NDArray(data, x.shape, x.dtype);
 }
 
+/** The run-time rank check of the softmax family (a fed scalar has no class axis), on both executors. */
+function checkRows(shape: readonly number[], op: { readonly name: string; readonly type: string }): void {
+  if (shape.length < 1) throw new InvalidArgumentError(`${op.type} '${op.name}': logits must have at least one dimension, got shape [].`, op);
+}
+
 /** The lowering of the softmax family: max, shift, exp and sum along the last axis. */
-function lowerRows(ctx: LowerContext, x: IRValue) {
+function lowerRows(ctx: LowerContext, x: IRValue, op: { readonly name: string; readonly type: string }) {
+  checkRows(x.shape, op);
   const a = [x.shape.length - 1];
   const d = ctx.binary('sub', x, ctx.reduce('max', x, a, true));
   const e = ctx.unary('exp', d);
@@ -121,11 +127,14 @@ export const Softmax: OpSpec = {
   infer: lastAxisInfer('Softmax'),
   // TF1 _SoftmaxGrad: (dy - sum(dy * y, -1, keepdims)) * y
   grad: (op, [dy]) => [softmaxJacobian(dy!, op.outputs[0])],
-  lower: (ctx) => {
-    const { e, s: sum } = lowerRows(ctx, ctx.inputs[0]);
+  lower: (ctx, op) => {
+    const { e, s: sum } = lowerRows(ctx, ctx.inputs[0], op);
     return [ctx.binary('div', e, sum)];
   },
-  reference: ([x]) => [mapRows(x, ({ e, s: sum }, j, r) => r(e[j] / sum))],
+  reference: ([x], { op }) => {
+    checkRows(x.shape, op);
+    return [mapRows(x, ({ e, s: sum }, j, r) => r(e[j] / sum))];
+  },
 };
 
 function softmaxJacobian(dy: Tensor, y: Tensor): Tensor {
@@ -137,11 +146,14 @@ export const LogSoftmax: OpSpec = {
   infer: lastAxisInfer('LogSoftmax'),
   // TF1 _LogSoftmaxGrad: dy - sum(dy, -1, keepdims) * exp(y)
   grad: (op, [dy]) => [subtract(dy!, multiply(reduceSum(dy!, -1, true), exp(op.outputs[0]), 'mul'), 'sub')],
-  lower: (ctx) => {
-    const { d, s: sum } = lowerRows(ctx, ctx.inputs[0]);
+  lower: (ctx, op) => {
+    const { d, s: sum } = lowerRows(ctx, ctx.inputs[0], op);
     return [ctx.binary('sub', d, ctx.unary('log', sum))];
   },
-  reference: ([x]) => [mapRows(x, ({ d, s: sum }, j, r) => r(d[j] - r(Math.log(sum))))],
+  reference: ([x], { op }) => {
+    checkRows(x.shape, op);
+    return [mapRows(x, ({ d, s: sum }, j, r) => r(d[j] - r(Math.log(sum))))];
+  },
 };
 
 /** Shapes of the two outputs ([batch], [batch, classes]) of the cross-entropy ops. */
@@ -227,7 +239,7 @@ export const SoftmaxCrossEntropyWithLogits: OpSpec = {
       throw new InvalidArgumentError(
         `logits and labels must be same size and 2-D: logits_size=[${logits.shape}] labels_size=[${labels.shape}]`, op);
     }
-    const { d, e, s: sum } = lowerRows(ctx, logits);
+    const { d, e, s: sum } = lowerRows(ctx, logits, op);
     const nlp = ctx.binary('sub', ctx.unary('log', sum), d);
     const loss = ctx.reduce('sum', ctx.binary('mul', labels, nlp), [1], false);
     return [loss, ctx.binary('sub', ctx.binary('div', e, sum), labels)];

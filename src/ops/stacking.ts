@@ -53,6 +53,16 @@ function normOrThrow(axis: number, r: number, what: string): number {
 /** The zeros standing for a missing grad of output i (TF1 fills them in for multi-output ops). */
 const gradOrZeros = (op: Operation, dys: readonly (Tensor | null)[]) => dys.map((g, i) => g ?? zerosLike(op.outputs[i]));
 
+/** Pack's run-time check (fed shapes), on both executors: every value has the first one's shape. */
+function checkPackShapes(shapes: readonly (readonly number[])[], op: { readonly name: string }): void {
+  const s = shapes[0];
+  shapes.forEach((x, i) => {
+    if (x.length !== s.length || x.some((d, k) => d !== s[k])) {
+      throw new InvalidArgumentError(`Pack '${op.name}': values[${i}] has shape [${x}], values[0] has [${s}]; all must match.`);
+    }
+  });
+}
+
 export const Pack: OpSpec = {
   type: 'Pack',
   infer: (ctx) => {
@@ -67,17 +77,14 @@ export const Pack: OpSpec = {
   grad: (op, [dy]) => unstack(dy!, op.inputs.length, op.attrs.axis as number),
   lower: (ctx, op) => {
     const s = ctx.inputs[0].shape;
+    checkPackShapes(ctx.inputs.map((x) => x.shape), op);
     const a = normOrThrow(op.attrs.axis as number, s.length + 1, `Pack '${op.name}'`);
     const parts = ctx.inputs.map((x) => ctx.reshape(x, [...s.slice(0, a), 1, ...s.slice(a)]));
     return [parts.length === 1 ? parts[0] : ctx.concat(parts, a)];
   },
   reference: (xs, { op }) => {
     const s = xs[0].shape;
-    xs.forEach((x, i) => {
-      if (x.shape.length !== s.length || x.shape.some((d, k) => d !== s[k])) {
-        throw new InvalidArgumentError(`Pack '${op.name}': values[${i}] has shape [${x.shape}], values[0] has [${s}]; all must match.`);
-      }
-    });
+    checkPackShapes(xs.map((x) => x.shape), op);
     const a = normOrThrow(op.attrs.axis as number, s.length + 1, `Pack '${op.name}'`);
     const outer = numElements(s.slice(0, a)), inner = numElements(s.slice(a)), n = xs.length;
     const data = allocate(xs[0].dtype, outer * n * inner);
