@@ -3,16 +3,20 @@ export {
   relu, softmax, logSoftmax, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits,
 } from './ops/nn.js';
 export type { CrossEntropyArgs } from './ops/nn.js';
+// why: tfgen's softmax cross entropy already lets gradients reach the labels, which is what TF1's _v2 adds.
+export { softmaxCrossEntropyWithLogits as softmaxCrossEntropyWithLogitsV2 } from './ops/nn.js';
 export { sigmoid, tanh } from './ops/math_unary.js';
 export { relu6, elu, selu, softplus, softsign, leakyRelu } from './ops/activations.js';
-export { biasAdd } from './ops/bias_add.js';
+export { biasAdd, xwPlusB } from './ops/bias_add.js';
 export type { BiasAddOptions } from './ops/bias_add.js';
 export { dropout } from './ops/dropout.js';
 export type { DropoutOptions } from './ops/dropout.js';
-export { l2Loss, l2Normalize, moments, batchNormalization } from './ops/normalization.js';
+export { l2Loss, l2Normalize, moments, batchNormalization, zeroFraction } from './ops/normalization.js';
+export { embeddingLookup } from './ops/embedding.js';
+export type { EmbeddingLookupOptions } from './ops/embedding.js';
 export type { L2NormalizeOptions, MomentsOptions } from './ops/normalization.js';
-export { conv2d, conv2dBackpropInput, conv2dBackpropFilter } from './ops/conv.js';
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dTranspose } from './ops/conv.js';
 export type { Conv2DOptions } from './ops/conv.js';
 export { maxPool, avgPool } from './ops/pool.js';
-export { topK } from './ops/top_k.js';
+export { topK, inTopK } from './ops/top_k.js';
 export type { PoolOptions } from './ops/pool.js';

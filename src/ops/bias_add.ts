@@ -1,13 +1,14 @@
 // BiasAdd and BiasAddGrad (TF1 tf.nn.bias_add): a bias vector added along the last axis, and
 // its gradient, the sum of dy over every other axis. In a dense layer the add is the matmul's
-// epilogue and BiasAddGrad one reduction.
+// epilogue and BiasAddGrad one reduction. Also tf.nn.xw_plus_b.
 import { InvalidArgumentError, type ErrorOp } from '../errors.js';
-import { createOp, type Tensor } from '../graph.js';
+import { createOp, nameScope, type Tensor } from '../graph.js';
 import { mapBinary, reduce } from '../kernels.js';
 import type { InferContext, OpSpec } from '../op_spec.js';
 import { formatDims, mergeShapes, type Dim } from '../shape.js';
 import { zerosLike } from './array.js';
 import { NUMERIC, out, requireDType, sameTypeOp, type TensorLike } from './define_op.js';
+import { matmul } from './matmul.js';
 import { opArgs, type ArgSpec, type OptArgs } from './op_args.js';
 import { checkDataFormat } from './windows.js';
 
@@ -81,4 +82,9 @@ export function biasAdd(value: TensorLike, bias: TensorLike, ...args: OptArgs<[d
   const o = opArgs('tf.nn.biasAdd', args, BIAS_ARGS);
   checkDataFormat(o.dataFormat, 'tf.nn.biasAdd');
   return out(sameTypeOp(BiasAdd, { value, bias }, { data_format: 'NHWC' }, o.name ?? 'BiasAdd'));
+}
+
+/** matmul(x, weights) + biases (TF1 tf.nn.xw_plus_b). @example tf.nn.xwPlusB(x, w, b) */
+export function xwPlusB(x: TensorLike, weights: TensorLike, biases: TensorLike, name?: string): Tensor {
+  return nameScope(name ?? 'xw_plus_b', (scope) => biasAdd(matmul(x, weights, { name: 'MatMul' }), biases, { name: scope }));
 }

@@ -6,7 +6,7 @@
 // deep MNIST's second conv (50×14×14×32 → 64, 5×5) the gather + tiled matmul ran 2.3–3× faster
 // than hand-written direct loops (bench/conv2d_lowering.ts), and it needs no new kernel.
 import { InvalidArgumentError } from '../errors.js';
-import { createOp, nameScope, type Operation, type Tensor } from '../graph.js';
+import { constantValue, createOp, nameScope, type Operation, type Tensor } from '../graph.js';
 import { matmul2d } from '../kernels.js';
 import { NDArray } from '../ndarray.js';
 import type { Attrs, InferContext, KernelOp, OpSpec } from '../op_spec.js';
@@ -270,3 +270,32 @@ export function conv2dBackpropFilter(input: TensorLike, filterSizes: IntsArg, ou
   });
 }
 
+
+/**
+ * The transpose (gradient) of conv2d, often called deconvolution: `value` [batch, h, w,
+ * in_channels] spread by `filter` [height, width, out_channels, in_channels] into
+ * `outputShape` [batch, oh, ow, out_channels] (TF1 tf.nn.conv2d_transpose).
+ * @example tf.nn.conv2dTranspose(h, w, [batch, 28, 28, 1], [1, 2, 2, 1], 'SAME')
+ */
+export function conv2dTranspose(value: TensorLike, filter: TensorLike, outputShape: IntsArg, strides: number | number[],
+  padding: Padding | string = 'SAME', ...args: OptArgs<[dataFormat: 'NHWC', name: string], Pick<Conv2DOptions, 'dataFormat' | 'name'>>): Tensor {
+  const fn = 'tf.nn.conv2dTranspose';
+  const o = opArgs<Pick<Conv2DOptions, 'dataFormat' | 'name'>>(fn, args, { positional: ['dataFormat', 'name'], kinds: { dataFormat: 'string', name: 'string' } });
+  const a = checkedArgs(strides, padding, [{ dataFormat: o.dataFormat }], fn);
+  return nameScope(o.name ?? 'conv2d_transpose', (scope) => {
+    const [f, dy] = floats({ filter, value }, fn);
+    const sizes = ints(outputShape, 'output_shape');
+    if (sizes.shape !== null && (sizes.shape.length !== 1 || (sizes.shape[0] !== null && sizes.shape[0] !== 4))) {
+      throw new InvalidArgumentError(`${fn}: outputShape ${sizes} must be a vector of 4 ints [batch, height, width, channels].`);
+    }
+    const fin = f.shape?.[3] ?? null, vin = dy.shape?.[3] ?? null;
+    if (fin !== null && vin !== null && fin !== vin) {
+      throw new InvalidArgumentError(`${fn}: input channels ${vin} of value ${dy} do not match the filter's input channels ${fin} (filter ${f} is [height, width, out_channels, in_channels]).`);
+    }
+    const oc = constantValue(sizes)?.data[3], fout = f.shape?.[2] ?? null;
+    if (oc !== undefined && fout !== null && oc !== fout) {
+      throw new InvalidArgumentError(`${fn}: outputShape's channels ${oc} do not match the filter's output channels ${fout}.`);
+    }
+    return backpropInput(sizes, f, dy, a, scope);
+  });
+}

@@ -1,15 +1,15 @@
 // Statistics and normalisation of tf.nn: moments, batchNormalization, l2Normalize (composites
 // built as TF1's nn_impl builds them, so they fuse and differentiate through their parts) and
-// the L2Loss op, sum(x²) / 2.
+// the L2Loss op, sum(x²) / 2; zeroFraction.
 import { allocate, castScalar } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
 import { reduce } from '../kernels.js';
 import { NDArray } from '../ndarray.js';
 import type { OpSpec } from '../op_spec.js';
-import { stopGradient } from './array.js';
+import { cast, stopGradient } from './array.js';
 import { convertToTensor, FLOATS, out, requireDType, type TensorLike } from './define_op.js';
-import { add, maximum, multiply, squaredDifference, subtract } from './math_binary.js';
+import { add, equal, maximum, multiply, squaredDifference, subtract } from './math_binary.js';
 import { negative, rsqrt, square } from './math_unary.js';
 import { squeeze } from './movement.js';
 import { opArgs, type ArgSpec, type OptArgs } from './op_args.js';
@@ -119,5 +119,14 @@ export function l2Normalize(x: TensorLike, ...args: OptArgs<[axis: Axes, epsilon
     const squareSum = axes === undefined ? reduceSum(square(t), { keepDims: true }) : reduceSum(square(t), axes, true);
     const invNorm = rsqrt(maximum(squareSum, o.epsilon ?? 1e-12));
     return multiply(t, invNorm, scope);
+  });
+}
+
+/** The fraction of zero elements of `value`, as float32 (TF1 tf.nn.zero_fraction, for summaries of relu outputs). */
+export function zeroFraction(value: TensorLike, name?: string): Tensor {
+  return nameScope(name ?? 'zero_fraction', () => {
+    const v = convertToTensor(value, { name: 'value' });
+    const zero = convertToTensor(0, { dtype: v.dtype, name: 'zero' });
+    return reduceMean(cast(equal(v, zero), 'float32'));
   });
 }

@@ -1,7 +1,8 @@
 // TopKV2 (TF1 tf.nn.top_k): the k largest entries of each row (last axis), sorted from the
 // largest, with their indices; equal values keep their order (lower index first), as TF's
-// kernel. No lowering: a compiled plan calls the reference kernel. The gradient scatters dy
-// back to the picked positions (TF1's _TopKGrad), through UnsortedSegmentSum.
+// kernel. The gradient scatters dy back to the picked positions (TF1's _TopKGrad), through
+// UnsortedSegmentSum. InTopKV2 (tf.nn.in_top_k): is each row's target among its k largest.
+// No lowerings: compiled plans call these reference kernels.
 import { allocate } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
@@ -13,7 +14,7 @@ import { convertToTensor, NUMERIC, requireDType, type TensorLike } from './defin
 import { add } from './math_binary.js';
 import { expandDims, slice } from './movement.js';
 import { unsortedSegmentSum } from './indexing.js';
-import { constInts, intArg, ints } from './op_args.js';
+import { constInts, intArg, ints, operandDType } from './op_args.js';
 
 export const TopKV2: OpSpec = {
   type: 'TopKV2',
@@ -75,5 +76,53 @@ export function topK(input: TensorLike, k = 1, name?: string): [Tensor, Tensor] 
     const x = convertToTensor(input, { name: 'input' });
     const op = createOp(TopKV2, [x, ints(k, 'k')], { T: x.dtype, sorted: true }, scope);
     return [op.outputs[0], op.outputs[1]];
+  });
+}
+
+/** TF1's InTopKV2(predictions, targets, k): whether each row's target class is among its k largest predictions. */
+export const InTopKV2: OpSpec = {
+  type: 'InTopKV2',
+  infer: (ctx) => {
+    const [p, t] = ctx.inputs;
+    if (p.dtype !== 'float32') throw new InvalidArgumentError(`${ctx.name}: predictions ${p} must be float32, not ${p.dtype}.`);
+    if (t.dtype !== 'int32') throw new InvalidArgumentError(`${ctx.name}: targets ${t} must be int32, not ${t.dtype}.`);
+    intArg(ctx, 2, 'k', 0);
+    if (p.shape && p.shape.length !== 2) throw new InvalidArgumentError(`${ctx.name}: predictions ${p} must be 2-D [batch, classes], but has shape ${formatDims(p.shape)}.`);
+    if (t.shape && t.shape.length !== 1) throw new InvalidArgumentError(`${ctx.name}: targets ${t} must be 1-D [batch], but has shape ${formatDims(t.shape)}.`);
+    const b = p.shape?.[0] ?? null, tb = t.shape?.[0] ?? null;
+    if (b !== null && tb !== null && b !== tb) {
+      throw new InvalidArgumentError(`${ctx.name}: First dimension of predictions ${b} must match length of targets ${tb}.`);
+    }
+    return [{ dtype: 'bool', shape: [b ?? tb] }];
+  },
+  reference: ([p, t, kv], { op }) => {
+    const [b, n] = p.shape;
+    if (p.rank !== 2 || t.rank !== 1 || t.shape[0] !== b) {
+      throw new InvalidArgumentError(`${op.name}: First dimension of predictions ${b} must match length of targets ${t.shape[0]}.`, op);
+    }
+    const k = kv.data[0];
+    const out = new Uint8Array(b);
+    for (let i = 0; i < b; i++) {
+      const target = t.data[i];
+      // why: as TF's kernel, an out-of-range target or a non-finite prediction is never in the top k.
+      if (!(target >= 0 && target < n) || !Number.isFinite(p.data[i * n + target])) continue;
+      const v = p.data[i * n + target];
+      let above = 0;
+      for (let j = 0; j < n; j++) if (p.data[i * n + j] > v) above++;
+      out[i] = above < k ? 1 : 0;
+    }
+    return [new NDArray(out, [b], 'bool')];
+  },
+};
+
+/**
+ * Whether targets[i] is among the k largest entries of predictions[i] (ties at the boundary
+ * count as in) (TF1 tf.nn.in_top_k). @example tf.nn.inTopK(logits, labels, 1)
+ */
+export function inTopK(predictions: TensorLike, targets: TensorLike, k: number, name?: string): Tensor {
+  return nameScope(name ?? 'in_top_k', (scope) => {
+    const p = convertToTensor(predictions, { name: 'predictions' });
+    const t = convertToTensor(targets, { name: 'targets', dtype: operandDType(targets) ? undefined : 'int32' });
+    return createOp(InTopKV2, [p, t, ints(k, 'k')], { T: t.dtype }, scope).outputs[0];
   });
 }

@@ -156,6 +156,19 @@ test('conv2dBackpropInput and conv2dBackpropFilter as functions', () => fresh(()
   assertClose(sess.run(df), [12, 16, 24, 28]);
 }));
 
+test('conv2dTranspose spreads each input pixel over its window (stride 1 and 2), and is differentiable', () => fresh(() => {
+  const up = tf.nn.conv2dTranspose(tf.constant([1, 2, 3, 4], { shape: [1, 2, 2, 1] }), tf.ones([2, 2, 1, 1]), [1, 4, 4, 1], [1, 2, 2, 1], 'VALID');
+  const overlap = tf.nn.conv2dTranspose(tf.ones([1, 2, 2, 1]), ones22(), [1, 3, 3, 1], 1, 'VALID');
+  assert.is(up.name, 'conv2d_transpose:0');
+  assert.equal(up.shape, [1, 4, 4, 1]);
+  using sess = new tf.Session();
+  assert.equal((sess.run(up) as tf.NDArray).toArray(), col([[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]));
+  assert.equal(Array.from((sess.run(overlap) as tf.NDArray).data), [1, 2, 1, 2, 4, 2, 1, 2, 1]);
+  const v = tf.placeholder('float64', [1, 3, 3, 2]);
+  const f = tf.placeholder('float64', [3, 3, 1, 2]);
+  gradCheck(tf.nn.conv2dTranspose(v, f, [1, 6, 6, 1], 2, 'SAME'), [v, f], [randomArray([1, 3, 3, 2], 3), randomArray([3, 3, 1, 2], 4)], { tol: 1e-6 });
+}));
+
 const shapes: [string, () => tf.Tensor, string][] = [
   ['conv SAME, unknown batch', () => tf.nn.conv2d(tf.placeholder('float32', [null, 28, 28, 1]), tf.zeros([5, 5, 1, 32]), 1, 'SAME'), '(?, 28, 28, 32)'],
   ['conv VALID stride 2', () => tf.nn.conv2d(tf.placeholder('float32', [4, 9, 8, 3]), tf.zeros([3, 3, 3, 5]), 2, 'VALID'), '(4, 4, 3, 5)'],
@@ -201,6 +214,12 @@ const errors: [string, () => Built, RegExp][] = [
   ['input rank', () => tf.nn.maxPool(tf.zeros([3, 3]), 2, 1, 'SAME'), /input .* must be 4-D, but has shape \[3,3\]/],
   ['window larger than a VALID input', () => tf.nn.conv2d(image(3), tf.zeros([5, 5, 1, 1]), 1, 'VALID'),
     /Negative dimension size caused by subtracting 5 from 3 for 'Conv2D'/],
+  ['conv2dTranspose channel mismatch', () => tf.nn.conv2dTranspose(tf.zeros([1, 2, 2, 3]), tf.zeros([2, 2, 1, 2]), [1, 3, 3, 1], 1, 'VALID'),
+    /input channels 3 of value .* do not match the filter's input channels 2/],
+  ['conv2dTranspose output channels', () => tf.nn.conv2dTranspose(tf.zeros([1, 2, 2, 2]), tf.zeros([2, 2, 1, 2]), [1, 3, 3, 4], 1, 'VALID'),
+    /outputShape's channels 4 do not match the filter's output channels 1/],
+  ['conv2dTranspose output shape that does not give the input', () => tf.nn.conv2dTranspose(tf.zeros([1, 2, 2, 1]), ones22(), [1, 5, 5, 1], 1, 'VALID'),
+    /out_backprop \[1,2,2,1\] does not match the convolution's output \[1,4,4,1\]: rows is 2, computed 4/],
   ['unknown option', () => tf.nn.conv2d(image(3), ones22(), 1, 'SAME', { dilation: 2 } as never), /unknown option 'dilation'/],
   ['maxPool NCHW positional', () => tf.nn.maxPool(image(3), 2, 1, 'SAME', 'NCHW' as 'NHWC'), /dataFormat must be 'NHWC'/],
   ['NCHW', () => tf.nn.conv2d(image(3), ones22(), 1, 'SAME', { dataFormat: 'NCHW' as 'NHWC' }), /dataFormat must be 'NHWC'/],

@@ -142,6 +142,11 @@ const errors: [string, () => Built, RegExp][] = [
     const x = tf.placeholder('float32', [null, null]);
     return [tf.nn.topK(x, 4)[0], new Map([[x, [[1, 2]]]])];
   }, /must have at least k = 4 columns/],
+  ['inTopK batch mismatch', () => tf.nn.inTopK([[1, 2]], [0, 1], 1), /First dimension of predictions 1 must match length of targets 2/],
+  ['inTopK float64 predictions', () => tf.nn.inTopK(tf.constant([[1, 2]], { dtype: 'float64' }), [0], 1), /predictions .* must be float32/],
+  ['embeddingLookup of shards', () => tf.nn.embeddingLookup([tf.zeros([2, 2]), tf.zeros([2, 2])], [0]), /sharded params \(a list of 2 tensors\) are not supported/],
+  ['embeddingLookup maxNorm', () => tf.nn.embeddingLookup(tf.zeros([2, 2]), [0], { maxNorm: 1 }), /maxNorm is not supported/],
+  ['embeddingLookup id out of range', () => tf.nn.embeddingLookup(tf.zeros([2, 2]), [5]), /indices\[0\] = 5 is not in \[0, 2\)/],
   ['l2Normalize unknown option', () => tf.nn.l2Normalize([1], { axes: 0 } as never), /unknown option 'axes'/],
 ];
 
@@ -170,6 +175,30 @@ test('topK in a compiled plan (a reference-kernel call) equals the interpreter',
   const [v] = tf.nn.topK(tf.square(x), 2);
   const data = new tf.NDArray(Float32Array.from(randomArray([4, 6], 21).data), [4, 6], 'float32');
   compiledEqualsInterpreter([v, tf.gradients(tf.reduceSum(v), x)[0]!], new Map([[x, data]]), { allowHost: true });
+}));
+
+test('inTopK: ties at the boundary count as in, non-finite predictions and out-of-range targets never do', () => fresh(() => {
+  const p = [[0.1, 0.8, 0.8, 0.05], [0.3, 0.2, 0.9, 0.1], [NaN, 1, 2, 3], [1, 2, 3, 4]];
+  using sess = new tf.Session();
+  assert.equal((sess.run(tf.nn.inTopK(p, [2, 0, 0, 7], 1)) as tf.NDArray).toArray(), [true, false, false, false]);
+  assert.equal((sess.run(tf.nn.inTopK(p, [1, 0, 3, 3], 2)) as tf.NDArray).toArray(), [true, true, true, true]);
+  assert.is(tf.nn.inTopK(tf.placeholder('float32', [null, 10]), tf.placeholder('int32', [8]), 1).shape!.join(), '8');
+}));
+
+test('xwPlusB, embeddingLookup, zeroFraction: values, gradients and names', () => fresh(() => {
+  const y = tf.nn.xwPlusB([[1, 2]], [[1, 0, 2], [0, 1, 1]], [10, 20, 30]);
+  const emb = tf.constant([[0, 1], [10, 11], [20, 21]]);
+  const e = tf.nn.embeddingLookup(emb, [[2, 0], [1, 1]]);
+  const z = tf.nn.zeroFraction(tf.nn.relu([-1, 2, 0, 3]));
+  using sess = new tf.Session();
+  assert.equal((sess.run(y) as tf.NDArray).toArray(), [[11, 22, 34]]);
+  assert.equal((sess.run(e) as tf.NDArray).toArray(), [[[20, 21], [0, 1]], [[10, 11], [10, 11]]]);
+  assert.equal((sess.run(tf.nn.embeddingLookup([emb], 1)) as tf.NDArray).toArray(), [10, 11]);
+  assert.is(sess.run(z), 0.5);
+  assert.is(y.name, 'xw_plus_b:0');
+  assert.is(e.name, 'embedding_lookup:0');
+  const params = tf.placeholder('float64', [3, 2]);
+  gradCheck(tf.nn.embeddingLookup(params, [2, 0, 2]), [params], [randomArray([3, 2], 17)]);
 }));
 
 test('a bad feed to dropout\'s keepProb fails the run and changes no variable', () => fresh(() => {
