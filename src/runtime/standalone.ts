@@ -68,20 +68,31 @@ export function signature(name: string, p: StandalonePlan, factory: Factory, lib
   const bufs = [...p.buffers.map(([d, n]) => new CTORS[d](n)), ...p.scratch.map((n) => new Float64Array(n))];
   const fail = (op: string, m: string): never => { throw new RangeError(`${m} (op ${op})`); };
   const run = factory(bufs, p.consts, [], fail, lib);
+  // why: the per-call path is a few property reads; keys, classes and sizes are resolved once here.
+  const keys = p.feeds.map((_, i) => p.inputs.find(([, j]) => j === i)![0]);
+  const ctors = p.feeds.map((f) => CTORS[f.dtype]);
+  const sizes = p.feeds.map((f) => (f.shape.every((d) => typeof d === 'number') ? (f.shape as number[]).reduce((a, b) => a * b, 1) : -1));
+  const outs = p.outputs.map(([key, i]) => ({ key, i, f: i < 0 ? null : p.fetches[i] }));
+  const n = keys.length;
+  const feeds: Arr[] = new Array(n);
   return (inputs) => {
-    for (const k of Object.keys(inputs)) if (!p.inputs.some(([i]) => i === k)) throw new TypeError(`${name}: unknown input '${k}'`);
-    const feeds = p.feeds.map((f, i) => {
-      const key = p.inputs.find(([, j]) => j === i)![0];
-      if (!(key in inputs)) throw new TypeError(`${name}: missing input '${key}'`);
-      return feed(inputs[key], f);
-    });
+    let given = 0;
+    for (const k in inputs) {
+      if (!keys.includes(k)) throw new TypeError(`${name}: unknown input '${k}'; inputs are ${keys.join(', ')}`);
+      given++;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = inputs[keys[i]];
+      if (v === undefined) throw new TypeError(`${name}: missing input '${keys[i]}'`);
+      feeds[i] = v instanceof ctors[i] && (v as Arr).length === sizes[i] ? (v as Arr) : feed(v, p.feeds[i]);
+    }
+    if (given !== n) throw new TypeError(`${name}: takes ${keys.join(', ')}`);
     const res = run(feeds, p.vars, null);
     const out: Record<string, unknown> = {};
-    for (const [key, i] of p.outputs) {
-      if (i < 0) { out[key] = null; continue; }
-      const f = p.fetches[i];
-      const shape = f.shape as number[];
-      out[key] = shape.length === 0 ? (f.dtype === 'bool' ? res[i][0] !== 0 : res[i][0]) : new ArrayValue(res[i].slice(), shape, f.dtype);
+    for (const { key, i, f } of outs) {
+      if (f === null) out[key] = null;
+      else if (f.shape.length === 0) out[key] = f.dtype === 'bool' ? res[i][0] !== 0 : res[i][0];
+      else out[key] = new ArrayValue(res[i].slice(), f.shape as number[], f.dtype);
     }
     return out;
   };
