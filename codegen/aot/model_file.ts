@@ -5,7 +5,8 @@
 // graph, and so the generated module, must not depend on them). Every problem is a Diagnostic
 // at `file:line:col` of the user's source (esbuild's, the type checker's, or a throw mapped
 // back through the bundle's source map).
-import { build, type Message } from 'esbuild';
+import { build, buildSync, type BuildOptions, type BuildResult, type Message } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { createRequire, SourceMap, type SourceMapPayload } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import vm from 'node:vm';
@@ -46,11 +47,24 @@ export interface EvaluateOptions {
 /** Evaluates a model file; throws a CompileError listing `file:line:col` errors. */
 export async function evaluateModel(path: string, opts: EvaluateOptions = {}): Promise<EvaluatedModel> {
   const file = resolve(path);
-  const bundled = await bundle(file);
+  const bundled = await bundle(file, false);
   if (opts.typeCheck !== false && /\.m?ts$/.test(file)) {
     const errors = typeCheck([file]);
     if (errors.length) throw new CompileError(errors);
   }
+  return evaluateBundled(file, bundled);
+}
+
+/**
+ * The same, synchronously and without the type checker (for compiling a missing plan at run
+ * time, inside a synchronous sess.run).
+ */
+export function evaluateModelSync(path: string): EvaluatedModel {
+  const file = resolve(path);
+  return evaluateBundled(file, bundle(file, true));
+}
+
+function evaluateBundled(file: string, bundled: Bundled): EvaluatedModel {
   const warnings: Diagnostic[] = [];
   const graph = new tf.Graph();
   const vmFile = `${file}.bundle.cjs`;
@@ -98,24 +112,35 @@ export async function evaluateModel(path: string, opts: EvaluateOptions = {}): P
 
 interface Bundled { code: string; map: SourceMapPayload; inputs: string[]; exportPositions: Map<string, { line: number; col: number }> }
 
-async function bundle(file: string): Promise<Bundled> {
-  let r;
-  try {
-    r = await build({
-      entryPoints: [file], bundle: true, write: false, format: 'cjs', platform: 'node', target: 'node20',
-      sourcemap: 'external', outfile: `${file}.bundle.cjs`, metafile: true, logLevel: 'silent',
-      external: ['tfgen', 'tfgen/*'],
-    });
-  } catch (e) {
+function bundle(file: string, sync: true): Bundled;
+function bundle(file: string, sync: false): Promise<Bundled>;
+function bundle(file: string, sync: boolean): Bundled | Promise<Bundled> {
+  const options = {
+    entryPoints: [file], bundle: true, write: false, format: 'cjs', platform: 'node', target: 'node20',
+    sourcemap: 'external', outfile: `${file}.bundle.cjs`, metafile: true, logLevel: 'silent',
+    external: ['tfgen', 'tfgen/*'],
+  } satisfies BuildOptions;
+  const failed = (e: unknown): never => {
     const messages = (e as { errors?: Message[] }).errors;
     if (!messages) throw e;
     throw new CompileError(messages.map((m) => esbuildDiagnostic(m, file)));
+  };
+  if (sync) {
+    try {
+      return bundled(file, buildSync(options));
+    } catch (e) {
+      return failed(e);
+    }
   }
+  return build(options).then((r) => bundled(file, r), failed);
+}
+
+function bundled(file: string, r: BuildResult<{ write: false; metafile: true }>): Bundled {
   const code = r.outputFiles.find((f) => f.path.endsWith('.cjs'))!.text;
   const map = JSON.parse(r.outputFiles.find((f) => f.path.endsWith('.map'))!.text) as SourceMapPayload;
   const cwd = process.cwd();
   const inputs = Object.keys(r.metafile!.inputs).map((p) => resolve(cwd, p));
-  return { code, map, inputs, exportPositions: exportPositions(await readText(file)) };
+  return { code, map, inputs, exportPositions: exportPositions(readFileSync(file, 'utf8')) };
 }
 
 function esbuildDiagnostic(m: Message, file: string): Diagnostic {
@@ -123,10 +148,6 @@ function esbuildDiagnostic(m: Message, file: string): Diagnostic {
   return error(loc ? resolve(loc.file) : file, loc?.line ?? 0, loc ? loc.column + 1 : 0, m.text);
 }
 
-async function readText(file: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  return readFile(file, 'utf8');
-}
 
 /** Where each `export const|let|function|class NAME` is written (for diagnostics about exports). */
 function exportPositions(text: string): Map<string, { line: number; col: number }> {

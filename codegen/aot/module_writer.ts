@@ -98,6 +98,7 @@ function normalBody(m: ModuleInput, values: ValueTable): { imports: string[]; de
   const model = [
     'export const model = new CompiledModel({',
     `  source: ${json(m.source)},`,
+    ...(m.strict ? [] : ['  moduleUrl: import.meta.url,']),
     `  strict: ${m.strict},`,
     '  plans: [', ...plans, '  ],',
     '  variables: [', ...vars, '  ],',

@@ -43,14 +43,18 @@ export type Handle = TensorHandle | OperationHandle | VariableHandle;
 /** One precompiled plan: its data (the text is in the module as `factory`) and where it came from. */
 export interface ModelPlan {
   readonly data: Omit<PlanData, 'text'>;
-  readonly factory: PlanFactory;
+  /** The JS plan factory (the module's text); or `run`, a plan compiled at run time. */
+  readonly factory?: PlanFactory;
+  readonly run?: PlanRun;
   /** `file:line:col` of the call site, or `signature NAME`, for messages. */
   readonly origin: string;
 }
 
 export interface ModelDescription {
-  /** The model file the module was compiled from (messages name it). */
+  /** The model file the module was compiled from, relative to the module (messages name it). */
   readonly source: string;
+  /** The module's own URL (non-strict modules), so a run-time compiler can find the model file. */
+  readonly moduleUrl?: string;
   readonly strict: boolean;
   readonly plans: readonly ModelPlan[];
   /** Every variable the plans use; `initial`: a value baked in at compile time (--weights). */
@@ -78,6 +82,7 @@ const planKey = (fetches: readonly string[], targets: readonly string[], feeds: 
 export class CompiledModel {
   readonly source: string;
   readonly strict: boolean;
+  readonly moduleUrl: string | undefined;
   private readonly desc: ModelDescription;
   private readonly byKey = new Map<string, { plan: ModelPlan; run?: PlanRun }>();
   private defaultSession?: Session;
@@ -89,6 +94,7 @@ export class CompiledModel {
     this.kernels = kernels;
     this.source = desc.source;
     this.strict = desc.strict;
+    this.moduleUrl = desc.moduleUrl;
     for (const p of desc.plans) this.byKey.set(planKey(p.data.fetches.map((f) => f.name), p.data.targets, p.data.feeds.map((f) => f.name)), { plan: p });
   }
 
@@ -113,7 +119,7 @@ export class CompiledModel {
       entry = { plan: compiled };
       this.byKey.set(key, entry);
     }
-    entry.run ??= instantiatePlan({ ...entry.plan.data, text: '' } as PlanData, entry.plan.factory, this.kernels);
+    entry.run ??= entry.plan.run ?? instantiatePlan({ ...entry.plan.data, text: '' } as PlanData, entry.plan.factory!, this.kernels);
     return entry as { plan: ModelPlan; run: PlanRun };
   }
 
@@ -121,7 +127,7 @@ export class CompiledModel {
     const what = [...fetches, ...targets.map((t) => `${t} (run)`)].join(', ');
     const how = this.strict
       ? 'this module was compiled with --strict, so it cannot compile plans at run time'
-      : 'no compiler is loaded to compile it now (import \'tfgen\' in development)';
+      : 'no compiler is loaded to compile it now (in development, import \'tfgen/jit-fallback\' once)';
     return new InvalidArgumentError(`${this.source}: no precompiled plan fetches [${what}] feeding [${feeds.join(', ')}]; ${how}. ` +
       'Add a signature for it, or pass the file with this sess.run call to tfgen compile so the call site is precompiled.');
   }
