@@ -33,6 +33,12 @@ const SCRATCH_MAX = 1 << 16;
 
 /** Converts one feed value to the tensor's dtype, checking its shape against the static shape. */
 export function convertFeed(t: Tensor, value: FeedValue, scratch?: FeedScratch): NDArray {
+  // why: the common feed — a typed array of the tensor's storage into a vector or unknown shape — in few steps.
+  const s = t.shape;
+  if (ArrayBuffer.isView(value) && value.constructor === storageFor(t.dtype) && t.dtype !== 'bool' && t.dtype !== 'int64'
+    && (s === null || (s.length === 1 && (s[0] === null || s[0] === (value as TypedArray).length)))) {
+    return new NDArray(value as TypedArray, [(value as TypedArray).length], t.dtype);
+  }
   let arr: NDArray;
   try {
     arr = convertValue(t, value, scratch);
@@ -50,7 +56,8 @@ export function convertFeed(t: Tensor, value: FeedValue, scratch?: FeedScratch):
 /** Whether a converted feed shares the value's storage (so it sees later writes to the value). */
 export function sharesStorage(value: unknown, arr: NDArray): boolean {
   const src = value instanceof NDArray ? value.data : value;
-  return ArrayBuffer.isView(src) && src.buffer === arr.data.buffer;
+  // why: reading .buffer of a typed array is a builtin call; the array itself is the common case.
+  return src === arr.data || (ArrayBuffer.isView(src) && src.buffer === arr.data.buffer);
 }
 
 function bufferFor(t: Tensor, n: number, scratch: FeedScratch | undefined): TypedArray {
@@ -73,11 +80,11 @@ function convertValue(t: Tensor, value: unknown, scratch: FeedScratch | undefine
     out[0] = v;
     return new NDArray(out, [], dtype);
   }
-  if (value instanceof NDArray) return fromArray(t, value.data, kindOfDType(value.dtype), `${value.dtype} NDArray`, value.shape, scratch);
+  if (value instanceof NDArray) return fromArray(t, value.data, kindOfDType(value.dtype), value, value.shape, scratch);
   const cls = arrayClassOf(value);
   if (cls) {
     const src = value as AnyTypedArray;
-    return fromArray(t, src, cls.kind, `${cls.numpy} ${src.constructor.name}`, flatShapeFor(t, src.length), scratch);
+    return fromArray(t, src, cls.kind, src, flatShapeFor(t, src.length), scratch);
   }
   if (Array.isArray(value)) return fromNested(t, value, scratch);
   if (isGraphElement(value)) {
@@ -86,7 +93,6 @@ function convertValue(t: Tensor, value: unknown, scratch: FeedScratch | undefine
   throw new InvalidArgumentError(`Cannot feed ${describe(value)} to ${t.name}, which has dtype ${dtype}: feed numbers, booleans, nested arrays, typed arrays or NDArrays${typeof value === 'string' ? ' (convert strings with Number() first)' : ''}.`, t.op);
 }
 
-/** Strings (or a string NDArray) for a string tensor; strings never convert to or from numbers. */
 /**
  * A Tensor or Variable (by shape, not by class). why: tfgen/runtime converts feeds with this
  * module and must not load the graph classes.
@@ -95,6 +101,7 @@ function isGraphElement(v: unknown): boolean {
   return typeof v === 'object' && v !== null && 'graph' in v && 'dtype' in v && ('op' in v || 'initializer' in v);
 }
 
+/** Strings (or a string NDArray) for a string tensor; strings never convert to or from numbers. */
 function stringFeed(t: Tensor, value: unknown): NDArray {
   if (value instanceof NDArray && value.dtype === 'string' && t.dtype === 'string') return value;
   let arr: NDArray | undefined;
@@ -110,7 +117,7 @@ function stringFeed(t: Tensor, value: unknown): NDArray {
 }
 
 /** A typed array's elements (numpy's unsafe cast), used as is when already of the dtype's storage. */
-function fromArray(t: Tensor, src: AnyTypedArray, kind: SourceKind, what: string, shape: readonly number[], scratch: FeedScratch | undefined): NDArray {
+function fromArray(t: Tensor, src: AnyTypedArray, kind: SourceKind, value: unknown, shape: readonly number[], scratch: FeedScratch | undefined): NDArray {
   const dtype = t.dtype;
   const storage = storageFor(dtype);
   if (src instanceof storage && holdsDTypeValues(src as TypedArray, dtype)) return new NDArray(src as TypedArray, shape, dtype);
@@ -120,7 +127,10 @@ function fromArray(t: Tensor, src: AnyTypedArray, kind: SourceKind, what: string
   }
   const out = bufferFor(t, src.length, scratch);
   const bad = castInto(out, 0, src, kind, dtype);
-  if (bad >= 0) throw elementDoesNotFit(t, (src as ArrayLike<number>)[bad], `element ${bad} of the ${what}`);
+  if (bad >= 0) {
+    const what = value instanceof NDArray ? `${value.dtype} NDArray` : `${arrayClassOf(src)!.numpy} ${src.constructor.name}`;
+    throw elementDoesNotFit(t, (src as ArrayLike<number>)[bad], `element ${bad} of the ${what}`);
+  }
   return new NDArray(out, shape, dtype);
 }
 

@@ -68,6 +68,9 @@ let nextRandomSeed = 1;
 /** Compiled plans kept per fetch set (one per feed set and feed shapes), oldest dropped first. */
 const MAX_PLANS_PER_FETCH_SET = 32;
 
+/** A key no feed dict has. */
+const NO_KEY = Symbol('no key');
+
 /** Fetch structures recognised by shape (keys and leaves) without a lookup by identity. */
 const RECENT_FETCHES = 8;
 
@@ -87,6 +90,10 @@ export class Session {
   /** The fetch structures run last, most recent first, recognised by shape. */
   private readonly recentFetches: FlatFetches[] = [];
   private readonly recentFeeds: { isMap: boolean; keys: unknown[]; values: unknown[]; feeds: Map<Tensor, NDArray> }[] = [];
+  /** Runs in a row whose feed dict was not a remembered one. */
+  private feedMisses = 0;
+  /** Where the next remembered feed dict goes in recentFeeds. */
+  private nextRecentFeed = 0;
   /** Buffers feeds are converted into, reused by later runs. */
   private readonly feedScratch: FeedScratch = new Map();
   /** Tensors of the names used as feed keys. */
@@ -285,6 +292,7 @@ export class Session {
     this.plansByFetchSet.clear();
     this.recentFetches.length = 0;
     this.recentFeeds.length = 0;
+    this.nextRecentFeed = 0;
     this.feedNames.clear();
     this.feedScratch.clear();
     this.stateVersion++;
@@ -330,11 +338,15 @@ export class Session {
   private convertFeeds(feedDict: FeedDict | undefined): Map<Tensor, NDArray> {
     if (!feedDict) return new Map();
     const hit = this.recentFeedsFor(feedDict);
-    if (hit) return hit;
+    if (hit) {
+      this.feedMisses = 0;
+      return hit;
+    }
+    this.feedMisses++;
     const feeds = new Map<Tensor, NDArray>();
     const keys: unknown[] = [], values: unknown[] = [];
     const isMap = feedDict instanceof Map;
-    if (isMap) for (const [key, value] of feedDict) { keys.push(key); values.push(value); }
+    if (isMap) for (const key of feedDict.keys()) { keys.push(key); values.push(feedDict.get(key)); }
     else for (const key in feedDict) if (Object.hasOwn(feedDict, key)) { keys.push(key); values.push(feedDict[key]); }
     let cacheable = true;
     for (let i = 0; i < keys.length; i++) {
@@ -345,9 +357,14 @@ export class Session {
       // arrays of the right dtype are used without copying anyway).
       if (!sharesStorage(values[i], arr) || arr.data.byteLength > 1 << 20) cacheable = false;
     }
-    if (cacheable) {
-      if (this.recentFeeds.length >= RECENT_FEEDS) this.recentFeeds.shift();
-      this.recentFeeds.push({ isMap, keys, values, feeds });
+    // why: a loop feeding fresh arrays each step (batch views) never hits; after a while it only
+    // seldom replaces an entry, so its dicts are not kept alive for nothing.
+    if (cacheable && (this.feedMisses < 32 || this.feedMisses % 16 === 0)) {
+      // why: a ring, oldest replaced first (fresh batch views each step replace one entry, no shifting).
+      const entry = { isMap, keys, values, feeds };
+      if (this.recentFeeds.length < RECENT_FEEDS) this.recentFeeds.push(entry);
+      else this.recentFeeds[this.nextRecentFeed] = entry;
+      this.nextRecentFeed = (this.nextRecentFeed + 1) % RECENT_FEEDS;
     }
     return feeds;
   }
@@ -355,21 +372,30 @@ export class Session {
   /** A recent feed dict with the same keys and values; allocates nothing. */
   private recentFeedsFor(feedDict: FeedDict): Map<Tensor, NDArray> | undefined {
     const recent = this.recentFeeds;
-    next: for (let r = recent.length - 1; r >= 0; r--) {
-      const { isMap, keys, values, feeds } = recent[r];
-      if (feedDict instanceof Map) {
-        if (!isMap || feedDict.size !== keys.length) continue;
-        for (let i = 0; i < keys.length; i++) if (feedDict.get(keys[i] as never) !== values[i]) continue next;
-        return feeds;
+    const isMap = feedDict instanceof Map;
+    // why: entries mostly share their first key; its value in this dict is looked up once.
+    let key0: unknown = NO_KEY, value0: unknown;
+    next: for (let r = 0; r < recent.length; r++) {
+      const e = recent[r];
+      if (e.isMap !== isMap || e.keys.length === 0) continue;
+      if (e.keys[0] !== key0) {
+        key0 = e.keys[0];
+        value0 = isMap ? (feedDict as Map<unknown, unknown>).get(key0) : (feedDict as Record<string, unknown>)[key0 as string];
       }
-      if (isMap) continue;
+      if (value0 !== e.values[0]) continue;
+      const { keys, values } = e;
+      if (isMap) {
+        if ((feedDict as Map<unknown, unknown>).size !== keys.length) continue;
+        for (let i = 1; i < keys.length; i++) if ((feedDict as Map<unknown, unknown>).get(keys[i]) !== values[i]) continue next;
+        return e.feeds;
+      }
       let i = 0;
       for (const k in feedDict) {
         if (!Object.hasOwn(feedDict, k)) continue;
-        if (i >= keys.length || k !== keys[i] || feedDict[k] !== values[i]) continue next;
+        if (i >= keys.length || k !== keys[i] || (feedDict as Record<string, unknown>)[k] !== values[i]) continue next;
         i++;
       }
-      if (i === keys.length) return feeds;
+      if (i === keys.length) return e.feeds;
     }
     return undefined;
   }
