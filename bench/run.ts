@@ -118,6 +118,7 @@ async function main(): Promise<void> {
         : `gpu.js: not loaded (${ctx.gpuError}).`,
     ],
     targets,
+    idiomAtMost: 1.5,
     totalSeconds: (performance.now() - t0) / 1000,
     load: `load average (1 min) ${loadStart.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end`,
   };

@@ -27,6 +27,11 @@ export interface Column {
   /** Converts milliseconds per unit of work into the reported figure. */
   metric(msPerUnit: number): number;
   engines: EngineCell[];
+  /**
+   * For a tfgen-only column measuring the same work with the fetch structure and feeds hoisted out
+   * of the loop: the label of the column written in the seed's idiom (fresh literals each step).
+   */
+  hoistedOf?: string;
 }
 
 export interface Budget {
