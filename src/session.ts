@@ -1,9 +1,10 @@
 // Session: owns variable values and random streams for one graph, and runs fetches with
 // TF1 semantics: nested fetch structures, feeds by tensor or name, all-or-nothing state.
 import { inspectCustom } from './inspect.js';
-import type { TypedArray } from './dtypes.js';
+import { storageFor, type TypedArray } from './dtypes.js';
 import { FailedPreconditionError, InvalidArgumentError } from './errors.js';
-import { convertFeed, sharesStorage, type FeedDict, type FeedScratch, type FeedValue } from './feeds.js';
+import type { FeedDict } from './feeds.js';
+import { FeedDicts } from './feed_dicts.js';
 import { flattenFetches, matchesFetches, rebuildFetches, toResult, type Fetches, type FetchValue, type FlatFetches as Flat } from './fetches.js';
 import { buildSchedule } from './prune.js';
 import type { CompiledPlan, PlanCompiler, PlanRuntime } from './plan.js';
@@ -68,14 +69,8 @@ let nextRandomSeed = 1;
 /** Compiled plans kept per fetch set (one per feed set and feed shapes), oldest dropped first. */
 const MAX_PLANS_PER_FETCH_SET = 32;
 
-/** A key no feed dict has. */
-const NO_KEY = Symbol('no key');
-
 /** Fetch structures recognised by shape (keys and leaves) without a lookup by identity. */
 const RECENT_FETCHES = 8;
-
-/** Feed dicts of typed arrays remembered (by keys and values) to skip their conversion when fed again. */
-const RECENT_FEEDS = 8;
 
 export class Session {
   readonly graph: Graph;
@@ -87,17 +82,9 @@ export class Session {
   private readonly drawn: [RandomState, number][] = [];
   private runNo = 0;
   private readonly fetchCache = new WeakMap<object, FlatFetches>();
+  private readonly feedDicts: FeedDicts;
   /** The fetch structures run last, most recent first, recognised by shape. */
   private readonly recentFetches: FlatFetches[] = [];
-  private readonly recentFeeds: { isMap: boolean; keys: unknown[]; values: unknown[]; feeds: Map<Tensor, NDArray> }[] = [];
-  /** Runs in a row whose feed dict was not a remembered one. */
-  private feedMisses = 0;
-  /** Where the next remembered feed dict goes in recentFeeds. */
-  private nextRecentFeed = 0;
-  /** Buffers feeds are converted into, reused by later runs. */
-  private readonly feedScratch: FeedScratch = new Map();
-  /** Tensors of the names used as feed keys. */
-  private readonly feedNames = new Map<string, Tensor>();
   /** The plans of each fetch set (tensor and target ids), shared by every structure fetching it. */
   private readonly plansByFetchSet = new Map<string, Map<string, PlanEntry>>();
   /** Bumped whenever a variable gets new storage (compiled plans cache the storage arrays). */
@@ -114,6 +101,7 @@ export class Session {
 
   constructor(opts: SessionOptions = {}) {
     this.graph = opts.graph ?? getDefaultGraph();
+    this.feedDicts = new FeedDicts(this.graph);
     this.config = opts.config ?? new ConfigProto();
     this.executor = opts.executor ?? 'compiled';
     this.compiler = opts.compiler !== undefined ? opts.compiler : Session.defaultCompiler;
@@ -133,13 +121,14 @@ export class Session {
   run(fetches: Fetches, feedDict?: FeedDict | null, options?: RunOptions): any {
     if (this.closed) throw new InvalidArgumentError('Attempted to use a closed Session.');
     const flat = this.flatten(fetches);
-    const feeds = this.convertFeeds(feedDict ?? undefined);
-    const plan = this.plan(flat, feeds);
+    const direct = this.directFeeds(flat, feedDict);
+    const feeds = direct ? direct : this.feedDicts.convert(feedDict ?? undefined);
+    const plan = direct ? flat.last! : this.plan(flat, feeds as Map<Tensor, NDArray>);
     this.runNo++;
     this.drawn.length = 0;
     let values: FetchValue[];
     try {
-      values = plan.compiled ? this.runCompiled(plan, flat, feeds, options?.reuseOutputs === true) : this.interpret(plan.schedule, flat, feeds);
+      values = plan.compiled ? this.runCompiled(plan, flat, feeds, options?.reuseOutputs === true) : this.interpret(plan.schedule, flat, feeds as Map<Tensor, NDArray>);
     } catch (e) {
       // why: a run that throws changes no state, random streams included (variables are committed
       // only at the end; draws happen during the run).
@@ -189,9 +178,10 @@ export class Session {
   }
 
   /** A compiled plan: check state, run the generated function, copy results, commit writes. */
-  private runCompiled(plan: PlanEntry, flat: FlatFetches, feeds: Map<Tensor, NDArray>, reuse: boolean): FetchValue[] {
+  private runCompiled(plan: PlanEntry, flat: FlatFetches, given: Map<Tensor, NDArray> | TypedArray[], reuse: boolean): FetchValue[] {
     const c = plan.compiled!;
     if (plan.varsVersion !== this.stateVersion) {
+      const feeds = given instanceof Map ? given : new Map(plan.feedOrder.map((t, i) => [t, new NDArray(given[i], plan.feedShapes[i], t.dtype)]));
       const missing = c.readVariables.find((v) => !this.variables.has(v));
       if (missing) {
         // why: the same error as the interpreter's (the first uninitialised read in run order).
@@ -205,7 +195,7 @@ export class Session {
       }
       plan.varsVersion = this.stateVersion;
     }
-    const feedArrays = plan.feedOrder.map((t) => feeds.get(t)!.data);
+    const feedArrays = given instanceof Map ? plan.feedOrder.map((t) => given.get(t)!.data) : given;
     const res = c.run(feedArrays, plan.vars!, plan.runtime!);
     const n = flat.tensors.length;
     const out: FetchValue[] = new Array(n);
@@ -291,10 +281,7 @@ export class Session {
     this.streams.clear();
     this.plansByFetchSet.clear();
     this.recentFetches.length = 0;
-    this.recentFeeds.length = 0;
-    this.nextRecentFeed = 0;
-    this.feedNames.clear();
-    this.feedScratch.clear();
+    this.feedDicts.clear();
     this.stateVersion++;
   }
 
@@ -331,92 +318,23 @@ export class Session {
   }
 
   /**
-   * The feeds converted to their tensors' dtypes. why: a training loop feeds the same typed arrays
-   * again, often in a fresh Map or object each step; when every converted feed shares its value's
-   * storage, a recent feed dict with the same keys and values (by identity) gives the same result.
+   * The feed arrays of the compiled plan run last for these fetches, when a Map feeds exactly its
+   * tensors with typed arrays of their storage and planned lengths (vectors or unknown shapes).
+   * why: the seed's loop feeds fresh batch views in a fresh Map each step; such feeds need no
+   * conversion, so the plan takes them as they are, with no NDArray or Map built per run.
    */
-  private convertFeeds(feedDict: FeedDict | undefined): Map<Tensor, NDArray> {
-    if (!feedDict) return new Map();
-    const hit = this.recentFeedsFor(feedDict);
-    if (hit) {
-      this.feedMisses = 0;
-      return hit;
+  private directFeeds(flat: FlatFetches, feedDict: FeedDict | null | undefined): TypedArray[] | undefined {
+    const plan = flat.last;
+    if (!plan || !plan.compiled || plan.session !== this || !(feedDict instanceof Map) || feedDict.size !== plan.feedOrder.length) return undefined;
+    const order = plan.feedOrder;
+    const arrays: TypedArray[] = new Array(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const t = order[i], v = feedDict.get(t), shape = plan.feedShapes[i];
+      if (!ArrayBuffer.isView(v) || v.constructor !== storageFor(t.dtype) || t.dtype === 'bool' || t.dtype === 'int64') return undefined;
+      if (shape.length !== 1 || (v as TypedArray).length !== shape[0] || (t.shape !== null && t.shape.length !== 1)) return undefined;
+      arrays[i] = v as TypedArray;
     }
-    this.feedMisses++;
-    const feeds = new Map<Tensor, NDArray>();
-    const keys: unknown[] = [], values: unknown[] = [];
-    const isMap = feedDict instanceof Map;
-    if (isMap) for (const key of feedDict.keys()) { keys.push(key); values.push(feedDict.get(key)); }
-    else for (const key in feedDict) if (Object.hasOwn(feedDict, key)) { keys.push(key); values.push(feedDict[key]); }
-    let cacheable = true;
-    for (let i = 0; i < keys.length; i++) {
-      const t = this.feedTarget(keys[i]);
-      const arr = convertFeed(t, values[i] as FeedValue, this.feedScratch);
-      feeds.set(t, arr);
-      // why: remembering a dict keeps its arrays alive; only small batches are worth it (large
-      // arrays of the right dtype are used without copying anyway).
-      if (!sharesStorage(values[i], arr) || arr.data.byteLength > 1 << 20) cacheable = false;
-    }
-    // why: a loop feeding fresh arrays each step (batch views) never hits; after a while it only
-    // seldom replaces an entry, so its dicts are not kept alive for nothing.
-    if (cacheable && (this.feedMisses < 32 || this.feedMisses % 16 === 0)) {
-      // why: a ring, oldest replaced first (fresh batch views each step replace one entry, no shifting).
-      const entry = { isMap, keys, values, feeds };
-      if (this.recentFeeds.length < RECENT_FEEDS) this.recentFeeds.push(entry);
-      else this.recentFeeds[this.nextRecentFeed] = entry;
-      this.nextRecentFeed = (this.nextRecentFeed + 1) % RECENT_FEEDS;
-    }
-    return feeds;
-  }
-
-  /** A recent feed dict with the same keys and values; allocates nothing. */
-  private recentFeedsFor(feedDict: FeedDict): Map<Tensor, NDArray> | undefined {
-    const recent = this.recentFeeds;
-    const isMap = feedDict instanceof Map;
-    // why: entries mostly share their first key; its value in this dict is looked up once.
-    let key0: unknown = NO_KEY, value0: unknown;
-    next: for (let r = 0; r < recent.length; r++) {
-      const e = recent[r];
-      if (e.isMap !== isMap || e.keys.length === 0) continue;
-      if (e.keys[0] !== key0) {
-        key0 = e.keys[0];
-        value0 = isMap ? (feedDict as Map<unknown, unknown>).get(key0) : (feedDict as Record<string, unknown>)[key0 as string];
-      }
-      if (value0 !== e.values[0]) continue;
-      const { keys, values } = e;
-      if (isMap) {
-        if ((feedDict as Map<unknown, unknown>).size !== keys.length) continue;
-        for (let i = 1; i < keys.length; i++) if ((feedDict as Map<unknown, unknown>).get(keys[i]) !== values[i]) continue next;
-        return e.feeds;
-      }
-      let i = 0;
-      for (const k in feedDict) {
-        if (!Object.hasOwn(feedDict, k)) continue;
-        if (i >= keys.length || k !== keys[i] || (feedDict as Record<string, unknown>)[k] !== values[i]) continue next;
-        i++;
-      }
-      if (i === keys.length) return e.feeds;
-    }
-    return undefined;
-  }
-
-  private feedTarget(key: unknown): Tensor {
-    let t: Tensor;
-    if (key instanceof Variable) t = key.ref;
-    else if (key instanceof Tensor) t = key;
-    else if (typeof key === 'string') {
-      let named = this.feedNames.get(key);
-      if (!named) {
-        named = this.graph.asGraphElement(key.includes(':') ? key : `${key}:0`) as Tensor;
-        // why: names never change their tensor (ops are immutable); object feeds look them up each run.
-        if (this.feedNames.size < 1024) this.feedNames.set(key, named);
-      }
-      t = named;
-    } else {
-      throw new InvalidArgumentError(`Cannot interpret feed_dict key ${String(key)} as a Tensor: use a Tensor, a Variable or a tensor name.`);
-    }
-    if (t.graph !== this.graph) throw new InvalidArgumentError(`Cannot feed ${t}: it is from another graph than this session's.`);
-    return t;
+    return arrays;
   }
 
   /**
@@ -463,7 +381,7 @@ export class Session {
 
   /** @internal The compiled plan a run with these fetches and feeds uses (null: interpreted). */
   _planFor(fetches: Fetches, feedDict?: FeedDict | null): CompiledPlan | null {
-    return this.plan(this.flatten(fetches), this.convertFeeds(feedDict ?? undefined)).compiled;
+    return this.plan(this.flatten(fetches), this.feedDicts.convert(feedDict ?? undefined)).compiled;
   }
 }
 

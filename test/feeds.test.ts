@@ -189,6 +189,47 @@ for (const executor of EXECUTORS) {
     assert.ok((sess.run(X, { X: same }) as tf.NDArray).data !== same, 'a fetched feed is a copy');
   }));
 
+  test(`${executor}: the seed's loop (fresh fetch list, fresh Map, fresh batch views) gives the hoisted loop's values; lengths and classes may change`, () => fresh(() => {
+    const X = tf.placeholder('float32', null, 'X'), y = tf.placeholder('float32', null, 'y');
+    const m = new tf.Variable(0, { name: 'm' }), b = new tf.Variable(0, { name: 'b' });
+    const loss = tf.reduceMean(tf.squaredDifference(tf.add(tf.multiply(X, m), b), y));
+    const train = new tf.train.GradientDescentOptimizer(0.01).minimize(loss);
+    const xs = Float32Array.from({ length: 40 }, (_, i) => i / 10), ys = xs.map((v) => 3 * v + 1);
+    const trainBoth = (fresh: boolean): number[] => {
+      const sess = new tf.Session({ executor });
+      sess.run(tf.variablesInitializer([m, b]));
+      const fetches = [train, loss, m, b];
+      const maps = [0, 1, 2, 3].map((k) => new Map([[X, xs.slice(k * 10, k * 10 + 10)], [y, ys.slice(k * 10, k * 10 + 10)]]));
+      for (let i = 0; i < 40; i++) {
+        const k = i % 4;
+        if (fresh) sess.run([train, loss, m, b], new Map([[X, xs.subarray(k * 10, k * 10 + 10)], [y, ys.subarray(k * 10, k * 10 + 10)]]));
+        else sess.run(fetches, maps[k]);
+      }
+      return sess.run([m, b]) as number[];
+    };
+    const hoisted = trainBoth(false);
+    assert.equal(trainBoth(true), hoisted);
+    assert.ok(hoisted[0] > 1, `m moved towards 3: ${hoisted[0]}`);
+    const sess = new tf.Session({ executor });
+    sess.run(tf.variablesInitializer([m, b]));
+    const sum = tf.reduceSum(X);
+    assert.is(sess.run(sum, new Map([[X, Float32Array.of(1, 2)]])), 3);
+    assert.is(sess.run(sum, new Map([[X, Float32Array.of(1, 2, 3)]])), 6, 'another length');
+    assert.is(sess.run(sum, new Map([[X, Float64Array.of(0.5, 2)]])), 2.5, 'another class converts');
+    assert.is(sess.run(sum, new Map([[X, Float32Array.of(4, 5)]])), 9);
+    const fresh2 = tf.placeholder('float32', [2], 'P2');
+    assert.is(sess.run(tf.reduceSum(fresh2), new Map([[fresh2, Float32Array.of(1, 1)]])), 2);
+    throwsClass(() => sess.run(tf.reduceSum(fresh2), new Map([[fresh2, Float32Array.of(1, 1, 1)]])), IAE, "shape (3,) for Tensor 'P2:0'");
+    const v = new tf.Variable(1, { name: 'later' });
+    const uses = tf.add(tf.reduceSum(X), v);
+    const s2 = new tf.Session({ executor });
+    throwsClass(() => s2.run(uses, new Map([[X, Float32Array.of(1)]])), tf.errors.FailedPreconditionError, 'later');
+    s2.run(v.initializer);
+    assert.is(s2.run(uses, new Map([[X, Float32Array.of(1)]])), 2);
+    s2.run(tf.assign(v, 5));
+    assert.is(s2.run(uses, new Map([[X, Float32Array.of(2)]])), 7, 'a variable written since the last run is read anew');
+  }));
+
   test(`${executor}: a variable assigned from a converted feed does not change with later feeds`, () => fresh(() => {
     const P = tf.placeholder('float32', [2], 'P');
     const v = new tf.Variable([0, 0], { name: 'v' });
