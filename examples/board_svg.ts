@@ -12,6 +12,13 @@ if (!logdir) {
   console.error('usage: board_svg.ts <logdir> [out.svg] [--smoothing 0.6]');
   process.exit(2);
 }
-const series = tf.summary.readScalars(logdir);
-fs.writeFileSync(out, tf.summary.scalarCurvesSvg(series, { title: logdir, smoothing }));
-console.log(`${out}: ${series.length} series (${[...new Set(series.map((s) => s.tag))].join(', ') || 'no scalars'}) from ${logdir}`);
+try {
+  const series = tf.summary.readScalars(logdir);
+  fs.writeFileSync(out, tf.summary.scalarCurvesSvg(series, { title: logdir, smoothing }));
+  console.log(`${out}: ${series.length} series (${[...new Set(series.map((s) => s.tag))].join(', ') || 'no scalars'}) from ${logdir}`);
+} catch (e) {
+  // why: a missing directory or a corrupt event file is the user's input, not a crash: say it plainly.
+  if (!(e instanceof tf.errors.OpError)) throw e;
+  console.error(`board_svg: ${e.message}`);
+  process.exit(1);
+}
