@@ -183,7 +183,9 @@ function littleEndianBytes(a: NDArray): Uint8Array {
 }
 
 function fromLittleEndian(bytes: Uint8Array, dtype: DType) {
-  const copy = bytes.slice();
+  // why: a copy with its own buffer; a Node Buffer's slice() is a view into a shared pool, so
+  // `copy.buffer` would read other bytes (an int64 read back from a file came out as garbage).
+  const copy = new Uint8Array(bytes);
   if (!LITTLE_ENDIAN) swapBytes(copy, width(dtype));
   if (dtype === 'int64') return Float64Array.from(new BigInt64Array(copy.buffer), (v) => int64Value(Number(v)));
   const out = allocate(dtype, bytes.length / width(dtype));
