@@ -5,7 +5,7 @@
 // message, naming the same op (or both succeed with the same values), and leave the same session
 // state: the same variable values afterwards, and the same results from a good run after the
 // failed one (random streams included).
-// A quarter of the runs carry two faults (then only the error class must agree).
+// Half the runs fetch gradients too; a quarter carry two faults (then only the error class must agree).
 // Replay as in differential.test.ts: FC_SEED=<seed>, or FC_REPLAY='<counterexample>' FC_TEST='bad inputs'.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -50,8 +50,18 @@ function targetAfter(rg: RandomGraph, dependency: tf.Tensor): { target: Fetch; t
 const KINDS = ['feedShape', 'missingFeed', 'badIndex', 'uninitialised', 'failingControlDep', 'uninitControlDep'] as const;
 
 /** One fault for the graph, chosen by `p` among those that apply. */
+/** d(sum of the float outputs)/d(float placeholders): gradient graphs carry shape bookkeeping a bad feed upsets. */
+function gradients(rg: RandomGraph): tf.Tensor[] {
+  const outs = rg.outputs.filter((v) => v.t.dtype === 'float32' || v.t.dtype === 'float64');
+  if (!outs.length || !rg.floatInputs.length) return [];
+  return rg.graph.asDefault(() => {
+    const loss = tf.addN(outs.map((v) => tf.reduceSum(tf.cast(v.t, 'float64'))));
+    return tf.gradients(loss, rg.floatInputs.map((v) => v.t)).filter((g): g is tf.Tensor => g !== null);
+  });
+}
+
 function makeFault(rg: RandomGraph, p: Pick): Fault {
-  const fetches: Fetch[] = [...rg.outputs.map((v) => v.t), ...rg.variables];
+  const fetches: Fetch[] = [...rg.outputs.map((v) => v.t), ...rg.variables, ...(p.int(0, 1) ? gradients(rg) : [])];
   const feeds: FeedMap = new Map(rg.feeds[0]);
   const fed = [...feeds.keys()];
   const kinds = KINDS.filter((k) => (k === 'feedShape' || k === 'missingFeed' ? fed.length > 0
