@@ -198,6 +198,9 @@ npm run bench -- --executor=NAME   # passed to new tf.Session({executor})
   rounds, one sample per engine per round with the order rotating, so load on this shared machine hits them alike.
   A sample repeats the unit of work until it lasts about the target sample time. Figures: **median** (min–max) over
   the samples; the details table has the quartiles. Ratios are speeds: tfgen ÷ anchor, above 1 means tfgen is faster.
+- The machine is shared with other work (see the load average below): absolute figures move with it. The *hoisted*
+  columns are sampled after their seed-idiom column, not interleaved with it, so their ratio also carries the change
+  of load between the two moments.
 - Budget per engine and column: ${info.budget}.
 - No forced \`gc()\` (it throws away V8's compiled code); buffers and inputs are made once per column.
 - TensorFlow.js is loaded as a bundler user gets it: tfjs-core's ESM build with its gradients registered, bundled with
