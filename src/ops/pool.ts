@@ -1,5 +1,5 @@
-// 2-D pooling (NHWC) and its gradients as TF1 names them: MaxPool, MaxPoolGrad, AvgPool,
-// AvgPoolGrad. Each is a window gather (windows.ts) plus a reduction over the window axis; the
+// 2-D pooling (NHWC) and its gradients as TF1 names them: MaxPool, MaxPoolGrad (and its own
+// gradient MaxPoolGradGrad), AvgPool, AvgPoolGrad. Each is a window gather (windows.ts) plus a reduction over the window axis; the
 // gradients route dy back through col2im. As TF's CPU kernels: max pooling ignores padding and
 // sends the gradient to the first maximum of a window; average pooling divides by the number
 // of real (unpadded) elements under the window.
@@ -8,8 +8,9 @@ import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Operation, type Tensor } from '../graph.js';
 import { NDArray } from '../ndarray.js';
 import type { Attrs, InferContext, KernelOp, OpSpec } from '../op_spec.js';
+import type { IRValue, LowerContext } from '../prims.js';
 import { formatDims, type Dim } from '../shape.js';
-import { shape as shapeOf } from './array.js';
+import { shape as shapeOf, zerosLike } from './array.js';
 import { convertToTensor, FLOATS, out, requireDType, type TensorLike } from './define_op.js';
 import { constInts, loweredInts, opArgs, type ArgSpec, type OptArgs } from './op_args.js';
 import {
@@ -27,6 +28,7 @@ const POOL_ARGS: ArgSpec<PoolOptions> = { positional: ['dataFormat', 'name'], ki
 type PoolArgList = OptArgs<[dataFormat: 'NHWC', name: string], PoolOptions>;
 
 const positions = (g: Geometry) => g.oh * g.ow;
+const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 function poolGeometry(x: readonly number[], op: KernelOp): Geometry {
   const what = `${op.type} '${op.name}'`;
@@ -105,16 +107,18 @@ export const MaxPoolGrad: OpSpec = {
     checkRank4(x, 'orig_input', ctx.name);
     return [{ dtype: x.dtype, shape: gradInfer(ctx, x.shape ? [...x.shape] : [null, null, null, null], 2) }];
   },
+  // TF1 _MaxPoolGradGrad: piecewise constant in the inputs, linear in grad.
+  grad: (op, [dd]) => {
+    const [x, y] = op.inputs;
+    return [zerosLike(x), zerosLike(y), out(createOp(MaxPoolGradGrad, [x, y, dd!], poolAttrs(op.attrs), 'MaxPoolGradGrad'))];
+  },
   lower: (ctx, op) => {
     const [x, , dy] = ctx.inputs;
     const g = poolGeometry(x.shape, op);
     checkGrad(dy.shape, [g.n, g.oh, g.ow, g.c], `${op.type} '${op.name}'`, op);
     const kk = windowSize(g);
-    const win = ctx.reshape(lowerIm2col(ctx, x, g, -Infinity), [g.n, positions(g), kk, g.c]);
-    const first = ctx.reduce('argmax', win, [2], true);
-    const slot = ctx.constant(new NDArray(Int32Array.from({ length: kk }, (_, k) => k), [1, 1, kk, 1], 'int32'));
     const zero = ctx.constant(new NDArray(allocate(dy.dtype, 1), [], dy.dtype));
-    const cols = ctx.where(ctx.binary('eq', first, slot), ctx.reshape(dy, [g.n, positions(g), 1, g.c]), zero);
+    const cols = ctx.where(lowerFirstMaxMask(ctx, x, g), ctx.reshape(dy, [g.n, positions(g), 1, g.c]), zero);
     return [lowerCol2im(ctx, ctx.reshape(cols, [g.n, positions(g) * kk, g.c]), g, g.c)];
   },
   reference: ([x, , dy], { op }) => {
@@ -127,6 +131,56 @@ export const MaxPoolGrad: OpSpec = {
       for (let r = 0; r < c; r++) cols[(q * kk + firstMax(win, q * kk * c + r, kk, c)) * c + r] = dy.data[q * c + r];
     }
     return [col2imArray(cols, g, c, dy.dtype)];
+  },
+};
+
+/** The windows' first maxima as a mask [n, oh·ow, kk, c] (lowering) of the input x. */
+function lowerFirstMaxMask(ctx: LowerContext, x: IRValue, g: Geometry): IRValue {
+  const kk = windowSize(g);
+  const win = ctx.reshape(lowerIm2col(ctx, x, g, -Infinity), [g.n, positions(g), kk, g.c]);
+  const slot = ctx.constant(new NDArray(Int32Array.from({ length: kk }, (_, k) => k), [1, 1, kk, 1], 'int32'));
+  return ctx.binary('eq', ctx.reduce('argmax', win, [2], true), slot);
+}
+
+/**
+ * TF1's MaxPoolGradGrad(orig_input, orig_output, grad): grad (input-shaped) read at each window's
+ * first maximum, output-shaped; the gradient of MaxPoolGrad w.r.t. its grad.
+ */
+export const MaxPoolGradGrad: OpSpec = {
+  type: 'MaxPoolGradGrad',
+  infer: (ctx) => {
+    const [x, y, dd] = ctx.inputs;
+    if (x.dtype !== y.dtype || x.dtype !== dd.dtype) {
+      throw new InvalidArgumentError(`${ctx.name}: orig_input ${x}, orig_output ${y} and grad ${dd} must have one dtype.`);
+    }
+    return [{ dtype: x.dtype, shape: poolInfer(ctx, 0) }];
+  },
+  grad: (op, [dz]) => [zerosLike(op.inputs[0]), zerosLike(op.inputs[1]), maxPoolGrad(op.inputs[0], op.inputs[1], dz!, op.attrs)],
+  lower: (ctx, op) => {
+    const [x, , dd] = ctx.inputs;
+    const g = poolGeometry(x.shape, op);
+    if (!sameDims(dd.shape, x.shape)) throw new InvalidArgumentError(`${op.type} '${op.name}': grad [${dd.shape}] must have orig_input's shape [${x.shape}].`, op);
+    const mask = lowerFirstMaxMask(ctx, x, g);
+    const ddWin = ctx.reshape(lowerIm2col(ctx, dd, g, 0), [g.n, positions(g), windowSize(g), g.c]);
+    const zero = ctx.constant(new NDArray(allocate(dd.dtype, 1), [], dd.dtype));
+    return [ctx.reshape(ctx.reduce('sum', ctx.where(mask, ddWin, zero), [2], false), [g.n, g.oh, g.ow, g.c])];
+  },
+  reference: ([x, , dd], { op }) => {
+    const g = poolGeometry(x.shape, op);
+    if (!sameDims(dd.shape, x.shape)) throw new InvalidArgumentError(`${op.type} '${op.name}': grad [${dd.shape}] must have orig_input's shape [${x.shape}].`, op);
+    const win = im2colArray(x, g, -Infinity).data, ddWin = im2colArray(dd, g, 0).data;
+    const kk = windowSize(g), c = g.c, p = g.n * positions(g);
+    const z = allocate(dd.dtype, p * c);
+    for (let q = 0; q < p; q++) {
+      for (let r = 0; r < c; r++) {
+        const best = firstMax(win, q * kk * c + r, kk, c);
+        // why: as the lowering's sum over the window of where(mask, dd, 0): 0 + the picked value.
+        let acc = 0;
+        for (let k = 0; k < kk; k++) acc += k === best ? ddWin[(q * kk + k) * c + r] : 0;
+        z[q * c + r] = acc;
+      }
+    }
+    return [new NDArray(z, [g.n, g.oh, g.ow, c], dd.dtype)];
   },
 };
 

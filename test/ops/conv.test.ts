@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
 import { assertClose, gradCheck, randomArray } from '../_lib/gradcheck.js';
 import { evaluate, fresh, throwsClass, type Built } from '../_lib/op_cases.js';
+import { compiledEqualsInterpreter } from '../_lib/compiled.js';
 import { fetchDiff } from '../_lib/random_graph.js';
 
 const IAE = tf.errors.InvalidArgumentError;
@@ -144,6 +145,17 @@ test('second order: the gradient ops are differentiable (conv input and filter g
   const y = tf.nn.avgPool(tf.nn.conv2d(x, f, 1, 'SAME'), 2, 1, 'SAME');
   const [dx, df] = tf.gradients(tf.reduceSum(tf.square(y)), [x, f]);
   gradCheck(tf.add(tf.reduceSum(tf.square(dx!)), tf.reduceSum(tf.square(df!))), [x, f], [randomArray([1, 4, 4, 2], 3), randomArray([2, 2, 2, 2], 4)], { tol: 1e-6 });
+}));
+
+test('second order through max pooling: MaxPoolGrad is differentiable (MaxPoolGradGrad), compiled = interpreter', () => fresh(() => {
+  const x = tf.placeholder('float64', [1, 5, 5, 2]);
+  const y = tf.nn.maxPool(tf.square(x), 3, 2, 'SAME');
+  const [dx] = tf.gradients(tf.reduceSum(tf.multiply(y, y)), [x]);
+  const xv = randomArray([1, 5, 5, 2], 8);
+  gradCheck(tf.reduceSum(tf.square(dx!)), [x], [xv], { tol: 1e-6 });
+  const [ddx] = tf.gradients(tf.reduceSum(tf.square(dx!)), [x]);
+  assert.ok(tf.getDefaultGraph().getOperations().some((o) => o.type === 'MaxPoolGradGrad'));
+  compiledEqualsInterpreter([dx!, ddx!], new Map([[x, xv]]));
 }));
 
 test('conv2dBackpropInput and conv2dBackpropFilter as functions', () => fresh(() => {
