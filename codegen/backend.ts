@@ -6,6 +6,7 @@ import type { NDArray } from '../src/ndarray.js';
 import type { KernelData, OpDescription, PlanData } from '../src/runtime/plan_data.js';
 import { opSpec } from '../src/runtime/op_table.js';
 import { instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from '../src/runtime/runner.js';
+import type { Dim } from './dims.js';
 import type { MemoryPlan } from './plan_memory.js';
 import { renderJs } from './render/js.js';
 import type { Schedule } from './schedule.js';
@@ -18,7 +19,7 @@ export interface RenderedPlan {
   /** Host calls (`host[i]`): the op, and the node ids of its inputs and of the outputs it returns. */
   readonly hostCalls: readonly { op: OpDescription; inputs: readonly number[]; outputs: readonly number[] }[];
   /** Scratch float64 accumulators (lengths), bound after the planned buffers. */
-  readonly scratch: readonly number[];
+  readonly scratch: readonly Dim[];
   readonly kernels: readonly KernelData[];
   /** Names of the ops the text's run-time errors name (`fail(name, message)`). */
   readonly errorOps: readonly string[];
@@ -29,21 +30,26 @@ export interface Backend {
   render(schedule: Schedule, memory: MemoryPlan): RenderedPlan;
   /**
    * The run function of a plan rendered by this backend (development: may evaluate text).
-   * `kernels` finds host calls' reference kernels (default: the op table).
+   * `kernels` finds host calls' reference kernels (default: the op table); `dims` are the plan's
+   * run-time dims (see dimsForFeeds in tfgen/runtime).
    */
-  instantiate(data: PlanData, kernels?: OpKernels): PlanRun;
+  instantiate(data: PlanData, kernels?: OpKernels, dims?: readonly number[]): PlanRun;
 }
 
 /** The parameters of the JS plan factory, in order (the contract with generated modules). */
-export const JS_FACTORY_PARAMS = ['bufs', 'consts', 'host', 'fail', 'lib'] as const;
+export const JS_FACTORY_PARAMS = ['bufs', 'consts', 'host', 'fail', 'lib', 'dims'] as const;
+
+const factories = new WeakMap<PlanData, PlanFactory>();
 
 export const jsBackend: Backend = {
   name: 'js',
   render: renderJs,
-  instantiate(data, kernels = opSpec) {
+  instantiate(data, kernels = opSpec, dims = []) {
+    let factory = factories.get(data);
     // why: development only; ahead-of-time modules contain the same text as a function instead.
-    const factory = new Function(...JS_FACTORY_PARAMS, data.text) as PlanFactory;
-    return instantiatePlan(data, factory, kernels);
+    // One function per plan; each set of run-time dims gets its own buffers, not its own code.
+    if (!factory) factories.set(data, (factory = new Function(...JS_FACTORY_PARAMS, data.text) as PlanFactory));
+    return instantiatePlan(data, factory, kernels, dims);
   },
 };
 

@@ -6,6 +6,7 @@ import type { Operation, Tensor } from '../src/graph.js';
 import type { NDArray } from '../src/ndarray.js';
 import type { Prim, ReduceKind } from '../src/prims.js';
 import type { OpDescription } from '../src/runtime/plan_data.js';
+import { dprod, type Dim } from './dims.js';
 
 export interface NodeAttrs {
   /** const */ value?: NDArray;
@@ -19,13 +20,15 @@ export interface NodeAttrs {
   /** concat, gather */ axis?: number;
   /** pad */ paddings?: [number, number][]; padValue?: number;
   /** host: the graph op whose reference kernel runs, and which of its outputs this is */ hostOp?: OpDescription; hostIndex?: number;
+  /** dims: a small int tensor (rank 0 or 1) of dim expressions (a shape with run-time dims) */ dims?: Dim[];
 }
 
 export interface Node {
   readonly id: number;
   readonly prim: Prim;
   readonly inputs: readonly number[];
-  readonly shape: readonly number[];
+  /** Concrete dims, or dim expressions over the plan's run-time dims (codegen/dims.ts). */
+  readonly shape: readonly Dim[];
   readonly dtype: DType;
   readonly attrs: NodeAttrs;
   /** Names of the graph ops this node came from (for readable kernel names and dumps). */
@@ -34,8 +37,8 @@ export interface Node {
 
 export interface Program {
   readonly nodes: readonly Node[];
-  /** Fed tensors in feed order, with the concrete shapes this program is specialised on. */
-  readonly feeds: readonly { tensor: Tensor; shape: readonly number[] }[];
+  /** Fed tensors in feed order, with their shapes (run-time dims where the plan takes any size). */
+  readonly feeds: readonly { tensor: Tensor; shape: readonly Dim[] }[];
   /** Variables (VariableV2 ops) the program reads or writes. */
   readonly variables: readonly Operation[];
   /** Random ops, in the order their streams are passed in. */
@@ -46,10 +49,9 @@ export interface Program {
   readonly writes: readonly { variable: number; node: number }[];
 }
 
-export function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
+/** The element count of a shape (a dim expression when it has run-time dims). */
+export function numel(shape: readonly Dim[]): Dim {
+  return dprod(shape);
 }
 
 /** Builds node lists with dense ids. */

@@ -12,7 +12,7 @@ export function jitCompiler(opts: CompileOptions = {}): PlanCompiler {
   return (input) => {
     let compiled;
     try {
-      compiled = compileProgram(input, { ...opts, backend });
+      compiled = compileProgram(input, { runtimeDims: true, ...opts, backend });
     } catch (e) {
       if (e instanceof NotCompilable) return null;
       throw e;
@@ -21,6 +21,7 @@ export function jitCompiler(opts: CompileOptions = {}): PlanCompiler {
     // (the op table test names it; a precompiled module would fail to instantiate).
     const live = new Map(input.schedule.map((op) => [op.type, op.spec]));
     const kernels = (type: string) => opSpec(type) ?? live.get(type);
-    return bindPlan(compiled.data, backend.instantiate(compiled.data, kernels), input.graph);
+    const shapes = new Map(input.feeds.map((f) => [f.tensor, f.shape]));
+    return bindPlan(compiled.data, (dims) => backend.instantiate(compiled.data, kernels, dims), input.graph, (t) => shapes.get(t));
   };
 }

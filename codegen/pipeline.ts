@@ -4,7 +4,8 @@
 // result written as text (TFGEN_DUMP=dir or `dump`): NN_<stage>.ir / .txt, and the rendered text.
 import { jsBackend, type Backend, type RenderedPlan } from './backend.js';
 import type { Program } from './ir.js';
-import { lowerGraph, type LowerInput, type RefFetch } from './lower.js';
+import { Specialise } from './dims.js';
+import { lowerGraph, type LowerInput, type LoweredProgram, type RefFetch } from './lower.js';
 import { cse } from './passes/cse.js';
 import { dce } from './passes/dce.js';
 import { foldConstants } from './passes/fold_constants.js';
@@ -28,12 +29,21 @@ export interface CompileOptions {
   verify?: boolean;
   /** The code generator ('js' by default). */
   backend?: Backend;
+  /**
+   * Unknown placeholder dims become run-time dims: one plan for every batch size. Where an op
+   * cannot take them (codegen/lower_dims.ts), the plan is compiled on the fed shapes instead.
+   */
+  runtimeDims?: boolean;
 }
 
 /** What the stages build, filled in stage by stage. */
 interface CompileState {
   readonly input: LowerInput;
+  readonly runtimeDims: boolean;
   refFetches: RefFetch[];
+  dims: LoweredProgram['dims'];
+  dimChecks: LoweredProgram['dimChecks'];
+  sizeLimits: LoweredProgram['sizeLimits'];
   /** Variables (indices) whose start-of-run value an executed op reads, as lowered (see CompiledProgram). */
   readVariables: number[];
   program: Program;
@@ -64,9 +74,12 @@ export function stages(backend: Backend): Stage[] {
     {
       name: 'lower', ext: 'ir',
       run: (s) => {
-        const lowered = lowerGraph(s.input);
+        const lowered = lowerGraph(s.input, { runtimeDims: s.runtimeDims });
         s.program = lowered;
         s.refFetches = lowered.refFetches;
+        s.dims = lowered.dims;
+        s.dimChecks = lowered.dimChecks;
+        s.sizeLimits = lowered.sizeLimits;
         // why: before passes drop unused reads: a read only inside a control dependency must still
         // find the variable initialised, as the interpreter does.
         s.readVariables = [...new Set(lowered.nodes.filter((n) => n.prim === 'read').map((n) => n.attrs.variable!))].sort((a, b) => a - b);
@@ -127,12 +140,24 @@ function dumpWriter(dir: string): (name: string, text: string) => void {
 }
 
 export function compileProgram(input: LowerInput, opts: CompileOptions = {}): CompiledProgram {
+  if (opts.runtimeDims) {
+    try {
+      return compileOnce(input, opts, true);
+    } catch (e) {
+      // why: something in this plan needs concrete shapes (codegen/README.md lists what): specialise.
+      if (!(e instanceof Specialise)) throw e;
+    }
+  }
+  return compileOnce(input, opts, false);
+}
+
+function compileOnce(input: LowerInput, opts: CompileOptions, runtimeDims: boolean): CompiledProgram {
   const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
   const dump = opts.dump ?? env.TFGEN_DUMP;
   const check = opts.verify ?? env.TFGEN_VERIFY === '1';
   const backend = opts.backend ?? jsBackend;
   const write = dump ? dumpWriter(`${dump}/plan${String(++dumpCount).padStart(3, '0')}`) : undefined;
-  const s = { input } as CompileState;
+  const s = { input, runtimeDims } as CompileState;
   stages(backend).forEach((stage, i) => {
     stage.run(s);
     if (check) stage.check(s);

@@ -5,6 +5,8 @@ import type { OpDescription, PlanData } from '../src/runtime/plan_data.js';
 import type { RenderedPlan } from './backend.js';
 import type { Program } from './ir.js';
 import type { LowerInput, RefFetch } from './lower.js';
+import type { DType } from '../src/dtypes.js';
+import { planDim, type Dim } from './dims.js';
 import type { MemoryPlan } from './plan_memory.js';
 
 /** An op as plan data: type, name, attrs and its source location, no live graph. */
@@ -25,20 +27,23 @@ export interface PlanParts {
   program: Program;
   refFetches: readonly RefFetch[];
   readVariables: readonly number[];
+  dims: PlanData['dims'];
+  dimChecks: PlanData['dimChecks'];
+  sizeLimits: readonly { size: Dim; dtype: DType; op: { name: string; type: string } }[];
   memory: MemoryPlan;
   rendered: RenderedPlan;
 }
 
-export function buildPlanData(backend: string, { input, program: p, refFetches, readVariables, memory, rendered }: PlanParts): PlanData {
+export function buildPlanData(backend: string, { input, program: p, refFetches, readVariables, memory, rendered, dims, dimChecks, sizeLimits }: PlanParts): PlanData {
   const byName = new Map(input.schedule.map((op) => [op.name, op]));
   return {
     backend,
     text: rendered.text,
-    feeds: p.feeds.map((f) => ({ name: f.tensor.name, dtype: f.tensor.dtype, shape: [...f.shape] })),
+    feeds: p.feeds.map((f) => ({ name: f.tensor.name, dtype: f.tensor.dtype, shape: f.shape.map(planDim) })),
     fetches: p.outputs.map((id, k) => ({
       name: input.fetches[k].name,
       dtype: p.nodes[id].dtype,
-      shape: [...p.nodes[id].shape],
+      shape: p.nodes[id].shape.map(planDim),
       // why: a host call returns a new array on every run, so a view made on the first run goes stale.
       inPlanBuffer: !['input', 'read', 'const', 'host'].includes(storageRoot(p, id).prim),
     })),
@@ -51,7 +56,7 @@ export function buildPlanData(backend: string, { input, program: p, refFetches, 
     })),
     writes: p.writes.map((w) => ({
       variable: w.variable,
-      shape: [...p.nodes[w.node].shape],
+      shape: p.nodes[w.node].shape.map(planDim),
       mayAliasState: storageRoot(p, w.node).prim === 'read',
     })),
     refFetches: refFetches.map((r) => ({ output: r.output, variable: r.variable, written: r.written !== null })),
@@ -61,14 +66,17 @@ export function buildPlanData(backend: string, { input, program: p, refFetches, 
       return op ? [describeOp(op)] : [];
     }),
     kernels: rendered.kernels,
-    buffers: memory.slots.map((s) => ({ dtype: s.dtype, length: s.length })),
-    scratch: [...rendered.scratch],
+    buffers: memory.slots.map((s) => ({ dtype: s.dtype, length: planDim(s.length) })),
+    scratch: rendered.scratch.map(planDim),
     constants: rendered.constants.map((c) => ({ dtype: c.dtype, shape: [...c.shape], data: c.data })),
+    dims: dims.map((d) => ({ ...d })),
+    dimChecks: dimChecks.map((c) => ({ ...c })),
+    sizeLimits: dims.length ? sizeLimits.map((l) => ({ size: planDim(l.size), dtype: l.dtype, op: { ...l.op } })) : [],
     hostCalls: rendered.hostCalls.map((h) => {
       const first = p.nodes[h.outputs[0]];
       return {
         op: h.op,
-        inputs: h.inputs.map((id) => ({ dtype: p.nodes[id].dtype, shape: [...p.nodes[id].shape] })),
+        inputs: h.inputs.map((id) => ({ dtype: p.nodes[id].dtype, shape: p.nodes[id].shape.map(planDim) })),
         outputs: h.outputs.map((id) => p.nodes[id].attrs.hostIndex!),
         stream: first.attrs.stream ?? null,
       };

@@ -3,10 +3,12 @@
 // reads for the last time at the same index. Buffers live in the plan and are allocated once, so a
 // warm run allocates nothing. Reshapes are views of their input's slot.
 import { storageFor, type DType } from '../src/dtypes.js';
+import { sameDims, type Dim } from './dims.js';
 import { numel, type Program } from './ir.js';
 import type { Kernel, Schedule } from './schedule.js';
 
-export interface Slot { readonly dtype: DType; readonly length: number }
+/** A buffer: its dtype and length (a dim expression when the plan has run-time dims). */
+export interface Slot { readonly dtype: DType; readonly length: Dim }
 
 export interface MemoryPlan {
   /** Buffer slot of each node that needs one (kernel outputs), by node id. */
@@ -27,7 +29,7 @@ export function kernelWrites(k: Kernel): number[] {
   return k.kind === 'host' || k.kind === 'reduce' ? k.outs : [k.out];
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const sameShape = sameDims;
 
 export function planMemory(s: Schedule): MemoryPlan {
   const p = s.program;
@@ -50,7 +52,7 @@ export function planMemory(s: Schedule): MemoryPlan {
    * The slot of a leaf the loop reads for the last time, at the output's own index (same shape,
    * and no other view of that storage in the loop), which the output can take over: -1 if none.
    */
-  const inPlaceSlot = (leaves: readonly number[], shape: readonly number[], storage: unknown, i: number): number => {
+  const inPlaceSlot = (leaves: readonly number[], shape: readonly Dim[], storage: unknown, i: number): number => {
     for (const l of leaves) {
       const r = rootOf(l);
       const ls = slotOf.get(r);

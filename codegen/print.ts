@@ -1,6 +1,7 @@
 // Canonical text of a Program (one line per node), a Schedule (one per kernel) and a memory
 // plan (one per buffer), stable across runs (dumps, golden tests).
 import type { Node, Program } from './ir.js';
+import { dimText, shapeText } from './dims.js';
 import { kernelReads, kernelWrites, type MemoryPlan } from './plan_memory.js';
 import { kernelOrigins, type Schedule } from './schedule.js';
 
@@ -28,7 +29,7 @@ function attrText(n: Node): string {
 
 export function printNode(n: Node): string {
   const args = n.inputs.map((i) => `%${i}`).join(', ');
-  return `%${n.id} = ${n.prim}(${args})${attrText(n)} : ${n.dtype}[${n.shape.join(',')}]  # ${n.origin.join(',')}`;
+  return `%${n.id} = ${n.prim}(${args})${attrText(n)} : ${n.dtype}${shapeText(n.shape)}  # ${n.origin.join(',')}`;
 }
 
 export function printProgram(p: Program): string {
@@ -51,5 +52,5 @@ export function printSchedule(s: Schedule): string {
 export function printMemory(m: MemoryPlan): string {
   const held = m.slots.map(() => [] as number[]);
   for (const [id, slot] of [...m.slotOf].sort((a, b) => a[0] - b[0])) held[slot].push(id);
-  return m.slots.map((sl, i) => `b${i}: ${sl.dtype}[${sl.length}] <- ${held[i].map((x) => `%${x}`).join(', ')}`).join('\n');
+  return m.slots.map((sl, i) => `b${i}: ${sl.dtype}[${dimText(sl.length)}] <- ${held[i].map((x) => `%${x}`).join(', ')}`).join('\n');
 }

@@ -4,7 +4,8 @@
 // its own shape gets that chain as its epilogue; independent reductions over the same space share
 // one loop. After it, each kernel writes one node (a reduction loop: one per reduction).
 import { isArgReduce, isElementwise } from '../src/prims.js';
-import { useCounts, type Node, type Program } from './ir.js';
+import { sameDims, shapeText } from './dims.js';
+import { numel, useCounts, type Node, type Program } from './ir.js';
 
 export type Kernel =
   /** Elementwise loop over `out`'s shape; `body` nodes are computed in order inside the loop. */
@@ -25,7 +26,7 @@ export interface Schedule {
   readonly kernels: readonly Kernel[];
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const sameShape = sameDims;
 
 export function scheduleKernels(p: Program): Schedule {
   const uses = useCounts(p);
@@ -38,11 +39,19 @@ export function scheduleKernels(p: Program): Schedule {
   // its shape, or a reduction of it. Consumers have larger ids, so they are decided first.
   // why: several uses in one loop (relu's where(x < 0, 0, x), a squared difference's d·d) are
   // computed once per element there; a use in another kernel needs the value in a buffer.
+  // why: a scalar computed only from scalar constants and run-time dims (a mean's 1/count) is
+  // recomputed, before the loop, in each kernel using it rather than given a kernel of its own.
+  const dup = new Uint8Array(p.nodes.length);
+  for (const n of p.nodes) {
+    if (!isElementwise(n.prim) || numel(n.shape) !== 1 || !consumers[n.id].length || uses[n.id] !== consumers[n.id].length) continue;
+    const scalarSource = (x: Node) => dup[x.id] || ((x.prim === 'const' || x.prim === 'dims') && numel(x.shape) === 1);
+    if (n.inputs.map(at).every(scalarSource) && consumers[n.id].every((c) => isElementwise(at(c).prim))) dup[n.id] = 1;
+  }
   const inlined = new Uint8Array(p.nodes.length);
   const kernelRoot = (id: number): number => (inlined[id] ? kernelRoot(consumers[id][0]) : groupOf.get(id) ?? id);
   for (let id = p.nodes.length - 1; id >= 0; id--) {
     const n = at(id);
-    if (!isElementwise(n.prim) || !consumers[id].length || uses[id] !== consumers[id].length) continue;
+    if (dup[id] || !isElementwise(n.prim) || !consumers[id].length || uses[id] !== consumers[id].length) continue;
     const cs = consumers[id].map(at);
     const fits = cs.every((c) => (isElementwise(c.prim) && sameShape(c.shape, n.shape)) || (c.prim === 'reduce' && !isArgReduce(c.attrs.kind)));
     if (fits && cs.every((c) => kernelRoot(c.id) === kernelRoot(cs[0].id))) inlined[id] = 1;
@@ -77,10 +86,10 @@ export function scheduleKernels(p: Program): Schedule {
 
   const kernels: Kernel[] = [];
   for (const n of p.nodes) {
-    if (inlined[n.id] || epilogue.has(n.id)) continue;
-    if (n.prim === 'input' || n.prim === 'const' || n.prim === 'read') continue;
+    if (inlined[n.id] || dup[n.id] || epilogue.has(n.id)) continue;
+    if (n.prim === 'input' || n.prim === 'const' || n.prim === 'read' || n.prim === 'dims') continue;
     if (isElementwise(n.prim)) {
-      const { body, leaves } = collect(n.id, (id) => id !== n.id && !inlined[id]);
+      const { body, leaves } = collect(n.id, (id) => id !== n.id && !inlined[id] && !dup[id]);
       const mm = leaves.find((l) => epilogue.has(l));
       kernels.push({ kind: 'map', out: n.id, body, leaves, epilogueOf: mm });
     } else if (n.prim === 'reduce') {
@@ -92,7 +101,7 @@ export function scheduleKernels(p: Program): Schedule {
       const leaves = new Set<number>();
       for (const r of outs) {
         const x = at(r).inputs[0];
-        const part = inlined[x] ? collect(x, (id) => id !== x && !inlined[id]) : { body: [], leaves: [x] };
+        const part = inlined[x] ? collect(x, (id) => id !== x && !inlined[id] && !dup[id]) : { body: [], leaves: [x] };
         for (const b of part.body) if (!body.includes(b)) body.push(b);
         for (const l of part.leaves) leaves.add(l);
       }
@@ -116,7 +125,7 @@ export function scheduleKernels(p: Program): Schedule {
  */
 function reductionGroups(p: Program, consumers: number[][]): Map<number, number> {
   const at = (id: number) => p.nodes[id];
-  const key = (n: Node) => `${at(n.inputs[0]).shape.join(',')}|${n.attrs.axes!.join(',')}|${n.attrs.keepDims === true}`;
+  const key = (n: Node) => `${shapeText(at(n.inputs[0]).shape)}|${n.attrs.axes!.join(',')}|${n.attrs.keepDims === true}`;
   const dependsOn = (id: number, target: number): boolean => {
     const seen = new Set<number>();
     const stack = [id];

@@ -3,11 +3,12 @@
 // Schedule (each value computed once, before its readers) and a memory plan (no live value overwritten).
 import { isBinary, isUnary, producesBool } from '../src/prims.js';
 import { storageFor } from '../src/dtypes.js';
+import { dimText, shapeText, type Dim } from './dims.js';
 import { numel, type Node, type Program } from './ir.js';
 import { kernelReads, kernelWrites, type MemoryPlan } from './plan_memory.js';
 import type { Schedule } from './schedule.js';
 
-function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
+function broadcastsTo(from: readonly Dim[], to: readonly Dim[]): boolean {
   if (from.length > to.length) return false;
   return from.every((d, i) => d === 1 || d === to[i + to.length - from.length]);
 }
@@ -16,18 +17,18 @@ function check(n: Node, at: (id: number) => Node): string | undefined {
   const ins = n.inputs.map(at);
   if (isUnary(n.prim) || n.prim === 'cast') {
     if (ins.length !== 1) return 'needs 1 input';
-    if (!broadcastsTo(ins[0].shape, n.shape)) return `input shape [${ins[0].shape}] does not broadcast to [${n.shape}]`;
+    if (!broadcastsTo(ins[0].shape, n.shape)) return `input shape ${shapeText(ins[0].shape)} does not broadcast to ${shapeText(n.shape)}`;
   } else if (isBinary(n.prim) || n.prim === 'where' || n.prim === 'fma') {
     if (ins.length !== (n.prim === 'where' || n.prim === 'fma' ? 3 : 2)) return 'wrong arity';
-    for (const x of ins) if (!broadcastsTo(x.shape, n.shape)) return `input shape [${x.shape}] does not broadcast to [${n.shape}]`;
+    for (const x of ins) if (!broadcastsTo(x.shape, n.shape)) return `input shape ${shapeText(x.shape)} does not broadcast to ${shapeText(n.shape)}`;
     if (producesBool(n.prim) !== (n.dtype === 'bool') && n.prim !== 'where' && n.prim !== 'fma') return `dtype ${n.dtype} is wrong for ${n.prim}`;
   } else if (n.prim === 'reshape') {
-    if (numel(ins[0].shape) !== numel(n.shape)) return `reshape changes the size: [${ins[0].shape}] → [${n.shape}]`;
+    if (numel(ins[0].shape) !== numel(n.shape)) return `reshape changes the size: ${shapeText(ins[0].shape)} → ${shapeText(n.shape)}`;
   } else if (n.prim === 'matmul') {
     const [a, b] = ins;
     const k1 = n.attrs.transposeA ? a.shape[0] : a.shape[1];
     const k2 = n.attrs.transposeB ? b.shape[1] : b.shape[0];
-    if (a.shape.length !== 2 || b.shape.length !== 2 || k1 !== k2) return `matmul of [${a.shape}] and [${b.shape}]`;
+    if (a.shape.length !== 2 || b.shape.length !== 2 || k1 !== k2) return `matmul of ${shapeText(a.shape)} and ${shapeText(b.shape)}`;
   } else if (n.prim === 'reduce') {
     const x = ins[0];
     if (n.attrs.axes!.some((a) => a < 0 || a >= x.shape.length)) return `reduce axes [${n.attrs.axes}] out of range for rank ${x.shape.length}`;
@@ -58,7 +59,7 @@ export function verify(p: Program, after: string): void {
 export function verifySchedule(s: Schedule): void {
   const p = s.program;
   const ready = new Uint8Array(p.nodes.length);
-  for (const n of p.nodes) if (n.prim === 'input' || n.prim === 'const' || n.prim === 'read') ready[n.id] = 1;
+  for (const n of p.nodes) if (n.prim === 'input' || n.prim === 'const' || n.prim === 'read' || n.prim === 'dims') ready[n.id] = 1;
   s.kernels.forEach((k, i) => {
     for (const r of kernelReads(p, k)) {
       if (!ready[r]) throw new Error(`verify after schedule: kernel ${i} (${k.kind}) reads %${r} before it is computed`);
@@ -93,7 +94,7 @@ export function verifyMemory(s: Schedule, m: MemoryPlan): void {
       if (slot === undefined) continue;
       const n = p.nodes[w], sl = m.slots[slot];
       if (sl.length !== numel(n.shape) || storageFor(sl.dtype) !== storageFor(n.dtype)) {
-        throw new Error(`verify after memory: %${w} (${n.dtype}[${n.shape}]) does not fit b${slot} (${sl.dtype}[${sl.length}])`);
+        throw new Error(`verify after memory: %${w} (${n.dtype}${shapeText(n.shape)}) does not fit b${slot} (${sl.dtype}[${dimText(sl.length)}])`);
       }
       holder[slot] = w;
     }

@@ -4,14 +4,22 @@
 // the session's graph, so JIT and precompiled plans take the same path through the session.
 // Kept in src/ so sessions never import the compiler.
 import type { DType } from './dtypes.js';
-import { NotFoundError } from './errors.js';
+import { InvalidArgumentError, NotFoundError } from './errors.js';
 import type { Graph, Operation, Tensor } from './graph.js';
-import type { PlanData } from './runtime/plan_data.js';
-import type { PlanRun, PlanRuntime } from './runtime/runner.js';
+import type { PlanData, PlanDim } from './runtime/plan_data.js';
+import { dimsForFeeds, dimValue, type PlanRun, type PlanRuntime } from './runtime/runner.js';
 
 export type { PlanRuntime };
 
-export interface CompiledPlan {
+/** A plan sized for one set of fed shapes: its run and the shapes of its results. */
+export interface BoundRun {
+  /** feeds (plan feed order) and variable storage (plan order) → outputs then write values. */
+  readonly run: PlanRun;
+  readonly outputShapes: readonly (readonly number[])[];
+  readonly writeShapes: readonly (readonly number[])[];
+}
+
+export interface CompiledPlan extends BoundRun {
   readonly data: PlanData;
   /** The rendered text (for inspection and tests). */
   readonly source: string;
@@ -25,7 +33,6 @@ export interface CompiledPlan {
   readonly readVariables: readonly Operation[];
   /** Random ops whose streams host calls draw from, by stream index. */
   readonly randomOps: readonly Operation[];
-  readonly outputShapes: readonly (readonly number[])[];
   readonly outputDTypes: readonly DType[];
   /** Whether each output lives in a buffer of the plan (not a feed, constant or variable storage). */
   readonly outputInPlanBuffer: readonly boolean[];
@@ -34,8 +41,13 @@ export interface CompiledPlan {
   /** Fetched variables: their start-of-run value, or (when uninitialised then) the written one. */
   readonly refFetches: readonly { output: number; variable: Operation; written: boolean }[];
   readonly kernelCount: number;
-  /** feeds (plan feed order) and variable storage (plan order) → outputs then write values. */
-  readonly run: PlanRun;
+  /** Whether the plan takes run-time dims (one plan for many fed shapes). */
+  readonly parametric: boolean;
+  /**
+   * The plan sized for other fed shapes (plan feed order), or null when it does not serve them;
+   * throws InvalidArgumentError when the shapes contradict the graph (naming both tensors).
+   */
+  bindShapes(feedShapes: readonly (readonly number[])[]): BoundRun | null;
 }
 
 export interface PlanInput {
@@ -51,13 +63,13 @@ export interface PlanInput {
 /** Returns null when the plan cannot be compiled (the session then interprets it). */
 export type PlanCompiler = (input: PlanInput) => CompiledPlan | null;
 
-const concrete = (shape: readonly (number | string)[], what: string): number[] => shape.map((d) => {
-  if (typeof d !== 'number') throw new Error(`${what} has a symbolic dim ${d}: bind it with the fed shapes`);
-  return d;
-});
-
-/** The session-side view of a plan: its data's names resolved to this graph's ops and tensors. */
-export function bindPlan(data: PlanData, run: PlanRun, graph: Graph): CompiledPlan {
+/**
+ * The session-side view of a plan: its data's names resolved to this graph's ops and tensors,
+ * sized for `feedShapes` (the fed shapes it was compiled for). `instantiate` makes the plan's run
+ * for a set of run-time dims (a backend's instantiate, or instantiatePlan with a module's factory).
+ */
+export function bindPlan(data: PlanData, instantiate: (dims: readonly number[]) => PlanRun, graph: Graph,
+  feedShapes: (t: Tensor) => readonly number[] | undefined): CompiledPlan {
   const op = (name: string): Operation => {
     try {
       return graph.getOperationByName(name);
@@ -72,20 +84,34 @@ export function bindPlan(data: PlanData, run: PlanRun, graph: Graph): CompiledPl
     return t;
   };
   const variables = data.variables.map((v) => op(v.name));
+  const feeds = data.feeds.map((f) => tensor(f.name));
+  const bindShapes = (shapes: readonly (readonly number[])[]): BoundRun | null => {
+    const fit = dimsForFeeds(data, shapes);
+    if (!fit) return null;
+    const shape = (s: readonly PlanDim[]) => s.map((d) => dimValue(d, fit.dims));
+    return {
+      run: instantiate(fit.dims),
+      outputShapes: data.fetches.map((f) => shape(f.shape)),
+      writeShapes: data.writes.map((w) => shape(w.shape)),
+    };
+  };
+  const first = bindShapes(feeds.map((t) => feedShapes(t) ?? []));
+  if (!first) throw new InvalidArgumentError(`A compiled plan does not fit the shapes it was compiled for (${data.feeds.map((f) => f.name).join(', ')}).`);
   return {
+    ...first,
     data,
     source: data.text,
-    feeds: data.feeds.map((f) => tensor(f.name)),
+    feeds,
     variables,
     variableSizes: data.variables.map((v) => v.shape.reduce((a, b) => a * b, 1)),
     readVariables: variables.filter((_, i) => data.variables[i].read),
     randomOps: data.randomOps.map(op),
-    outputShapes: data.fetches.map((f) => concrete(f.shape, `fetch ${f.name}`)),
     outputDTypes: data.fetches.map((f) => f.dtype),
     outputInPlanBuffer: data.fetches.map((f) => f.inPlanBuffer),
-    writes: data.writes.map((w) => ({ variable: variables[w.variable], shape: concrete(w.shape, 'a variable write'), mayAliasState: w.mayAliasState })),
+    writes: data.writes.map((w, i) => ({ variable: variables[w.variable], shape: first.writeShapes[i], mayAliasState: w.mayAliasState })),
     refFetches: data.refFetches.map((r) => ({ output: r.output, variable: variables[r.variable], written: r.written })),
     kernelCount: data.kernels.length,
-    run,
+    parametric: data.dims.length > 0,
+    bindShapes,
   };
 }

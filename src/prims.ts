@@ -15,7 +15,7 @@ export type BinaryPrim = (typeof BINARY)[number];
 export type ReduceKind = (typeof REDUCE_KINDS)[number];
 
 export type Prim =
-  | 'input' | 'const' | 'read' | 'random' | 'host'
+  | 'input' | 'const' | 'read' | 'random' | 'host' | 'dims'
   | UnaryPrim | BinaryPrim | 'where' | 'cast' | 'fma'
   | 'reduce' | 'matmul'
   | 'reshape' | 'transpose' | 'slice' | 'concat' | 'gather' | 'pad';

@@ -7,7 +7,7 @@ import type { FeedDict } from './feeds.js';
 import { FeedDicts } from './feed_dicts.js';
 import { flattenFetches, matchesFetches, rebuildFetches, toResult, type Fetches, type FetchValue, type FlatFetches as Flat } from './fetches.js';
 import { buildSchedule } from './prune.js';
-import type { CompiledPlan, PlanCompiler, PlanRuntime } from './plan.js';
+import type { BoundRun, CompiledPlan, PlanCompiler, PlanRuntime } from './plan.js';
 import { withDefaultSession } from './default_session.js';
 import { getDefaultGraph, Graph, Operation, Tensor } from './graph.js';
 import { interpret, uninitialisedRead, type RunState } from './interpret.js';
@@ -69,6 +69,9 @@ let nextRandomSeed = 1;
 /** Compiled plans kept per fetch set (one per feed set and feed shapes), oldest dropped first. */
 const MAX_PLANS_PER_FETCH_SET = 32;
 
+/** Plans with run-time dims kept per fetch set and feed set (each serves every size it fits). */
+const MAX_PARAMETRIC_PLANS = 4;
+
 /** Fetch structures recognised by shape (keys and leaves) without a lookup by identity. */
 const RECENT_FETCHES = 8;
 
@@ -87,6 +90,8 @@ export class Session {
   private readonly recentFetches: FlatFetches[] = [];
   /** The plans of each fetch set (tensor and target ids), shared by every structure fetching it. */
   private readonly plansByFetchSet = new Map<string, Map<string, PlanEntry>>();
+  /** Plans with run-time dims, by fetch set (its plans Map) and feed set. */
+  private parametricPlans = new WeakMap<object, Map<string, CompiledPlan[]>>();
   /** Bumped whenever a variable gets new storage (compiled plans cache the storage arrays). */
   private stateVersion = 0;
   /** 'compiled' (generated, fused JS; the default) or 'interpreter' (reference kernels). */
@@ -195,12 +200,13 @@ export class Session {
       }
       plan.varsVersion = this.stateVersion;
     }
+    const bound = plan.bound!;
     const feedArrays = given instanceof Map ? plan.feedOrder.map((t) => given.get(t)!.data) : given;
-    const res = c.run(feedArrays, plan.vars!, plan.runtime!);
+    const res = bound.run(feedArrays, plan.vars!, plan.runtime!);
     const n = flat.tensors.length;
     const out: FetchValue[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const shape = c.outputShapes[i];
+      const shape = bound.outputShapes[i];
       const a = res[i];
       if (shape.length === 0) out[i] = c.outputDTypes[i] === 'bool' ? a[0] !== 0 : a[0];
       else if (reuse && c.outputInPlanBuffer[i]) out[i] = (plan.views[i] ??= new NDArray(a, shape, c.outputDTypes[i]));
@@ -222,7 +228,7 @@ export class Session {
         if (src.length < 16) for (let k = 0; k < src.length; k++) cur.data[k] = src[k];
         else cur.data.set(src);
       }
-      else this.setVariable(w.variable, new NDArray(src.slice(), w.shape, w.variable.outputs[0].dtype));
+      else this.setVariable(w.variable, new NDArray(src.slice(), bound.writeShapes[i], w.variable.outputs[0].dtype));
     }
     return out;
   }
@@ -280,6 +286,7 @@ export class Session {
     this.variables.clear();
     this.streams.clear();
     this.plansByFetchSet.clear();
+    this.parametricPlans = new WeakMap();
     this.recentFetches.length = 0;
     this.feedDicts.clear();
     this.stateVersion++;
@@ -354,13 +361,27 @@ export class Session {
     const schedule = buildSchedule(flat, feeds);
     let feedOrder = [...feeds.keys()];
     let compiled: CompiledPlan | null = null;
+    let bound: BoundRun | null = null;
     const compiler = this.executor === 'compiled' ? this.compiler : null;
     if (compiler) {
       try {
-        compiled = compiler({
-          graph: this.graph, schedule, fetches: flat.tensors, targets: flat.targets,
-          feeds: feedOrder.map((t) => ({ tensor: t, shape: feeds.get(t)!.shape })),
-        });
+        // why: a plan with run-time dims, compiled for another batch size, serves this one too.
+        let byFeedSet = this.parametricPlans.get(flat.plans);
+        if (!byFeedSet) this.parametricPlans.set(flat.plans, (byFeedSet = new Map()));
+        const feedSet = feedOrder.map((t) => `${t.op.id}:${t.valueIndex}`).sort().join('|');
+        const shared = byFeedSet.get(feedSet) ?? [];
+        for (const p of shared) {
+          bound = p.bindShapes(p.feeds.map((t) => feeds.get(t)!.shape));
+          if (bound) { compiled = p; break; }
+        }
+        if (!compiled) {
+          compiled = compiler({
+            graph: this.graph, schedule, fetches: flat.tensors, targets: flat.targets,
+            feeds: feedOrder.map((t) => ({ tensor: t, shape: feeds.get(t)!.shape })),
+          });
+          bound = compiled;
+          if (compiled?.parametric) byFeedSet.set(feedSet, [compiled, ...shared].slice(0, MAX_PARAMETRIC_PLANS));
+        }
       } catch (e) {
         // why: a bad run found while compiling (a fed shape an op refuses) reports an uninitialised
         // variable first, as every run does, whichever executor.
@@ -372,7 +393,7 @@ export class Session {
     const feedShapes = feedOrder.map((t) => feeds.get(t)!.shape);
     const randomOps = compiled?.randomOps ?? [];
     const runtime: PlanRuntime = { randomStream: (i) => this.randomStream(randomOps[i]) };
-    const entry: PlanEntry = { session: this, schedule, feedOrder, feedShapes, compiled, runtime, vars: null, varsVersion: -1, views: [] };
+    const entry: PlanEntry = { session: this, schedule, feedOrder, feedShapes, compiled, bound, runtime, vars: null, varsVersion: -1, views: [] };
     // why: plans are specialised on feed shapes; a stream of new shapes must not grow memory forever.
     if (flat.plans.size >= MAX_PLANS_PER_FETCH_SET) flat.plans.delete(flat.plans.keys().next().value!);
     flat.plans.set(key, entry);
@@ -394,6 +415,8 @@ interface PlanEntry {
   feedOrder: Tensor[];
   feedShapes: number[][];
   compiled: CompiledPlan | null;
+  /** The compiled plan sized for this entry's feed shapes (its own run and result shapes). */
+  bound: BoundRun | null;
   /** What the compiled plan's host calls draw random streams from. */
   runtime: PlanRuntime | null;
   /** The variable storage arrays the plan runs on, valid while varsVersion is current. */

@@ -2,6 +2,7 @@
 // Sources with identity (inputs, variable reads, random, host calls) are never merged;
 // small constants merge when their contents are equal, large ones when they are one array.
 import type { NDArray } from '../../src/ndarray.js';
+import { shapeText } from '../dims.js';
 import { rewrite, type Node, type Program } from '../ir.js';
 
 function key(n: Node): string | undefined {
@@ -10,7 +11,7 @@ function key(n: Node): string | undefined {
   // why: -0 and 0 are different constants (x + -0 is x, x + 0 is not when x is -0).
   const data = (v: NDArray) => Array.from(v.data, (x) => (Object.is(x, -0) ? '-0' : String(x))).join(',');
   const attrs = JSON.stringify({ ...a, value: a.value ? `${a.value.dtype}:${a.value.shape}:${data(a.value)}` : undefined });
-  return `${n.prim}|${n.inputs.join(',')}|${attrs}|${n.shape.join(',')}|${n.dtype}`;
+  return `${n.prim}|${n.inputs.join(',')}|${attrs}|${shapeText(n.shape)}|${n.dtype}`;
 }
 
 const arrayIds = new WeakMap<NDArray, number>();
@@ -19,7 +20,7 @@ let nextArrayId = 0;
 function identityKey(n: Node): string {
   let id = arrayIds.get(n.attrs.value!);
   if (id === undefined) arrayIds.set(n.attrs.value!, (id = nextArrayId++));
-  return `const#${id}|${n.shape.join(',')}|${n.dtype}`;
+  return `const#${id}|${shapeText(n.shape)}|${n.dtype}`;
 }
 
 export const cse = {

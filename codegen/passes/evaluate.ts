@@ -10,6 +10,8 @@ import type { BinaryPrim, UnaryPrim } from '../../src/prims.js';
 import { fmaf } from '../../src/runtime/float32.js';
 import { ipow } from '../../src/runtime/int32.js';
 import { intFloorDiv, intFloorMod, roundHalfEven } from '../../src/runtime/int_math.js';
+import { numElements } from '../../src/shape.js';
+import { hasSym } from '../dims.js';
 import { numel, type Node } from '../ir.js';
 
 const idiv = (a: number, b: number) => (b === 0 ? 0 : Math.trunc(a / b));
@@ -75,7 +77,8 @@ const REDUCE: Partial<Record<string, { init: number; step: (a: number, v: number
 export function evaluateNode(n: Node, inputs: readonly NDArray[]): NDArray | undefined {
   // why: int64 arithmetic is range-checked at run time (an error, never a rounded value); it stays there.
   if (n.dtype === 'int64' || inputs.some((x) => x.dtype === 'int64')) return undefined;
-  const shape = [...n.shape];
+  if (hasSym(n.shape)) return undefined;
+  const shape = [...n.shape] as number[];
   if (n.prim === 'transpose') return reshaped(transposeArray(inputs[0], n.attrs.perm!), shape);
   if (n.prim === 'slice') return reshaped(sliceArray(inputs[0], n.attrs.begin!, n.attrs.size!), shape);
   if (n.prim === 'pad') {
@@ -94,7 +97,7 @@ export function evaluateNode(n: Node, inputs: readonly NDArray[]): NDArray | und
   }
   const f = elementwise(n, inputs[0]?.dtype ?? n.dtype);
   if (!f) return undefined;
-  const size = numel(shape);
+  const size = numel(shape) as number;
   const out = allocate(n.dtype, size);
   const idx = inputs.map((x) => broadcastIndex(x.shape, shape));
   const args = new Array<number>(inputs.length);
@@ -112,8 +115,8 @@ function reshaped(a: NDArray, shape: number[]): NDArray {
 }
 
 function concatValues(xs: readonly NDArray[], axis: number, shape: number[], dtype: DType): NDArray {
-  const out = allocate(dtype, numel(shape));
-  const outer = numel(shape.slice(0, axis)), inner = numel(shape.slice(axis + 1));
+  const out = allocate(dtype, numElements(shape));
+  const outer = numElements(shape.slice(0, axis)), inner = numElements(shape.slice(axis + 1));
   let offset = 0;
   for (const x of xs) {
     const w = x.shape[axis] * inner;

@@ -13,7 +13,7 @@ export const foldConstants = {
   run(p: Program): Program {
     return rewrite(p, (n, out) => {
       const ins = n.inputs.map((i) => out.nodes[i]);
-      if (!FOLDABLE(n) || !ins.length || !ins.every((x) => x.prim === 'const') || numel(n.shape) > MAX_FOLD) return out.add(n);
+      if (!FOLDABLE(n) || !ins.length || !ins.every((x) => x.prim === 'const') || !(typeof numel(n.shape) === 'number' && (numel(n.shape) as number) <= MAX_FOLD)) return out.add(n);
       const value = evaluateNode(n, ins.map((x) => x.attrs.value!));
       if (!value) return out.add(n);
       return out.add({ prim: 'const', inputs: [], shape: n.shape, dtype: n.dtype, attrs: { value }, origin: n.origin });

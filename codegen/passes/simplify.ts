@@ -1,6 +1,7 @@
 // simplify: algebraic identities as one table of rules, each `(node, nodes) → replacement id`
 // or undefined. x·1, x+(−0), x−0, −(−x), reshape of reshape, transpose of transpose, identity
 // transpose, no-op reshape/broadcast/cast. After it no rule applies to any node.
+import { sameDims } from '../dims.js';
 import { rewrite, type Node, type Program } from '../ir.js';
 
 type Rule = (n: Node, at: (id: number) => Node) => number | { replace: Node } | undefined;
@@ -10,7 +11,7 @@ function isConstValue(n: Node, v: number): boolean {
   return n.prim === 'const' && !!val && Array.from(val.data).every((x) => Object.is(x, v));
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const sameShape = sameDims;
 
 /** The operand that survives `x op c` when the constant side is neutral and does not broadcast x. */
 function neutral(n: Node, at: (id: number) => Node, value: number, commutative: boolean): number | undefined {

@@ -4,10 +4,12 @@
 // after the graph ops they fuse, with a comment listing them. The same text serves the JIT
 // (new Function, in development) and ahead-of-time modules (written into a file).
 import { isInt32Family } from '../../src/dtypes.js';
+import { numElements } from '../../src/shape.js';
 import type { NDArray } from '../../src/ndarray.js';
 import type { KernelData, OpDescription } from '../../src/runtime/plan_data.js';
 import { isArgReduce, isBinary, isUnary, type BinaryPrim, type UnaryPrim } from '../../src/prims.js';
 import type { RenderedPlan } from '../backend.js';
+import { dimText, hasSym, Specialise, type Dim } from '../dims.js';
 import { numel, type Node } from '../ir.js';
 import type { MemoryPlan } from '../plan_memory.js';
 import type { Kernel, Schedule } from '../schedule.js';
@@ -15,7 +17,11 @@ import { binaryExpr, castExpr, literal, preludeFor, roundTo, unaryExpr } from '.
 import { kernelName, leafPlan as walkLeaves, splitInvariant as walkInvariant } from './kernel_walk.js';
 import { broadcastStrides, loopNest, mergeDims } from './loops.js';
 
-const rowMajor = (shape: readonly number[]) => broadcastStrides(shape, shape);
+const rowMajor = (shape: readonly Dim[]) => broadcastStrides(shape, shape);
+const num = (d: Dim, what: string): number => {
+  if (typeof d !== 'number') throw new Specialise(`${what} with run-time dims`);
+  return d;
+};
 
 export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   const p = s.program;
@@ -23,7 +29,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   const constants: NDArray[] = [];
   const constName = new Map<number, string>();
   const hostCalls: { op: OpDescription; inputs: number[]; outputs: number[] }[] = [];
-  const scratch: number[] = [];
+  const scratch: Dim[] = [];
   const kernels: KernelData[] = [];
   const errorOps: string[] = [];
   const hostName = new Map<number, string>();
@@ -39,6 +45,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
       return name;
     }
     if (n.prim === 'host') return hostName.get(id)!;
+    if (n.prim === 'dims') throw new Specialise(`a kernel reads the shape ${n.origin[0]} as an array`);
     if (n.prim === 'reshape' && !mem.slotOf.has(id)) return arr(n.inputs[0]);
     const slot = mem.slotOf.get(id);
     if (slot === undefined) throw new Error(`render: node %${id} (${n.prim}) has no storage`);
@@ -66,9 +73,9 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   });
 
   /** Leaf reads: scalars hoisted before the loop, others read inside at their index. */
-  const leafPlan = (leaves: readonly number[], iter: readonly number[]) => {
+  const leafPlan = (leaves: readonly number[], iter: readonly Dim[]) => {
     const plan = walkLeaves(at, leaves, iter);
-    const hoisted = plan.hoisted.map((l) => `const t${l.id} = ${l.value !== undefined ? literal(l.value) : `${arr(l.id)}[0]`};`);
+    const hoisted = plan.hoisted.map((l) => `const t${l.id} = ${l.value !== undefined ? literal(l.value) : l.dim !== undefined ? dimText(l.dim) : `${arr(l.id)}[0]`};`);
     return { hoisted, looped: plan.looped };
   };
   const splitInvariant = (body: readonly number[], variant: Iterable<number>) => walkInvariant(at, body, variant);
@@ -101,7 +108,8 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
       // why: the first index wins ties; NaN counts as the extreme value (its first occurrence), as in the reference.
       const better = first.attrs.kind === 'argmax' ? '>' : '<';
       const axis = first.attrs.axes![0];
-      const outer = numel(x.shape.slice(0, axis)), n = x.shape[axis], inner = numel(x.shape.slice(axis + 1));
+      const xs = x.shape.map((d) => num(d, 'an arg-reduction'));
+      const outer = numElements(xs.slice(0, axis)), n = xs[axis], inner = numElements(xs.slice(axis + 1));
       const xa = arr(first.inputs[0]);
       return `  for (let o = 0; o < ${outer}; o++) for (let i = 0; i < ${inner}; i++) {
     let best = 0, bv = ${xa}[o * ${n * inner} + i];
@@ -121,7 +129,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
         : kind === 'prod' ? (isInt32Family(x.dtype) ? `Math.imul(${acc}, ${v})` : x.dtype === 'int64' ? `i64(${acc} * ${v})` : `${acc} * ${v}`)
         : isInt32Family(x.dtype) ? `(${acc} + ${v}) | 0` : x.dtype === 'int64' ? `i64(${acc} + ${v})` : `${acc} + ${v}`;
       const count = numel(r.attrs.axes!.map((a) => x.shape[a]));
-      const finish = (acc: string) => castExpr(kind === 'mean' ? `${acc} / ${count}` : acc, r.dtype);
+      const finish = (acc: string) => castExpr(kind === 'mean' ? `${acc} / ${dimText(count)}` : acc, r.dtype);
       return { id, init, step, finish, value: `t${r.inputs[0]}`, outArr: arr(id) };
     });
     const { hoisted, looped } = leafPlan(k.leaves, x.shape);
@@ -147,7 +155,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
       ...hoisted.map((h) => `  ${h}`),
       ...members.map((m, i) => `  ${accs[i]}.fill(${m.init});`),
       loop,
-      ...members.map((m, i) => `  for (let j = 0; j < ${size}; j++) ${m.outArr}[j] = ${m.finish(`${accs[i]}[j]`)};`),
+      ...members.map((m, i) => `  for (let j = 0; j < ${dimText(size)}; j++) ${m.outArr}[j] = ${m.finish(`${accs[i]}[j]`)};`),
     ].join('\n');
   };
 
@@ -157,10 +165,11 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
    * registers (each loaded A and B element feeds four products); edge rows and columns are dot
    * products.
    */
-  const renderMatmul = (mm: Node, outId: number, epilogue: readonly number[], hoisted: string[], looped: { id: number; strides: number[] }[]): string => {
+  const renderMatmul = (mm: Node, outId: number, epilogue: readonly number[], hoisted: string[], looped: { id: number; strides: Dim[] }[]): string => {
     const [aN, bN] = mm.inputs.map(at);
     const ta = mm.attrs.transposeA === true, tb = mm.attrs.transposeB === true;
-    const M = mm.shape[0], N = mm.shape[1], K = ta ? aN.shape[0] : aN.shape[1];
+    const [Md, Nd] = mm.shape, Kd = ta ? aN.shape[0] : aN.shape[1];
+    const M = dimText(Md), N = dimText(Nd), K = dimText(Kd);
     const A = arr(aN.id), B = arr(bN.id), C = arr(outId);
     const aAt = (i: string, p: string) => (ta ? `${A}[${p} * ${M} + ${i}]` : `${A}[(${i}) * ${K} + ${p}]`);
     const bAt = (p: string, j: string) => (tb ? `${B}[(${j}) * ${K} + ${p}]` : `${B}[${p} * ${N} + ${j}]`);
@@ -169,7 +178,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
       const lines = [`const t${mm.id} = ${roundTo(mm.dtype, v)};`];
       for (const l of looped) {
         const [si, sj] = l.strides;
-        const idx = [si ? `(${i}) * ${si}` : '', sj ? (sj === 1 ? `(${j})` : `(${j}) * ${sj}`) : ''].filter(Boolean).join(' + ') || '0';
+        const idx = [si !== 0 ? `(${i}) * ${dimText(si)}` : '', sj !== 0 ? (sj === 1 ? `(${j})` : `(${j}) * ${dimText(sj)}`) : ''].filter(Boolean).join(' + ') || '0';
         lines.push(`const t${l.id} = ${arr(l.id)}[${idx}];`);
       }
       lines.push(...bodyStatements(epilogue));
@@ -179,10 +188,12 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
     // why: int32 accumulates with Math.imul and wraps as the reference kernel does (a double sum is not exact).
     const int = isInt32Family(mm.dtype);
     const acc = (s: string, x: string, y: string) => (int ? `${s} = (${s} + Math.imul(${x}, ${y})) | 0;` : `${s} += ${x} * ${y};`);
-    const M4 = M - (M % 4), N4 = N - (N % 4);
+    // why: with a run-time M or N the tile bounds are computed in the text (a loop runs 0 times if none).
+    const tileEnd = (d: Dim, t: string) => (typeof d === 'number' ? String(d - (d % 4)) : `(${t} - ${t} % 4)`);
+    const M4 = tileEnd(Md, M), N4 = tileEnd(Nd, N);
     const rows = [0, 1, 2, 3], cols = [0, 1, 2, 3];
     const at2 = (base: string, k: number) => (k ? `${base} + ${k}` : base);
-    const tiled = M4 && N4 ? [
+    const tiled = M4 !== '0' && N4 !== '0' ? [
       `  for (let i = 0; i < ${M4}; i += 4) for (let j = 0; j < ${N4}; j += 4) {`,
       // why: local names (m, q, u) never clash with the plan's buffers (b…), constants (c…), temps (t…).
       `    let ${rows.flatMap((r) => cols.map((c) => `m${r}${c} = 0`)).join(', ')};`,
@@ -210,7 +221,19 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
     return name;
   };
 
+  /** out[i] = x[j] over `iter`, with the two operands' strides. */
+  const copyLoop = (out: string, xa: string, iter: readonly Dim[], dst: Dim[], src: Dim[]) => {
+    const { dims, strides } = mergeDims(iter, [dst, src]);
+    return loopNest(dims, strides, (idx) => `${out}[${idx[0]}] = ${xa}[${idx[1]}];`);
+  };
+
   const renderMovement = (n: Node): string => {
+    // why: offsets of slices, pads, concats and gathers are concrete; a plan moving run-time dims
+    // through them specialises (a transpose only permutes strides).
+    if (n.prim === 'transpose') return copyLoop(arr(n.id), arr(n.inputs[0]), n.shape, rowMajor(n.shape), n.attrs.perm!.map((p) => rowMajor(at(n.inputs[0]).shape)[p]));
+    if ([n, ...n.inputs.map(at)].some((m) => hasSym(m.shape))) throw new Specialise(`${n.prim} ${n.origin[0] ?? ''} with run-time dims`);
+    const shp = (m: Node) => m.shape as number[];
+    const rm = (shape: number[]) => rowMajor(shape) as number[];
     const out = arr(n.id);
     const x = at(n.inputs[0]);
     const xa = arr(x.id);
@@ -218,38 +241,36 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
       const { dims, strides } = mergeDims(iter, [dst, src]);
       return loopNest(dims, strides, (idx) => `${out}[${dstBase ? `${dstBase} + ` : ''}${idx[0]}] = ${xa}[${srcBase ? `${srcBase} + ` : ''}${idx[1]}];`);
     };
-    const inStrides = rowMajor(x.shape);
+    const inStrides = rm(shp(x));
     switch (n.prim) {
-      case 'transpose':
-        return copy(n.shape, rowMajor(n.shape), n.attrs.perm!.map((p) => inStrides[p]), 0, 0);
       case 'slice': {
         const base = n.attrs.begin!.reduce((a, b, d) => a + b * inStrides[d], 0);
-        return copy(n.shape, rowMajor(n.shape), inStrides, 0, base);
+        return copy(shp(n), rm(shp(n)), inStrides, 0, base);
       }
       case 'pad': {
-        const outStrides = rowMajor(n.shape);
+        const outStrides = rm(shp(n));
         const base = n.attrs.paddings!.reduce((a, [before], d) => a + before * outStrides[d], 0);
-        return [`  ${out}.fill(${literal(n.attrs.padValue ?? 0)});`, copy(x.shape, outStrides, inStrides, base, 0)].join('\n');
+        return [`  ${out}.fill(${literal(n.attrs.padValue ?? 0)});`, copy(shp(x), outStrides, inStrides, base, 0)].join('\n');
       }
       case 'concat': {
         const axis = n.attrs.axis!;
-        const outStrides = rowMajor(n.shape);
+        const outStrides = rm(shp(n));
         let offset = 0;
         return n.inputs.map((id) => {
           const xi = at(id);
-          const { dims, strides } = mergeDims(xi.shape, [outStrides, rowMajor(xi.shape)]);
+          const { dims, strides } = mergeDims(shp(xi), [outStrides, rm(shp(xi))]);
           const base = offset * outStrides[axis];
-          offset += xi.shape[axis];
+          offset += shp(xi)[axis];
           return loopNest(dims, strides, (idx) => `${out}[${base ? `${base} + ` : ''}${idx[0]}] = ${arr(id)}[${idx[1]}];`);
         }).join('\n');
       }
       case 'gather': {
         const axis = n.attrs.axis!;
         const ind = at(n.inputs[1]);
-        const outer = numel(x.shape.slice(0, axis)), nAx = x.shape[axis], inner = numel(x.shape.slice(axis + 1)), q = numel(ind.shape);
+        const outer = numel(shp(x).slice(0, axis)), nAx = shp(x)[axis], inner = numel(shp(x).slice(axis + 1)), q = numel(shp(ind));
         return `  for (let o = 0; o < ${outer}; o++) for (let q = 0; q < ${q}; q++) {
     const ix = ${arr(ind.id)}[q];
-    if (ix < 0 || ix >= ${nAx}) fail(${JSON.stringify(failOp(n))}, 'indices[' + idxLabel(q, [${ind.shape.join(', ')}]) + '] = ' + ix + ' is not in [0, ${nAx})');
+    if (ix < 0 || ix >= ${nAx}) fail(${JSON.stringify(failOp(n))}, 'indices[' + idxLabel(q, [${shp(ind).join(', ')}]) + '] = ' + ix + ' is not in [0, ${nAx})');
     const src = (o * ${nAx} + ix) * ${inner}, dst = (o * ${q} + q) * ${inner};
     for (let r = 0; r < ${inner}; r++) ${out}[dst + r] = ${xa}[src + r];
   }`;
@@ -285,8 +306,11 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   const scratchDecl = scratch.map((_, i) => `s${i} = bufs[${mem.slots.length + i}]`);
   const constDecl = constants.map((_, i) => `c${i} = consts[${i}]`);
   const decl = (xs: string[], pad: string) => (xs.length ? `${pad}const ${xs.join(', ')};\n` : '');
-  const code = `${decl([...bufDecl, ...scratchDecl, ...constDecl], '')}` +
-    `return function run(feeds, vars, rt) {\n${decl([...feedDecl, ...varDecl], '  ')}${body.join('\n')}\n  return [${results.join(', ')}];\n};\n`;
+  const runText = `return function run(feeds, vars, rt) {\n${decl([...feedDecl, ...varDecl], '  ')}${body.join('\n')}\n  return [${results.join(', ')}];\n};\n`;
+  // why: the run-time dims the text uses (D0, D1, …) are bound once per set of dims, with the buffers.
+  const used = new Set([...runText.matchAll(/\bD(\d+)\b/g)].map((m) => Number(m[1])));
+  const dimDecl = [...used].sort((a, b) => a - b).map((k) => `D${k} = dims[${k}]`);
+  const code = `${decl([...dimDecl, ...bufDecl, ...scratchDecl, ...constDecl], '')}${runText}`;
   const text = `"use strict";${preludeFor(code)}${code}`;
   return { text, constants, hostCalls, scratch, kernels, errorOps };
 }

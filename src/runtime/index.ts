@@ -4,7 +4,7 @@ export { NDArray } from '../ndarray.js';
 export * as errors from '../errors.js';
 export { DEFAULT_GRAPH_SEED, mixSeeds, uniformStream, normalSample } from './random.js';
 export * from './kernel_lib.js';
-export { instantiatePlan, hostCall } from './runner.js';
+export { instantiatePlan, hostCall, dimsForFeeds, dimValue } from './runner.js';
 export type { PlanFactory, PlanRun, PlanRuntime, HostFn, FailFn, OpKernels } from './runner.js';
 export type { PlanData, PlanDim, PlanTensor, HostCallData, KernelData, OpDescription } from './plan_data.js';
 export { CompiledModel, Session, TensorHandle, OperationHandle, VariableHandle, setFallbackCompiler } from './model.js';

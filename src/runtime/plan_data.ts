@@ -4,8 +4,8 @@
 import type { DType, TypedArray } from '../dtypes.js';
 import type { Attrs } from '../op_spec.js';
 
-/** A dim of a plan's shape: a number, or a dim expression over the plan's run-time dims (`dims`). */
-export type PlanDim = number | string;
+/** A dim of a plan's shape: a number, or c times the product of run-time dims `dims[d[0]]·dims[d[1]]·…`. */
+export type PlanDim = number | { readonly c: number; readonly d: readonly number[] };
 
 export interface PlanTensor {
   /** Tensor name in the graph, `op:index`. */
@@ -67,4 +67,16 @@ export interface PlanData {
   readonly scratch: readonly PlanDim[];
   readonly constants: readonly { dtype: DType; shape: readonly number[]; data: TypedArray }[];
   readonly hostCalls: readonly HostCallData[];
+  /**
+   * Run-time dims (`D0`, `D1`, … in the text; the factory's `dims`): where each is read from, a
+   * fed tensor's axis. Empty for a plan specialised on concrete shapes.
+   */
+  readonly dims: readonly { feed: number; axis: number }[];
+  /**
+   * Further fed dims that must equal a run-time dim. With `op` the graph needs them equal (a
+   * mismatch is an error naming both tensors); without, a mismatch needs another plan.
+   */
+  readonly dimChecks: readonly { feed: number; axis: number; dim: number; op?: string }[];
+  /** Element counts with run-time dims (one per distinct count), checked against a typed array's limit before a run. */
+  readonly sizeLimits: readonly { size: PlanDim; dtype: DType; op: { name: string; type: string } }[];
 }

@@ -184,8 +184,11 @@ test('a plan is compiled once per fetch set and feed shapes: fresh fetch literal
     for (let i = 0; i < 3; i++) sess.run(['y:0', 'z:0'], { x: [7, 8, 9] });
     assert.is(compiles, 1, 'one fetch set, one feed shape');
     sess.run([y, z], { x: [1, 2] });
+    assert.is(compiles, 1, 'a new size of the unknown dim runs the same plan');
     sess.run([z, y], { x: [1, 2, 3] });
-    assert.is(compiles, 3, 'a new feed shape and a new order of the fetch set compile new plans');
+    assert.is(compiles, 2, 'a new order of the fetch set compiles a new plan');
+    sess.run([y, z], { x: [5] });
+    assert.is(compiles, 3, 'a size of 1 gets a plan of its own');
     assert.equal(sess.run([z, y], { x: [1, 2, 3] }).map((a: tf.NDArray) => a.toArray()), [[2, 3, 4], [1, 2, 3]]);
   } finally {
     tf.Session.defaultCompiler = previous;

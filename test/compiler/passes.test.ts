@@ -47,7 +47,7 @@ class Build {
 
   node(prim: Prim, inputs: number[], attrs: NodeAttrs = {}, name: string = prim, shape?: readonly number[], dtype?: tf.DType) {
     const ins = inputs.map((i) => this.at(i));
-    const bshape = shape ?? ins.reduce<readonly number[]>((s, x) => broadcast(s, x.shape), []);
+    const bshape = shape ?? ins.reduce<readonly number[]>((s, x) => broadcast(s, x.shape as number[]), []);
     const dt = dtype ?? ins[ins.length - 1].dtype;
     return this.list.add({ prim, inputs, shape: [...bshape], dtype: dt, attrs, origin: [name] });
   }

@@ -21,6 +21,9 @@ import { planMemory } from '../../codegen/plan_memory.js';
 import { verifyMemory } from '../../codegen/verify.js';
 import { fetchDiff, mulberry32 } from '../_lib/random_graph.js';
 
+/** The fed shapes of a plan input, by tensor (what bindPlan sizes the plan for). */
+const shapesOf = (input: PlanInput) => (t: tf.Tensor) => input.feeds.find((f) => f.tensor === t)?.shape;
+
 /** PlanData → JSON text, typed arrays as {dtype, values} (what a module writer might do). */
 function toJson(data: PlanData): string {
   return JSON.stringify({ ...data, constants: data.constants.map((c) => ({ ...c, data: Array.from(c.data) })) });
@@ -64,7 +67,8 @@ test('a plan is data: after a JSON round trip and a fresh instantiation it runs 
   const fromText: PlanCompiler = (input: PlanInput) => {
     data = fromJson(toJson(compileProgram(input).data));
     const factory = new Function(...JS_FACTORY_PARAMS, data.text) as PlanFactory;
-    return bindPlan(data, instantiatePlan(data, factory, opSpec), input.graph);
+    const d = data;
+    return bindPlan(d, (dims) => instantiatePlan(d, factory, opSpec, dims), input.graph, shapesOf(input));
   };
   using viaData = new tf.Session({ graph: m.g, compiler: fromText });
   using jit = new tf.Session({ graph: m.g });
@@ -94,7 +98,7 @@ test('a session takes a precompiled plan\'s feeds in the plan\'s order', () => {
   const reversed: PlanCompiler = (input) => {
     const flipped = { ...input, feeds: [...input.feeds].reverse() };
     const data = compileProgram(flipped).data;
-    return bindPlan(data, jsBackend.instantiate(data), input.graph);
+    return bindPlan(data, (dims) => jsBackend.instantiate(data, opSpec, dims), input.graph, shapesOf(input));
   };
   using s = new tf.Session({ graph: m.g, compiler: reversed });
   using interp = new tf.Session({ graph: m.g, executor: 'interpreter' });
@@ -142,7 +146,7 @@ test('binding plan data to a graph without its names fails with NotFoundError na
   s.run(m.loss, m.feeds);
   const other = new tf.Graph();
   other.asDefault(() => tf.placeholder('float32', [4, 3], 'x'));
-  assert.throws(() => bindPlan(data!, jsBackend.instantiate(data!), other), (e: Error) => e instanceof tf.errors.NotFoundError
+  assert.throws(() => bindPlan(data!, (dims) => jsBackend.instantiate(data!, opSpec, dims), other, () => [4, 3]), (e: Error) => e instanceof tf.errors.NotFoundError
     && /A compiled plan refers to op '[^']+', which is not in this session's graph/.test(e.message));
 });
 
