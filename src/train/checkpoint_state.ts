@@ -5,7 +5,7 @@
 //   all_model_checkpoint_paths: "model.ckpt-100"
 // Paths are relative to the state file's folder unless absolute. Written atomically.
 import { DataLossError, NotFoundError } from '../errors.js';
-import { node, readFile, writeAtomically } from './files.js';
+import { checkPath, node, readFile, writeAtomically } from './files.js';
 
 export interface CheckpointState {
   /** The latest checkpoint (joined with the folder when stored relative). */
@@ -97,6 +97,8 @@ export function parseCheckpointState(text: string, source: string): CheckpointSt
  * is a DataLossError (TF1 logs it and returns None: here a corrupt file is never mistaken for none).
  */
 export function getCheckpointState(checkpointDir: string, latestFilename = 'checkpoint'): CheckpointState | null {
+  checkPath(checkpointDir, 'tf.train.getCheckpointState');
+  checkPath(latestFilename, 'tf.train.getCheckpointState latestFilename');
   const { path } = node();
   const file = path.join(checkpointDir, latestFilename);
   let bytes: Uint8Array;
@@ -123,6 +125,7 @@ export function getCheckpointState(checkpointDir: string, latestFilename = 'chec
  * @example saver.restore(sess, tf.train.latestCheckpoint('ckpt')!)
  */
 export function latestCheckpoint(checkpointDir: string, latestFilename = 'checkpoint'): string | null {
+  checkPath(checkpointDir, 'tf.train.latestCheckpoint');
   const state = getCheckpointState(checkpointDir, latestFilename);
   if (!state) return null;
   return node().fs.existsSync(state.modelCheckpointPath) ? state.modelCheckpointPath : null;

@@ -1,7 +1,7 @@
 // Checkpoint files on disk: Node's fs reached only when a file is touched (so tfgen loads in
 // browsers), atomic writes (temp file in the same folder, flushed, checked, renamed) and fs
 // errors as tf.errors classes.
-import { NotFoundError, OpError, PermissionDeniedError, ResourceExhaustedError, UnimplementedError, UnknownError } from '../errors.js';
+import { FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError, PermissionDeniedError, ResourceExhaustedError, UnimplementedError, UnknownError } from '../errors.js';
 
 type Fs = typeof import('node:fs');
 type Path = typeof import('node:path');
@@ -13,6 +13,14 @@ export function node(): { fs: Fs; path: Path } {
     throw new UnimplementedError('tf.train.Saver reads and writes files with node:fs; it needs Node.js 20.16 or later.');
   }
   return { fs: get('node:fs') as Fs, path: get('node:path') as Path };
+}
+
+/** A file or folder argument: a non-empty string without NUL bytes, else an InvalidArgumentError. */
+export function checkPath(p: unknown, what: string): string {
+  if (typeof p !== 'string' || !p || p.includes('\0')) {
+    throw new InvalidArgumentError(`${what}: expected a non-empty path without NUL characters, got ${JSON.stringify(p ?? null)}.`);
+  }
+  return p;
 }
 
 export function readFile(file: string): Uint8Array {
@@ -59,5 +67,6 @@ export function fsError(e: NodeJS.ErrnoException, what: string): OpError {
   if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return new NotFoundError(msg);
   if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') return new PermissionDeniedError(msg);
   if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return new ResourceExhaustedError(msg);
+  if (e.code === 'EISDIR' || e.code === 'ENOTEMPTY') return new FailedPreconditionError(msg);
   return new UnknownError(msg);
 }

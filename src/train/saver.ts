@@ -8,7 +8,7 @@ import type { Session } from '../session.js';
 import { fitsShape, formatShape } from '../shape.js';
 import { globalVariables, Variable } from '../variables.js';
 import { decodeSafetensors, encodeSafetensors, SAFETENSORS_DTYPE } from './safetensors.js';
-import { node, readFile, writeAtomically } from './files.js';
+import { checkPath, node, readFile, writeAtomically } from './files.js';
 import { updateCheckpointState } from './checkpoint_state.js';
 import { checkOptions, isOptionsObject } from '../ops/op_args.js';
 
@@ -115,6 +115,7 @@ export class Saver {
    */
   save(sess: Session, path: string, options: SaveOptions | number | Variable = {}): string {
     this.checkSession(sess);
+    checkPath(path, 'Saver.save');
     const opts = typeof options === 'number' || options instanceof Variable ? { globalStep: options }
       : checkOptions<SaveOptions>('Saver.save', options, SAVE_OPTIONS);
     let target = path;
@@ -166,10 +167,11 @@ export class Saver {
    */
   restore(sess: Session, path: string | null): void {
     this.checkSession(sess);
-    if (typeof path !== 'string' || !path) {
+    if (path === null || path === undefined) {
       // why: `saver.restore(sess, tf.train.latestCheckpoint(dir))` with no checkpoint there passes null.
       throw new InvalidArgumentError(`Saver.restore: can't load a checkpoint from ${JSON.stringify(path ?? null)}; give a path (tf.train.latestCheckpoint gives null when a folder has no checkpoint).`);
     }
+    checkPath(path, 'Saver.restore');
     const { tensors } = decodeSafetensors(readFile(path), { source: path, requireChecksum: true });
     const values = new Map<Operation, NDArray>();
     for (const [key, v] of this.entries) {

@@ -257,4 +257,18 @@ test('a state file that cannot be written fails the save and deletes nothing; th
   assert.equal(fs.readdirSync(dir).filter((n) => n.includes('.tmp')), []);
 });
 
+test('bad paths are tf errors, not raw JS ones: empty, NUL, not a string, a folder where a file goes', () => {
+  const { g, sess } = setup();
+  const dir = freshDir();
+  const saver = g.asDefault(() => new tf.train.Saver());
+  throwsClass(() => saver.save(sess, ''), tf.errors.InvalidArgumentError, 'Saver.save: expected a non-empty path');
+  throwsClass(() => saver.save(sess, path.join(dir, 'a\0b')), tf.errors.InvalidArgumentError, 'without NUL characters');
+  throwsClass(() => saver.restore(sess, 5 as never), tf.errors.InvalidArgumentError, 'Saver.restore: expected a non-empty path');
+  throwsClass(() => tf.train.latestCheckpoint(undefined as never), tf.errors.InvalidArgumentError, 'tf.train.latestCheckpoint: expected a non-empty path');
+  fs.mkdirSync(path.join(dir, 'sub'));
+  throwsClass(() => saver.save(sess, path.join(dir, 'sub')), tf.errors.FailedPreconditionError, 'EISDIR');
+  throwsClass(() => saver.restore(sess, path.join(dir, 'sub')), tf.errors.FailedPreconditionError, 'EISDIR');
+  assert.equal(files(dir), ['sub']);
+});
+
 test.run();
