@@ -25,7 +25,7 @@ export class VariableScope {
     public reuse: Reuse,
     readonly initializer: Initializer | undefined,
     readonly dtype: DType,
-    /** The name scope its ops went into when entered (`foo/`, or `foo_1/`). */
+    /** The name scope its ops went into when first entered (`foo/`, or `foo_1/`). */
     readonly originalNameScope: string,
     /** The default regularizer of getVariable inside the scope. */
     readonly regularizer?: (v: Tensor) => Tensor | null | undefined,
@@ -72,6 +72,8 @@ export interface VariableScopeOptions {
   regularizer?: (v: Tensor) => Tensor | null | undefined;
   /** With a null name: the name to make unique (`dense`, then `dense_1`), as TF1's default_name. */
   defaultName?: string;
+  /** false: open no name scope of the same name (ops stay in the current one), as TF1's auxiliary_name_scope. */
+  auxiliaryNameScope?: boolean;
 }
 
 /**
@@ -116,7 +118,9 @@ export function variableScope<T>(scope: string | VariableScope | null, a: Variab
   const base = scope instanceof VariableScope ? scope : parent;
   const opened = new Map(store.opened);
   const enter = (ns: string): T => {
-    const entered = new VariableScope(name, reuse, opts.initializer ?? base.initializer, opts.dtype ? checkDType(opts.dtype) : base.dtype, ns,
+    // why: a re-entered scope object keeps the name scope of its first entry (TF1's original_name_scope).
+    const original = scope instanceof VariableScope ? scope.originalNameScope : ns;
+    const entered = new VariableScope(name, reuse, opts.initializer ?? base.initializer, opts.dtype ? checkDType(opts.dtype) : base.dtype, original,
       opts.regularizer ?? base.regularizer);
     // why: as TF1, entering a scope restarts the default-name counts of its sub-scopes, so
     // re-entering `model` with reuse makes its layers `model/dense` again, not `model/dense_1`.
@@ -134,11 +138,12 @@ export function variableScope<T>(scope: string | VariableScope | null, a: Variab
       store.current = parent;
     }
   };
-  return nameScopeArg ? nameScope(nameScopeArg, enter) : enter(g.nameStack ? `${g.nameStack}/` : '');
+  const openNameScope = nameScopeArg && opts.auxiliaryNameScope !== false;
+  return openNameScope ? nameScope(nameScopeArg, enter) : enter(g.nameStack ? `${g.nameStack}/` : '');
 }
 
 function checkOptions(opts: object): void {
-  const known = ['reuse', 'initializer', 'dtype', 'defaultName', 'regularizer'];
+  const known = ['reuse', 'initializer', 'dtype', 'defaultName', 'regularizer', 'auxiliaryNameScope'];
   for (const k of Object.keys(opts)) {
     if (!known.includes(k)) throw new InvalidArgumentError(`tf.variableScope: unknown option '${k}'; accepted: ${known.join(', ')}.`);
   }

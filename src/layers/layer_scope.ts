@@ -3,10 +3,10 @@
 // losses), and argument checks.
 import { isFloat, type DType } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
-import { Tensor } from '../graph.js';
+import { nameScope, Tensor } from '../graph.js';
 import type { Initializer } from '../initializers.js';
 import { convertToTensor, type TensorLike } from '../ops/define_op.js';
-import { getVariable, variableScope, type Reuse } from '../variable_scope.js';
+import { getVariable, variableScope, type Reuse, type VariableScope } from '../variable_scope.js';
 import type { Variable } from '../variables.js';
 
 /** A function of a tensor, like tf.nn.relu. */
@@ -14,9 +14,43 @@ export type Activation = (x: Tensor) => Tensor;
 /** A function of a weight giving a scalar loss (e.g. x => tf.multiply(0.01, tf.nn.l2Loss(x))). */
 export type Regularizer = (w: Tensor) => Tensor | null | undefined;
 
-/** Runs fn in the layer's variable scope: `name`, or `defaultName` made unique (TF1's layer naming). */
+/** The scope of a layer object across its calls (tf.layers.Dense …), set while it applies. */
+export interface LayerState {
+  scope?: VariableScope;
+}
+let applying: LayerState | undefined;
+
+/** @internal Runs fn (a functional layer call) on behalf of a layer object. */
+export function asLayer<T>(state: LayerState, fn: () => T): T {
+  const outer = applying;
+  applying = state;
+  try {
+    return fn();
+  } finally {
+    applying = outer;
+  }
+}
+
+/**
+ * Runs fn in the layer's variable scope: `name`, or `defaultName` made unique (TF1's layer
+ * naming). A layer object's later calls reuse its variables, with ops in its first name scope.
+ */
 export function layerScope<T>(name: string | undefined, defaultName: string, reuse: Reuse | undefined, fn: () => T): T {
-  return variableScope(name ?? null, { defaultName, ...(reuse !== undefined ? { reuse } : {}) }, fn);
+  const state = applying;
+  applying = undefined;
+  try {
+    if (state?.scope) {
+      const scope = state.scope;
+      return nameScope(scope.originalNameScope, () => variableScope(scope, { reuse: true, auxiliaryNameScope: false }, fn));
+    }
+    return variableScope(name ?? null, { defaultName, ...(reuse !== undefined ? { reuse } : {}) }, (s) => {
+      const out = fn();
+      if (state) state.scope = s;
+      return out;
+    });
+  } finally {
+    applying = state;
+  }
 }
 
 /** The layer's input as a float tensor (the layer's dtype is its input's, as TF1's layers take it). */

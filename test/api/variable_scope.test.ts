@@ -48,6 +48,16 @@ test('nested scopes, the scope object, getVariableScope and op names in them', (
   assert.is(op.op.name, 'b/Add');
 }));
 
+test('re-entering a scope with auxiliaryNameScope: false, inside its original name scope (TF1 docs)', () => fresh(() => {
+  const vs = tf.variableScope('foo', (s) => s);
+  const [v, c] = tf.variableScope(vs, { auxiliaryNameScope: false }, (vs1) =>
+    tf.nameScope(vs1.originalNameScope, () => [tf.getVariable('v', [1]), tf.constant([1], { name: 'c' })] as const));
+  assert.is(v.name, 'foo/v:0');
+  assert.is(c.name, 'foo/c:0');
+  // without it, re-entering opens foo_1
+  assert.is(tf.variableScope(vs, () => tf.constant(1, { name: 'd' })).name, 'foo_1/d:0');
+}));
+
 test('reuse: true returns the same variable; inherited by sub-scopes; reuseVariables()', () => fresh((g) => {
   const w = tf.variableScope('layer', () => tf.variableScope('dense', () => tf.getVariable('w', [3], { initializer: tf.zerosInitializer() })));
   const before = g.opCount;
