@@ -1,6 +1,7 @@
-// Regression tests for bugs found by adversarial use (issue 6, bugs 3–9), each on both executors:
-// the compiled one (`new tf.Session()`) and the reference interpreter. Each asserts the value TF1
-// gives, or the tf error and that no session state changed.
+// Regression tests for bugs found by adversarial use (issue 6, bugs 3–9) and by the bad-input
+// differential tests since, each on both executors: the compiled one (`new tf.Session()`) and the
+// reference interpreter. Each asserts the value TF1 gives, or the tf error (the same on both) and
+// that no session state changed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../src/index.js';
@@ -75,6 +76,7 @@ both('int8 and uint8 pow wrap like their typed arrays: 3^7 → int8 -119, uint8 
   assert.equal([...r[0].data, ...r[1].data], [2187 - 2304, 2187 % 256]);
 });
 
+// --- a failed run changes no state, random streams included ---
 both('a run that fails after drawing random numbers leaves the random stream where it was', (session) => {
   const r = tf.randomUniform([3], { seed: 11 });
   const idx = tf.placeholder(tf.int32, [1], 'idx');
