@@ -11,10 +11,12 @@ export { biasAdd, xwPlusB } from './ops/bias_add.js';
 export type { BiasAddOptions } from './ops/bias_add.js';
 export { dropout } from './ops/dropout.js';
 export type { DropoutOptions } from './ops/dropout.js';
-export { l2Loss, l2Normalize, moments, batchNormalization, zeroFraction } from './ops/normalization.js';
+export {
+  l2Loss, l2Normalize, moments, batchNormalization, zeroFraction, localResponseNormalization, localResponseNormalization as lrn,
+} from './ops/normalization.js';
 export { embeddingLookup } from './ops/embedding.js';
 export type { EmbeddingLookupOptions } from './ops/embedding.js';
-export type { L2NormalizeOptions, MomentsOptions } from './ops/normalization.js';
+export type { L2NormalizeOptions, LrnOptions, MomentsOptions } from './ops/normalization.js';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dTranspose } from './ops/conv.js';
 export type { Conv2DOptions } from './ops/conv.js';
 export { maxPool, avgPool } from './ops/pool.js';

@@ -1,15 +1,16 @@
 // Statistics and normalisation of tf.nn: moments, batchNormalization, l2Normalize (composites
 // built as TF1's nn_impl builds them, so they fuse and differentiate through their parts) and
-// the L2Loss op, sum(x²) / 2; zeroFraction.
+// the L2Loss op, sum(x²) / 2; zeroFraction; local response normalisation.
 import { allocate, castScalar } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
 import { reduce } from '../kernels.js';
 import { NDArray } from '../ndarray.js';
 import type { OpSpec } from '../op_spec.js';
-import { cast, stopGradient } from './array.js';
-import { convertToTensor, FLOATS, out, requireDType, type TensorLike } from './define_op.js';
-import { add, equal, maximum, multiply, squaredDifference, subtract } from './math_binary.js';
+import { cast, reshape, shape, stopGradient } from './array.js';
+import { constantOp, convertToTensor, FLOATS, out, requireDType, type TensorLike } from './define_op.js';
+import { add, divide, equal, maximum, multiply, pow, squaredDifference, subtract } from './math_binary.js';
+import { matmul } from './matmul.js';
 import { negative, rsqrt, square } from './math_unary.js';
 import { squeeze } from './movement.js';
 import { opArgs, type ArgSpec, type OptArgs } from './op_args.js';
@@ -128,5 +129,37 @@ export function zeroFraction(value: TensorLike, name?: string): Tensor {
     const v = convertToTensor(value, { name: 'value' });
     const zero = convertToTensor(0, { dtype: v.dtype, name: 'zero' });
     return reduceMean(cast(equal(v, zero), 'float32'));
+  });
+}
+
+export interface LrnOptions { depthRadius?: number; bias?: number; alpha?: number; beta?: number; name?: string }
+const LRN_ARGS: ArgSpec<LrnOptions> = {
+  positional: ['depthRadius', 'bias', 'alpha', 'beta', 'name'],
+  kinds: { depthRadius: 'int', bias: 'number', alpha: 'number', beta: 'number', name: 'string' },
+};
+
+/**
+ * Local response normalisation across channels (TF1 tf.nn.local_response_normalization / lrn):
+ * x / (bias + alpha · Σ x²)^beta, the sum over the channels within depthRadius of each one.
+ * The windowed sum is one matmul with a band matrix, so it compiles, fuses and differentiates
+ * through existing ops. @example tf.nn.lrn(h, 4, 1, 0.001 / 9, 0.75)
+ */
+export function localResponseNormalization(input: TensorLike,
+  ...args: OptArgs<[depthRadius: number, bias: number, alpha: number, beta: number, name: string], LrnOptions>): Tensor {
+  const fn = 'tf.nn.localResponseNormalization';
+  const o = opArgs(fn, args, LRN_ARGS);
+  const r = o.depthRadius ?? 5;
+  if (r < 0) throw new InvalidArgumentError(`${fn}: depthRadius must be non-negative, got ${r}.`);
+  return nameScope(o.name ?? 'LRN', (scope) => {
+    const x = convertToTensor(input, { name: 'input' });
+    if (!FLOATS.includes(x.dtype)) throw new InvalidArgumentError(`${fn}: input ${x} must be float32 or float64, not ${x.dtype}.`);
+    if (x.shape !== null && x.shape.length !== 4) throw new InvalidArgumentError(`${fn}: input ${x} must be 4-D [batch, height, width, channels].`);
+    const c = x.shape?.[3] ?? null;
+    if (c === null) throw new InvalidArgumentError(`${fn}: input ${x} needs a known number of channels (its last dimension).`);
+    const band = allocate(x.dtype, c * c);
+    for (let i = 0; i < c; i++) for (let j = Math.max(0, i - r); j <= Math.min(c - 1, i + r); j++) band[i * c + j] = 1;
+    const sqrSum = reshape(matmul(reshape(square(x), [-1, c]), constantOp(new NDArray(band, [c, c], x.dtype), 'band')), shape(x));
+    const scale = pow(add(multiply(sqrSum, o.alpha ?? 1, 'mul'), o.bias ?? 1, 'add'), o.beta ?? 0.5, 'pow');
+    return divide(x, scale, scope);
   });
 }

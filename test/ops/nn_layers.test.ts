@@ -147,6 +147,9 @@ const errors: [string, () => Built, RegExp][] = [
   ['embeddingLookup of shards', () => tf.nn.embeddingLookup([tf.zeros([2, 2]), tf.zeros([2, 2])], [0]), /sharded params \(a list of 2 tensors\) are not supported/],
   ['embeddingLookup maxNorm', () => tf.nn.embeddingLookup(tf.zeros([2, 2]), [0], { maxNorm: 1 }), /maxNorm is not supported/],
   ['embeddingLookup id out of range', () => tf.nn.embeddingLookup(tf.zeros([2, 2]), [5]), /indices\[0\] = 5 is not in \[0, 2\)/],
+  ['lrn of a matrix', () => tf.nn.lrn([[1, 2]]), /input .* must be 4-D/],
+  ['lrn unknown channels', () => tf.nn.lrn(tf.placeholder('float32', [1, 2, 2, null])), /needs a known number of channels/],
+  ['lrn negative radius', () => tf.nn.lrn(tf.zeros([1, 1, 1, 2]), -1), /depthRadius must be non-negative/],
   ['l2Normalize unknown option', () => tf.nn.l2Normalize([1], { axes: 0 } as never), /unknown option 'axes'/],
 ];
 
@@ -199,6 +202,20 @@ test('xwPlusB, embeddingLookup, zeroFraction: values, gradients and names', () =
   assert.is(e.name, 'embedding_lookup:0');
   const params = tf.placeholder('float64', [3, 2]);
   gradCheck(tf.nn.embeddingLookup(params, [2, 0, 2]), [params], [randomArray([3, 2], 17)]);
+}));
+
+test('localResponseNormalization (lrn): values by hand, TF1 defaults, gradient, compiled = interpreter', () => fresh(() => {
+  const x = tf.constant([1, 2, 3], { shape: [1, 1, 1, 3] });
+  using sess = new tf.Session();
+  assertClose(sess.run(tf.nn.localResponseNormalization(x, 1, 1, 1, 1)), [1 / 6, 2 / 15, 3 / 14]);
+  assertClose(sess.run(tf.nn.lrn(x)), [1, 2, 3].map((v) => v / Math.sqrt(15)));
+  assert.is(tf.nn.lrn(x, { depthRadius: 1 }).name, 'LRN_2:0');
+  const p = tf.placeholder('float64', [2, 2, 1, 6]);
+  gradCheck(tf.nn.lrn(p, 2, 1.5, 0.3, 0.75), [p], [randomArray([2, 2, 1, 6], 23)]);
+  const q = tf.placeholder('float32', [null, 2, 2, 4]);
+  const y = tf.nn.lrn(q, 1, 1, 0.5, 0.75);
+  const data = new tf.NDArray(Float32Array.from(randomArray([3, 2, 2, 4], 29).data), [3, 2, 2, 4], 'float32');
+  compiledEqualsInterpreter([y, tf.gradients(tf.reduceSum(y), q)[0]!], new Map([[q, data]]));
 }));
 
 test('a bad feed to dropout\'s keepProb fails the run and changes no variable', () => fresh(() => {
