@@ -1,17 +1,17 @@
 // tf.pad in TF1's three modes: CONSTANT (Pad, or PadV2 with a constant other than 0), REFLECT and
-// SYMMETRIC (TF1's MirrorPad, built here as gathers along each padded axis with constant indices,
-// so gather's lowering and gradient serve it).
+// SYMMETRIC (MirrorPad, lowered to gathers with constant indices along each padded axis, and its
+// gradient MirrorPadGrad).
 import { InvalidArgumentError } from '../errors.js';
 import { constantValue, createOp, nameScope, type Tensor } from '../graph.js';
+import { allocate } from '../dtypes.js';
 import { intList, padArray } from '../kernels.js';
 import { NDArray } from '../ndarray.js';
-import type { OpSpec } from '../op_spec.js';
+import type { Attrs, OpSpec } from '../op_spec.js';
 import { NotLowerable } from '../prims.js';
-import { formatDims } from '../shape.js';
+import { numElements, stridesOf } from '../shape.js';
 import { convertToTensor, out, type TensorLike } from './define_op.js';
-import { gather } from './indexing.js';
 import { Pad } from './movement.js';
-import { loweredInts, opArgs, type ArgSpec, type OptArgs } from './op_args.js';
+import { constInts, info, loweredInts, opArgs, unknownDims, type ArgSpec, type OptArgs } from './op_args.js';
 
 /** Pad with a constant other than 0 (TF1's PadV2); the constant has no gradient. */
 export const PadV2: OpSpec = {
@@ -87,27 +87,118 @@ function mirrorIndices(n: number, before: number, after: number, reflect: boolea
   return Array.from({ length: before + n + after }, (_, k) => at(k - before));
 }
 
-function mirrorPad(t: Tensor, p: Tensor, reflect: boolean, scope: string): Tensor {
-  const mode = reflect ? 'REFLECT' : 'SYMMETRIC';
-  const pv = constantValue(p);
-  if (!pv || t.shape === null) throw new InvalidArgumentError(`tf.pad (${mode}): paddings and the rank of ${t} must be known while building the graph.`);
-  const r = t.shape.length;
-  if (p.shape!.length !== 2 || p.shape![0] !== r || p.shape![1] !== 2) {
-    throw new InvalidArgumentError(`tf.pad: paddings ${p} must have shape [${r}, 2] (one [before, after] row per axis), got ${formatDims(p.shape)}.`);
+/** [before, after] per axis, checked against what mirroring allows for each known dim. */
+function mirrorRows(pv: readonly number[], dims: readonly (number | null)[], reflect: boolean, what: string): [number, number][] {
+  if (pv.length !== 2 * dims.length) {
+    throw new InvalidArgumentError(`${what}: paddings [${pv}] must have shape [${dims.length}, 2] (one [before, after] row per axis).`);
   }
-  const rows = intList(pv);
-  let y = t;
-  for (let a = 0; a < r; a++) {
-    const [before, after] = [rows[2 * a], rows[2 * a + 1]];
-    if (before === 0 && after === 0) continue;
-    const n = t.shape[a];
-    const limit = reflect ? (n ?? 1) - 1 : n ?? 0;
-    if (n === null) throw new InvalidArgumentError(`tf.pad (${mode}): axis ${a} of ${t} is padded, so its size must be known (shape ${formatDims(t.shape)}).`);
+  return dims.map((n, a) => {
+    const [before, after] = [pv[2 * a], pv[2 * a + 1]];
+    const limit = n === null ? Infinity : reflect ? n - 1 : n;
     if (before < 0 || after < 0 || before > limit || after > limit) {
-      throw new InvalidArgumentError(`tf.pad (${mode}): paddings [${before}, ${after}] for axis ${a} of size ${n} must be in [0, ${limit}] ` +
-        `(${reflect ? 'less than the dimension' : 'at most the dimension'}).`);
+      throw new InvalidArgumentError(`${what}: paddings [${before}, ${after}] for axis ${a} of size ${n} must be in [0, ${limit}] ` +
+        `(${reflect ? 'less than the dimension' : 'at most the dimension'} for ${reflect ? 'REFLECT' : 'SYMMETRIC'}).`);
     }
-    y = gather(y, convertToTensor(mirrorIndices(n, before, after, reflect), { dtype: 'int32', name: `indices_${a}` }), a, `GatherV2_${a}`);
-  }
-  return y === t ? out(createOp(Pad, [t, p], { T: t.dtype, Tpaddings: 'int32' }, scope)) : y;
+    return [before, after];
+  });
+}
+
+const isReflect = (attrs: Attrs) => attrs.mode === 'REFLECT';
+
+/** TF1's MirrorPad (REFLECT leaves the edge out, SYMMETRIC repeats it): gathers along the padded axes. */
+export const MirrorPad: OpSpec = {
+  type: 'MirrorPad',
+  infer: (ctx) => {
+    const [x] = ctx.inputs;
+    const [out0] = Pad.infer(ctx);
+    const pv = constInts(ctx, 1);
+    if (pv && x.shape) mirrorRows(pv, x.shape, isReflect(ctx.attrs), `MirrorPad '${ctx.name}' of ${x}`);
+    return [out0];
+  },
+  grad: (op, [dy]) => [out(createOp(MirrorPadGrad, [dy!, op.inputs[1]], { T: dy!.dtype, Tpaddings: 'int32', mode: op.attrs.mode }, 'MirrorPadGrad')), null],
+  lower: (ctx, op) => {
+    let x = ctx.inputs[0];
+    const rows = mirrorRows(loweredInts(ctx, 1, op), x.shape, isReflect(op.attrs), `MirrorPad '${op.name}'`);
+    rows.forEach(([before, after], a) => {
+      if (!before && !after) return;
+      const idx = Int32Array.from(mirrorIndices(x.shape[a], before, after, isReflect(op.attrs)));
+      x = ctx.gather(x, ctx.constant(new NDArray(idx, [idx.length], 'int32')), a);
+    });
+    return [x];
+  },
+  reference: ([x, p], { op }) => {
+    const rows = mirrorRows(intList(p), x.shape, isReflect(op.attrs), `MirrorPad '${op.name}'`);
+    const outShape = x.shape.map((d, a) => d + rows[a][0] + rows[a][1]);
+    const maps = x.shape.map((d, a) => mirrorIndices(d, rows[a][0], rows[a][1], isReflect(op.attrs)));
+    const inStrides = stridesOf(x.shape), outStrides = stridesOf(outShape);
+    const data = allocate(x.dtype, numElements(outShape));
+    for (let k = 0; k < data.length; k++) {
+      let src = 0;
+      for (let a = 0; a < outShape.length; a++) src += maps[a][Math.floor(k / outStrides[a]) % outShape[a]] * inStrides[a];
+      data[k] = x.data[src];
+    }
+    return [new NDArray(data, outShape, x.dtype)];
+  },
+};
+
+/**
+ * The gradient of MirrorPad: each x element sums the dy elements copied from it. Lowered per
+ * padded axis as a masked reduction (dx[i] = Σ_k [src(k) = i] dy[k], k ascending, as the
+ * reference sums), so it compiles and fuses like a reduction.
+ */
+export const MirrorPadGrad: OpSpec = {
+  type: 'MirrorPadGrad',
+  infer: (ctx) => {
+    const [dy] = ctx.inputs;
+    const pv = constInts(ctx, 1);
+    if (dy.shape === null || !pv) return info(dy.dtype, unknownDims(dy.shape?.length ?? null));
+    return info(dy.dtype, dy.shape.map((d, a) => (d === null ? null : d - pv[2 * a] - pv[2 * a + 1])));
+  },
+  grad: (op, [g]) => [out(createOp(MirrorPad, [g!, op.inputs[1]], { T: g!.dtype, Tpaddings: 'int32', mode: op.attrs.mode }, 'MirrorPad')), null],
+  lower: (ctx, op) => {
+    let g = ctx.inputs[0];
+    const pv = loweredInts(ctx, 1, op);
+    const reflect = isReflect(op.attrs);
+    g.shape.forEach((_, a) => {
+      const [before, after] = [pv[2 * a], pv[2 * a + 1]];
+      if (!before && !after) return;
+      const s = g.shape, m = s[a], n = m - before - after;
+      const src = mirrorIndices(n, before, after, reflect);
+      const mask = new Uint8Array(n * m);
+      src.forEach((i, k) => { mask[i * m + k] = 1; });
+      const ones = (c: number) => new Array<number>(c).fill(1);
+      const maskV = ctx.constant(new NDArray(mask, [...ones(a), n, m, ...ones(s.length - a - 1)], 'bool'));
+      const gk = ctx.reshape(g, [...s.slice(0, a), 1, m, ...s.slice(a + 1)]);
+      const zero = ctx.constant(new NDArray(allocate(g.dtype, 1), [], g.dtype));
+      g = ctx.reduce('sum', ctx.where(maskV, gk, zero), [a + 1], false);
+    });
+    return [g];
+  },
+  reference: ([dy, p], { op }) => {
+    const pv = intList(p);
+    const reflect = isReflect(op.attrs);
+    let g = dy;
+    dy.shape.forEach((_, a) => {
+      const [before, after] = [pv[2 * a], pv[2 * a + 1]];
+      if (!before && !after) return;
+      const m = g.shape[a], n = m - before - after;
+      const src = mirrorIndices(n, before, after, reflect);
+      const outer = numElements(g.shape.slice(0, a)), inner = numElements(g.shape.slice(a + 1));
+      const shape = g.shape.map((d, k) => (k === a ? n : d));
+      const acc = new Float64Array(outer * n * inner);
+      for (let o = 0; o < outer; o++) {
+        for (let k = 0; k < m; k++) {
+          for (let r = 0; r < inner; r++) acc[(o * n + src[k]) * inner + r] += g.data[(o * m + k) * inner + r];
+        }
+      }
+      const data = allocate(g.dtype, acc.length);
+      data.set(acc);
+      g = new NDArray(data, shape, g.dtype);
+    });
+    return [g];
+  },
+};
+
+function mirrorPad(t: Tensor, p: Tensor, reflect: boolean, scope: string): Tensor {
+  return out(createOp(MirrorPad, [t, p], { T: t.dtype, Tpaddings: 'int32', mode: reflect ? 'REFLECT' : 'SYMMETRIC' }, scope));
 }

@@ -74,7 +74,7 @@ export const Pack: OpSpec = {
     return info(dtype, [...s.slice(0, a), ctx.inputs.length, ...s.slice(a)]);
   },
   constant: foldConstant,
-  grad: (op, [dy]) => unstack(dy!, op.inputs.length, op.attrs.axis as number),
+  grad: (op, [dy]) => unstack(dy!, op.attrs.axis as number, op.inputs.length),
   lower: (ctx, op) => {
     const s = ctx.inputs[0].shape;
     checkPackShapes(ctx.inputs.map((x) => x.shape), op);
@@ -331,22 +331,25 @@ export function stack(values: readonly TensorLike[], axis = 0, name = 'stack'): 
 }
 
 export interface UnstackOptions { num?: number; axis?: number; name?: string }
-const UNSTACK_ARGS: ArgSpec<UnstackOptions> = { positional: ['num', 'axis', 'name'], kinds: { num: 'int', axis: 'int', name: 'string' } };
+// why: the axis comes first (the library's contract, `unstack(x, axis?)`: TF1 programs pass it as
+// a keyword); TF1's num, rarely given, is an option or the third argument.
+const UNSTACK_ARGS: ArgSpec<UnstackOptions> = { positional: ['axis', 'num', 'name'], kinds: { num: 'int', axis: 'int', name: 'string' } };
 
 /**
- * The slices of x along `axis` (TF1 tf.unstack(value, num, axis=0, name='unstack')); num is read
- * from the static shape when not given.
+ * The slices of x along `axis` (default 0) (TF1 tf.unstack(value, num, axis, name='unstack'));
+ * num is read from the static shape when not given.
  * @example const [a, b] = tf.unstack(x)   // [2, 3] → two [3]
+ * @example tf.unstack(x, 1)                // [2, 3] → three [2]
  */
-export function unstack(x: TensorLike, ...args: OptArgs<[num: number, axis: number, name: string], UnstackOptions>): Tensor[] {
+export function unstack(x: TensorLike, ...args: OptArgs<[axis: number, num: number, name: string], UnstackOptions>): Tensor[] {
   const o = opArgs('tf.unstack', args, UNSTACK_ARGS);
   const axis = o.axis ?? 0;
   return nameScope(o.name ?? 'unstack', (scope) => {
     const t = convertToTensor(x, { name: 'value' });
     let num = o.num;
     if (num === undefined) {
-      const a = t.shape && normAxis(axis, t.shape.length);
-      if (t.shape === null || a === undefined || a === null) throw new InvalidArgumentError(`tf.unstack: cannot infer num from the shape ${formatDims(t.shape)} of ${t} (axis ${axis}); pass num.`);
+      if (t.shape === null) throw new InvalidArgumentError(`tf.unstack: cannot infer num from ${t}, whose rank is unknown; pass num.`);
+      const a = normOrThrow(axis, t.shape.length, `tf.unstack of ${t}`);
       if (t.shape[a] === null) throw new InvalidArgumentError(`tf.unstack: cannot infer num from ${t}, whose axis ${a} is unknown; pass num.`);
       num = t.shape[a]!;
     }

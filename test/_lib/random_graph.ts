@@ -461,6 +461,77 @@ export const FAMILIES: Record<string, Family> = {
     if (numel(s) > MAX_NUMEL) return undefined;
     return b.val(tf.pad(x.t, paddings), s, `tf.pad(${x.name}, ${JSON.stringify(paddings)})`, 'pad');
   },
+  mirrorPad: (b) => {
+    const x = b.subject(ALL, 1);
+    const mode = b.pick(['REFLECT', 'SYMMETRIC'] as const);
+    const limit = (d: number) => Math.max(0, Math.min(2, mode === 'REFLECT' ? d - 1 : d));
+    const paddings = x.shape.map((d) => [b.p.int(0, limit(d)), b.p.int(0, limit(d))]);
+    const s = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
+    if (numel(s) > MAX_NUMEL) return undefined;
+    if (b.chance(30) && x.t.dtype !== 'bool') {
+      const c = x.t.dtype === 'int32' ? b.p.int(-3, 3) : b.pick([0.5, -2, 7]);
+      return b.val(tf.pad(x.t, paddings, { constantValues: c }), s, `tf.pad(${x.name}, ${JSON.stringify(paddings)}, {constantValues: ${c}})`, 'mirrorPad');
+    }
+    return b.val(tf.pad(x.t, paddings, mode), s, `tf.pad(${x.name}, ${JSON.stringify(paddings)}, '${mode}')`, 'mirrorPad');
+  },
+  stacking: (b) => {
+    const x = b.subject(ALL, 1);
+    const r = x.shape.length;
+    const axis = b.p.int(0, r - 1);
+    const arg = axisArg(b, axis, r);
+    switch (b.pick(['stack', 'unstack', 'split', 'tile', 'reverse'] as const)) {
+      case 'stack': {
+        if (r >= b.maxRank) return undefined;
+        const y = b.operand((v) => v.t.dtype === x.t.dtype && v.shape.length === r && v.shape.every((d, j) => d === x.shape[j]), () => b.leaf(x.t.dtype, x.shape));
+        const at = b.p.int(0, r);
+        const s = [...x.shape.slice(0, at), 2, ...x.shape.slice(at)];
+        if (numel(s) > MAX_NUMEL) return undefined;
+        return b.val(tf.stack([x.t, y.t], at), s, `tf.stack([${x.name}, ${y.name}], ${at})`, 'stacking');
+      }
+      case 'unstack': {
+        if (x.shape[axis] === 0) return undefined;
+        const k = b.p.int(0, x.shape[axis] - 1);
+        return b.val(tf.unstack(x.t, arg, x.shape[axis])[k], x.shape.filter((_, j) => j !== axis), `tf.unstack(${x.name}, ${arg}, ${x.shape[axis]})[${k}]`, 'stacking');
+      }
+      case 'split': {
+        // why: the other families expect no empty dims, so both parts keep at least one element
+        const d = x.shape[axis];
+        if (d < 2) return undefined;
+        const first = b.p.int(1, d - 1);
+        const k = b.p.int(0, 1);
+        const sizes = [first, d - first];
+        const s = x.shape.map((n, j) => (j === axis ? sizes[k] : n));
+        return b.val(tf.split(x.t, b.chance(30) ? [first, -1] : sizes, arg)[k], s, `tf.split(${x.name}, [${sizes}], ${arg})[${k}]`, 'stacking');
+      }
+      case 'tile': {
+        const m = x.shape.map(() => b.p.int(1, 2));
+        const s = x.shape.map((n, j) => n * m[j]);
+        if (numel(s) > MAX_NUMEL) return undefined;
+        return b.val(tf.tile(x.t, m), s, `tf.tile(${x.name}, [${m}])`, 'stacking');
+      }
+      case 'reverse': {
+        const axes = Array.from({ length: r }, (_, j) => j).filter(() => b.chance(50)).map((a) => axisArg(b, a, r));
+        return b.val(tf.reverse(x.t, axes), x.shape, `tf.reverse(${x.name}, [${axes}])`, 'stacking');
+      }
+    }
+  },
+  scan: (b) => {
+    const x = b.subject(NUMERIC, 1);
+    const r = x.shape.length;
+    const arg = axisArg(b, b.p.int(0, r - 1), r);
+    const name = b.pick(['cumsum', 'cumprod'] as const);
+    const exclusive = b.chance(50), reverse = b.chance(50);
+    return b.val(tf[name](x.t, arg, exclusive, reverse), x.shape, `tf.${name}(${x.name}, ${arg}, ${exclusive}, ${reverse})`, 'scan');
+  },
+  clip: (b) => {
+    const x = b.subject(FLOATS);
+    if (b.chance(50)) {
+      const lo = b.pick([-1, 0, 0.25]), hi = b.pick([0.5, 1, 2]);
+      return b.val(tf.clipByValue(x.t, lo, hi), x.shape, `tf.clipByValue(${x.name}, ${lo}, ${hi})`, 'clip');
+    }
+    const n = b.pick([0.5, 1, 3]);
+    return b.val(tf.clipByNorm(x.t, n), x.shape, `tf.clipByNorm(${x.name}, ${n})`, 'clip');
+  },
   gather: (b) => {
     const x = b.subject(ALL, 1);
     const r = x.shape.length;
@@ -569,7 +640,7 @@ export const FAMILIES: Record<string, Family> = {
 };
 
 /** How often each family is drawn relative to the others (1 when not listed): families with many ops weigh more. */
-const WEIGHTS: Record<string, number> = { unary: 6, arith: 4, compare: 2, reduce: 2, assign: 3 };
+const WEIGHTS: Record<string, number> = { unary: 7, arith: 4, compare: 2, reduce: 3, assign: 3 };
 
 /**
  * Builds a random graph in a new tf.Graph: a few leaves, then `steps` ops drawn from the

@@ -363,7 +363,7 @@ test('fixed-seed run: every primitive, reduction kind, kernel kind, op type and 
   });
   try {
     const stats = newStats();
-    for (let seed = 1; seed <= 300; seed++) {
+    for (let seed = 1; seed <= 400; seed++) {
       const rg = randomGraph(seededPick(seed));
       for (const f of rg.families) families.add(f);
       for (const op of rg.graph.getOperations()) builtOps.add(op.type);

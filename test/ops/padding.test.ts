@@ -29,6 +29,8 @@ test('REFLECT and SYMMETRIC as numpy (reflect / symmetric)', () => fresh(() => {
   assert.equal(runBoth(tf.pad(x, [[1, 1], [2, 2]], 'symmetric')), [
     [2, 1, 1, 2, 3, 3, 2], [2, 1, 1, 2, 3, 3, 2], [5, 4, 4, 5, 6, 6, 5], [5, 4, 4, 5, 6, 6, 5]]);
   assert.equal(runBoth(tf.pad(tf.constant([1, 2, 3]), [[0, 0]], 'REFLECT')), [1, 2, 3]);
+  assert.is(tf.pad(x, [[1, 1], [0, 0]], 'REFLECT').op.type, 'MirrorPad');
+  assert.equal(runBoth(tf.pad(tf.constant([1, 2, 3], { dtype: 'int32' }), [[2, 1]], 'SYMMETRIC')), [2, 1, 1, 2, 3, 3]);
 }));
 
 test('gradients: constant value, reflect and symmetric padding by finite differences', () => {
@@ -36,6 +38,7 @@ test('gradients: constant value, reflect and symmetric padding by finite differe
     ['PadV2', (x) => tf.pad(x, [[1, 2], [0, 1]], { constantValues: 0.5 })],
     ['REFLECT', (x) => tf.pad(x, [[1, 1], [2, 1]], 'REFLECT')],
     ['SYMMETRIC', (x) => tf.pad(x, [[2, 0], [3, 3]], 'SYMMETRIC')],
+    ['REFLECT, second derivative', (x) => tf.gradients(tf.reduceSum(tf.square(tf.pad(x, [[1, 1], [1, 2]], 'REFLECT'))), [x])[0]!],
   ];
   for (const [name, f] of cases) {
     fresh(() => {
@@ -54,11 +57,15 @@ test('bad input: mode, paddings beyond what mirroring allows, options; graph unc
   throwsClass(() => tf.pad(x, [[2, 0], [0, 0]], 'REFLECT'), IAE, 'paddings [2, 0] for axis 0 of size 2 must be in [0, 1]');
   throwsClass(() => tf.pad(x, [[0, 0], [0, 4]], 'SYMMETRIC'), IAE, 'must be in [0, 3]');
   throwsClass(() => tf.pad(x, [[1, 1]], 'REFLECT'), IAE, 'must have shape [2, 2]');
-  throwsClass(() => tf.pad(unknown, [[1, 0], [0, 0]], 'REFLECT'), IAE, 'axis 0', 'must be known');
   throwsClass(() => tf.pad(x, [[1, 1], [0, 0]], 'REFLECT', undefined, 1), IAE, "constantValues applies to mode 'CONSTANT' only");
   throwsClass(() => tf.pad(x, [[1, 1], [0, 0]], { constant_values: 1 } as tf.PadOptions), IAE, "unknown option 'constant_values' (did you mean 'constantValues'?)");
   throwsClass(() => tf.pad(x, [[1, 1], [0, 0]], { constantValues: i }), IAE, 'requested dtype float32');
   assert.is(g.getOperations().length, n, 'no op added');
+  // a dim known only when fed is checked then, on both executors
+  const r = tf.pad(unknown, [[2, 0], [0, 0]], 'REFLECT');
+  assert.equal(r.shape, [null, 3]);
+  throwsClass(() => runBoth(r, new Map([[unknown, [[1, 2, 3], [4, 5, 6]]]])), IAE, 'paddings [2, 0] for axis 0 of size 2 must be in [0, 1]');
+  assert.equal(runBoth(r, new Map([[unknown, [[1, 2, 3], [4, 5, 6], [7, 8, 9]]]])), [[7, 8, 9], [4, 5, 6], [1, 2, 3], [4, 5, 6], [7, 8, 9]]);
 }));
 
 test.run();

@@ -31,7 +31,8 @@ test('unstack: slices along an axis, num from the static shape', () => fresh(() 
   assert.equal(rows.map((r) => runBoth(r)), [[1, 2, 3], [4, 5, 6]]);
   const cols = tf.unstack(x, { axis: 1 });
   assert.equal(cols.map((c) => runBoth(c)), [[1, 4], [2, 5], [3, 6]]);
-  assert.equal(tf.unstack(x, 3, -1).map((c) => c.shape), [[2], [2], [2]]);
+  assert.equal(tf.unstack(x, -1, 3).map((c) => c.shape), [[2], [2], [2]]);
+  assert.equal(tf.unstack(x, 1).map((c) => runBoth(c)), [[1, 4], [2, 5], [3, 6]], 'the axis second (unstack(x, axis?))');
   assert.equal(rows.map((r) => r.name), ['unstack:0', 'unstack:1']);
 }));
 
@@ -101,7 +102,8 @@ test('bad input: shapes, axes, counts and dtypes fail at build time naming tenso
   throwsClass(() => tf.stack([v, i]), IAE, 'one dtype', 'int32');
   throwsClass(() => tf.stack([v, v], 2), IAE, 'axis 2 is out of range');
   throwsClass(() => tf.stack([]), IAE, 'non-empty');
-  throwsClass(() => tf.unstack(x, 3), IAE, 'axis 0 has size 2, not num = 3');
+  throwsClass(() => tf.unstack(x, { num: 3 }), IAE, 'axis 0 has size 2, not num = 3');
+  throwsClass(() => tf.unstack(x, 2), IAE, 'axis 2 is out of range');
   throwsClass(() => tf.unstack(p), IAE, 'cannot infer num', 'pass num');
   throwsClass(() => tf.unstack(x, { axes: 1 } as tf.UnstackOptions), IAE, "unknown option 'axes' (did you mean 'axis'?)");
   throwsClass(() => tf.split(x, 4, 1), IAE, 'Dimension size must be evenly divisible by 4 but is 3');
