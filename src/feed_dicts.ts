@@ -2,7 +2,8 @@
 // by feeds.ts, and the recent dicts remembered so a training loop that feeds the same typed arrays
 // again — often in a fresh Map or object each step — skips their conversion.
 import { InvalidArgumentError } from './errors.js';
-import { convertFeed, sharesStorage, type FeedDict, type FeedScratch, type FeedValue } from './feeds.js';
+import { convertFeed, numbersInto, sharesStorage, type FeedDict, type FeedScratch, type FeedValue } from './feeds.js';
+import type { TypedArray } from './dtypes.js';
 import { Tensor, type Graph } from './graph.js';
 import type { NDArray } from './ndarray.js';
 import { Variable } from './variables.js';
@@ -83,6 +84,11 @@ export class FeedDicts {
     }
     if (t.graph !== this.graph) throw new InvalidArgumentError(`Cannot feed ${t}: it is from another graph than this session's.`);
     return t;
+  }
+
+  /** A plain array of numbers in the tensor's conversion buffer (undefined: it needs convert()). */
+  numbers(t: Tensor, values: readonly unknown[]): TypedArray | undefined {
+    return numbersInto(t, values, this.scratch);
   }
 
   /** Forgets every remembered dict, buffer and name (the session closed). */

@@ -70,6 +70,34 @@ function bufferFor(t: Tensor, n: number, scratch: FeedScratch | undefined): Type
   return b;
 }
 
+/**
+ * A plain array of numbers for a vector of a float dtype or a 32-bit-or-smaller integer dtype,
+ * converted into the tensor's scratch buffer; undefined when an element needs the full rules
+ * (a boolean, a BigInt, a fraction or out-of-range value for an integer dtype, anything else).
+ */
+export function numbersInto(t: Tensor, values: readonly unknown[], scratch: FeedScratch): TypedArray | undefined {
+  const dt = t.dtype;
+  const range = dt === 'int64' ? undefined : intRange(dt);
+  if (dt !== 'float32' && dt !== 'float64' && !range) return undefined;
+  const out = bufferFor(t, values.length, scratch);
+  const n = values.length;
+  if (!range) {
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (typeof v !== 'number') return undefined;
+      out[i] = v;
+    }
+    return out;
+  }
+  const lo = range[0], hi = range[1];
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) return undefined;
+    out[i] = v;
+  }
+  return out;
+}
+
 function convertValue(t: Tensor, value: unknown, scratch: FeedScratch | undefined): NDArray {
   const dtype = t.dtype;
   if (dtype === 'string' || (value instanceof NDArray && value.dtype === 'string')) return stringFeed(t, value);

@@ -325,23 +325,45 @@ export class Session {
   }
 
   /**
-   * The feed arrays of the compiled plan run last for these fetches, when a Map feeds exactly its
-   * tensors with typed arrays of their storage and planned lengths (vectors or unknown shapes).
-   * why: the seed's loop feeds fresh batch views in a fresh Map each step; such feeds need no
-   * conversion, so the plan takes them as they are, with no NDArray or Map built per run.
+   * The feed arrays of the compiled plan run last for these fetches, when a Map (by tensor) or a
+   * plain object (by name) feeds exactly its tensors with typed arrays of their storage, or plain
+   * arrays of numbers, of the planned lengths (vectors or unknown shapes).
+   * why: the seed's loop feeds fresh batches in a fresh dict each step; such feeds need no
+   * conversion rules, so the plan takes them as they are, with no NDArray or Map built per run.
    */
   private directFeeds(flat: FlatFetches, feedDict: FeedDict | null | undefined): TypedArray[] | undefined {
     const plan = flat.last;
-    if (!plan || !plan.compiled || plan.session !== this || !(feedDict instanceof Map) || feedDict.size !== plan.feedOrder.length) return undefined;
+    if (!plan || !plan.compiled || plan.session !== this || !feedDict) return undefined;
     const order = plan.feedOrder;
     const arrays: TypedArray[] = new Array(order.length);
-    for (let i = 0; i < order.length; i++) {
-      const t = order[i], v = feedDict.get(t), shape = plan.feedShapes[i];
-      if (!ArrayBuffer.isView(v) || v.constructor !== storageFor(t.dtype) || t.dtype === 'bool' || t.dtype === 'int64') return undefined;
-      if (shape.length !== 1 || (v as TypedArray).length !== shape[0] || (t.shape !== null && t.shape.length !== 1)) return undefined;
-      arrays[i] = v as TypedArray;
+    if (feedDict instanceof Map) {
+      if (feedDict.size !== order.length) return undefined;
+      for (let i = 0; i < order.length; i++) {
+        const a = this.directFeed(order[i], feedDict.get(order[i]), plan.feedShapes[i]);
+        if (!a) return undefined;
+        arrays[i] = a;
+      }
+      return arrays;
     }
-    return arrays;
+    let n = 0;
+    for (const key in feedDict) {
+      if (!Object.hasOwn(feedDict, key)) continue;
+      const i = order.indexOf(this.feedDicts.target(key));
+      const a = i < 0 || arrays[i] ? undefined : this.directFeed(order[i], feedDict[key], plan.feedShapes[i]);
+      if (!a) return undefined;
+      arrays[i] = a;
+      n++;
+    }
+    return n === order.length ? arrays : undefined;
+  }
+
+  /** One feed as the plan's array, when it needs no conversion rules (see directFeeds). */
+  private directFeed(t: Tensor, v: unknown, shape: readonly number[]): TypedArray | undefined {
+    if (shape.length !== 1 || (t.shape !== null && t.shape.length !== 1)) return undefined;
+    // why: plain arrays of numbers (a Python list) convert straight into the reused buffer.
+    if (Array.isArray(v)) return v.length === shape[0] ? this.feedDicts.numbers(t, v) : undefined;
+    if (!ArrayBuffer.isView(v) || v.constructor !== storageFor(t.dtype) || t.dtype === 'bool' || t.dtype === 'int64') return undefined;
+    return (v as TypedArray).length === shape[0] ? (v as TypedArray) : undefined;
   }
 
   /**

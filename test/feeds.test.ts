@@ -195,20 +195,25 @@ for (const executor of EXECUTORS) {
     const loss = tf.reduceMean(tf.squaredDifference(tf.add(tf.multiply(X, m), b), y));
     const train = new tf.train.GradientDescentOptimizer(0.01).minimize(loss);
     const xs = Float32Array.from({ length: 40 }, (_, i) => i / 10), ys = xs.map((v) => 3 * v + 1);
-    const trainBoth = (fresh: boolean): number[] => {
+    const trainBoth = (fresh: boolean | 'plain' | 'object'): number[] => {
       const sess = new tf.Session({ executor });
       sess.run(tf.variablesInitializer([m, b]));
       const fetches = [train, loss, m, b];
       const maps = [0, 1, 2, 3].map((k) => new Map([[X, xs.slice(k * 10, k * 10 + 10)], [y, ys.slice(k * 10, k * 10 + 10)]]));
       for (let i = 0; i < 40; i++) {
         const k = i % 4;
-        if (fresh) sess.run([train, loss, m, b], new Map([[X, xs.subarray(k * 10, k * 10 + 10)], [y, ys.subarray(k * 10, k * 10 + 10)]]));
+        const bx = xs.subarray(k * 10, k * 10 + 10), by = ys.subarray(k * 10, k * 10 + 10);
+        if (fresh === 'plain') sess.run([train, loss, m, b], new Map([[X, Array.from(bx)], [y, Array.from(by)]]));
+        else if (fresh === 'object') sess.run([train, loss, m, b], { X: Array.from(bx), y: by });
+        else if (fresh) sess.run([train, loss, m, b], new Map([[X, bx], [y, by]]));
         else sess.run(fetches, maps[k]);
       }
       return sess.run([m, b]) as number[];
     };
     const hoisted = trainBoth(false);
     assert.equal(trainBoth(true), hoisted);
+    assert.equal(trainBoth('plain'), hoisted, 'plain arrays of the same float32 values');
+    assert.equal(trainBoth('object'), hoisted, 'an object feed by name');
     assert.ok(hoisted[0] > 1, `m moved towards 3: ${hoisted[0]}`);
     const sess = new tf.Session({ executor });
     sess.run(tf.variablesInitializer([m, b]));
@@ -217,6 +222,14 @@ for (const executor of EXECUTORS) {
     assert.is(sess.run(sum, new Map([[X, Float32Array.of(1, 2, 3)]])), 6, 'another length');
     assert.is(sess.run(sum, new Map([[X, Float64Array.of(0.5, 2)]])), 2.5, 'another class converts');
     assert.is(sess.run(sum, new Map([[X, Float32Array.of(4, 5)]])), 9);
+    assert.is(sess.run(sum, new Map([[X, [4, 6]]])), 10);
+    assert.is(sess.run(sum, new Map([[X, [true, 6]]])), 7, 'a boolean takes the full rules');
+    const labels = tf.placeholder('int32', [null], 'labels');
+    const total = tf.reduceSum(labels);
+    assert.is(sess.run(total, { labels: [1, 2] }), 3);
+    assert.is(sess.run(total, { labels: [1.9, 2] }), 3, 'a fraction truncates (full rules)');
+    throwsClass(() => sess.run(total, { labels: [2 ** 31, 0] }), IAE, "'labels:0'", '2147483648');
+    assert.is(sess.run(total, { labels: [5, 5] }), 10);
     const fresh2 = tf.placeholder('float32', [2], 'P2');
     assert.is(sess.run(tf.reduceSum(fresh2), new Map([[fresh2, Float32Array.of(1, 1)]])), 2);
     throwsClass(() => sess.run(tf.reduceSum(fresh2), new Map([[fresh2, Float32Array.of(1, 1, 1)]])), IAE, "shape (3,) for Tensor 'P2:0'");
