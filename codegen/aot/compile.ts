@@ -87,18 +87,26 @@ export async function compileModel(file: string, sources: readonly string[], opt
   };
 
   const plans: ModulePlan[] = [];
-  const keys = new Map<string, number>();
-  const addPlan = (origin: string, where: Where, fetched: readonly Element[], feeds: readonly tf.Tensor[]): number => {
+  const keys = new Map<string, number[]>();
+  /** The plans of a fetch/feed set: one with run-time dims, plus one for unknown dims fed 1. */
+  const addPlan = (origin: string, where: Where, fetched: readonly Element[], feeds: readonly tf.Tensor[]): number[] => {
     const tensors = [...new Set(fetched.filter((x): x is tf.Tensor => x instanceof tf.Tensor))];
     const targets = [...new Set(fetched.filter((x): x is tf.Operation => x instanceof tf.Operation))];
     const feedList = [...new Set(feeds)];
     const key = `${tensors.map((t) => t.name).sort()}|${targets.map((t) => t.name).sort()}|${feedList.map((t) => t.name).sort()}`;
     const seen = keys.get(key);
     if (seen !== undefined) return seen;
-    const data = compilePlan(g, tensors, targets, feedList, where);
-    plans.push({ origin, data });
-    keys.set(key, plans.length - 1);
-    return plans.length - 1;
+    const ids: number[] = [];
+    plans.push({ origin, data: compilePlan(g, tensors, targets, feedList, where) });
+    ids.push(plans.length - 1);
+    // why: a run-time dim is at least 2 (broadcasting and gradients differ at 1), and one sample is
+    // the commonest predict; that case gets a plan specialised on 1.
+    if (feedList.some((t) => t.shape?.includes(null))) {
+      plans.push({ origin: `${origin} (unknown dims fed 1)`, data: compilePlan(g, tensors, targets, feedList, where, 1) });
+      ids.push(plans.length - 1);
+    }
+    keys.set(key, ids);
+    return ids;
   };
 
   const exportsOut: ModuleExport[] = [];
@@ -108,12 +116,12 @@ export async function compileModel(file: string, sources: readonly string[], opt
       const sig = e.value;
       const feeds = [...sig.inputTensors.values()];
       const pos = model.exportPositions.get(e.name) ?? { line: 0, col: 0 };
-      const plan = addPlan(`signature ${e.name}`, { file: model.file, ...pos, what: `signature ${e.name}` }, [...sig.outputTensors.values()], feeds);
+      const planIds = addPlan(`signature ${e.name}`, { file: model.file, ...pos, what: `signature ${e.name}` }, [...sig.outputTensors.values()], feeds);
       const outputs: Record<string, string> = {};
       for (const [k, t] of sig.outputTensors) outputs[k] = t.name;
       const inputs: Record<string, string> = {};
       for (const [k, t] of sig.inputTensors) inputs[k] = t.name;
-      exportsOut.push({ name: e.name, kind: 'signature', plan, inputs, outputs });
+      exportsOut.push({ name: e.name, kind: 'signature', plans: planIds, inputs, outputs });
       dtsExports.push({
         name: e.name, kind: 'signature',
         inputs: [...sig.inputTensors].map(([k, t]) => [k, { dtype: t.dtype, shape: t.shape }]),
@@ -154,7 +162,7 @@ export async function compileModel(file: string, sources: readonly string[], opt
     return { name: v.op.name, dtype: t.dtype as DType, shape: t.shape as number[], value: baked?.get(v.op.name) };
   });
   let initPlan: number | null = null;
-  if (!opts.standalone && varOps.length && !baked) initPlan = addPlan('variable initializers', { file: model.file, line: 0, col: 0, what: 'the variable initializers' }, varOps.map((v) => v.initializer), []);
+  if (!opts.standalone && varOps.length && !baked) [initPlan] = addPlan('variable initializers', { file: model.file, line: 0, col: 0, what: 'the variable initializers' }, varOps.map((v) => v.initializer), []);
 
   if (opts.standalone) {
     const hosted = plans.flatMap((p) => p.data.hostCalls.map((h) => `${h.op.name} (${h.op.type}${h.op.location ? `, defined at ${h.op.location}` : ''})`));
@@ -193,19 +201,37 @@ function siteError(site: string, message: string): CompileError {
   return new CompileError([error(m[1], Number(m[2]), Number(m[3]), message)]);
 }
 
-/** The plan data of one fetch/feed set, compiled by the pipeline (the JIT's own path). */
-export function compilePlan(graph: tf.Graph, fetches: readonly tf.Tensor[], targets: readonly tf.Operation[], feeds: readonly tf.Tensor[], at: Where): PlanData {
+/**
+ * The plan data of one fetch/feed set, compiled by the pipeline (the JIT's own path). Unknown
+ * placeholder dims become run-time dims (refused if an op cannot take them), or with
+ * `unknownAs` the plan is specialised on that size.
+ */
+export function compilePlan(graph: tf.Graph, fetches: readonly tf.Tensor[], targets: readonly tf.Operation[], feeds: readonly tf.Tensor[], at: Where, unknownAs?: number): PlanData {
   const fed = new Map(feeds.map((t) => [t, null as never]));
   const schedule = buildSchedule({ tensors: fetches, targets }, fed);
+  const fail = (message: string) => new CompileError([error(at.file, at.line, at.col, `${at.what}: ${message}`)]);
   const shapes = feeds.map((t) => {
-    if (t.shape === null || t.shape.some((d) => d === null)) {
-      throw new CompileError([error(at.file, at.line, at.col, `${at.what}: ${t.name} has shape ${formatDims(t.shape)}: a precompiled plan needs every dim of its feeds known for now (run-time dims are not in the compiler yet); give the placeholder a full shape`)]);
-    }
-    return t.shape as number[];
+    if (t.shape === null) throw fail(`${t.name} has an unknown rank; give the placeholder a shape (its dims may be null)`);
+    return t.shape.map((d) => d ?? unknownAs ?? SAMPLE_DIM);
   });
-  const compiled = compileProgram({ graph, schedule, fetches, targets, feeds: feeds.map((tensor, i) => ({ tensor, shape: shapes[i] })) }, { backend: jsBackend });
-  return compiled.data;
+  const data = compileProgram({ graph, schedule, fetches, targets, feeds: feeds.map((tensor, i) => ({ tensor, shape: shapes[i] })) },
+    { backend: jsBackend, runtimeDims: unknownAs === undefined }).data;
+  // why: the pipeline specialises a plan on the sample size where an op cannot take run-time
+  // dims; a module must not ship that plan as if it took any size.
+  if (unknownAs === undefined) data.feeds.forEach((f) => {
+    const t = feeds.find((x) => x.name === f.name)!;
+    t.shape!.forEach((d, axis) => {
+      if (d === null && typeof f.shape[axis] === 'number') {
+        throw fail(`${t.name} has shape ${formatDims(t.shape)}, but an op of this plan cannot take a run-time size for its dim ${axis} ` +
+          `(slices, pads, host calls and some shape arithmetic specialise on concrete sizes); give the placeholder that dim`);
+      }
+    });
+  });
+  return data;
 }
+
+/** The size an unknown placeholder dim is compiled with; the plan takes it as a run-time dim. */
+const SAMPLE_DIM = 7;
 
 /** The seed of a random op's stream as a Session computes it (null: fresh randomness). */
 function streamSeed(op: tf.Operation, g: tf.Graph): number | null {

@@ -4,6 +4,7 @@
 // the JS backend. Modules compiled with --strict never use it.
 import { fileURLToPath } from 'node:url';
 import { setFallbackCompiler, type CompiledModel, type FallbackCompiler } from '../../src/runtime/model.js';
+import { opSpec } from '../../src/runtime/op_table.js';
 import { jsBackend } from '../backend.js';
 import { compilePlan } from './compile.js';
 import { evaluateModelSync, type EvaluatedModel } from './model_file.js';
@@ -20,7 +21,7 @@ export const jitFallback: FallbackCompiler = (model, fetches, targets, feeds) =>
   const g = m.graph;
   const data = compilePlan(g, fetches.map((n) => g.getTensorByName(n)), targets.map((n) => g.getOperationByName(n)),
     feeds.map((f) => g.getTensorByName(f.name)), { file: m.file, line: 0, col: 0, what: 'a plan compiled at run time' });
-  return { data, run: jsBackend.instantiate(data), origin: 'compiled at run time' };
+  return { data, instantiate: (dims) => jsBackend.instantiate(data, opSpec, dims), origin: 'compiled at run time' };
 };
 
 setFallbackCompiler(jitFallback);

@@ -29,7 +29,7 @@ export type ModuleExport =
   | { name: string; kind: 'tensor'; tensor: string; dtype: DType; shape: readonly (number | null)[] | null }
   | { name: string; kind: 'variable'; variable: string; dtype: DType; shape: readonly (number | null)[] | null; initializer: string }
   | { name: string; kind: 'operation'; op: string }
-  | { name: string; kind: 'signature'; plan: number; inputs: Record<string, string>; outputs: Record<string, string> }
+  | { name: string; kind: 'signature'; plans: readonly number[]; inputs: Record<string, string>; outputs: Record<string, string> }
   | { name: string; kind: 'value'; value: unknown };
 
 export interface ModuleInput {
@@ -94,7 +94,7 @@ function normalBody(m: ModuleInput, values: ValueTable): { imports: string[]; de
   const imports = [`import { CompiledModel } from 'tfgen/runtime';${hostCalls ? `\nimport { opSpec } from 'tfgen/runtime/ops';` : ''}`];
   const plans = m.plans.map((p, i) => `    { origin: ${json(p.origin)}, factory: plan${i}, data: ${planDataText(p.data, values)} },`);
   const vars = m.variables.map((v) => `    { name: ${json(v.name)}, dtype: ${json(v.dtype)}, shape: ${json(v.shape)}${v.value ? `, initial: ${values.ref(v.value, v.dtype)}` : ''} },`);
-  const signatures = m.exports.filter((e) => e.kind === 'signature').map((e) => `    ${json(e.name)}: { inputs: ${json(e.inputs)}, outputs: ${json(e.outputs)}, plan: ${e.plan} },`);
+  const signatures = m.exports.filter((e) => e.kind === 'signature').map((e) => `    ${json(e.name)}: { inputs: ${json(e.inputs)}, outputs: ${json(e.outputs)}, plans: ${json(e.plans)} },`);
   const model = [
     'export const model = new CompiledModel({',
     `  source: ${json(m.source)},`,
@@ -155,24 +155,37 @@ async function standaloneBody(m: ModuleInput, values: ValueTable): Promise<{ imp
   const sigs = m.exports.filter((e): e is Extract<ModuleExport, { kind: 'signature' }> => e.kind === 'signature');
   const varValue = new Map(m.variables.map((v) => [v.name, v]));
   const defs = [`// The standalone runtime (src/runtime/standalone.ts) and kernel library, bundled.\n${runtime}${usesLib ? `\n${lib}` : ''}`];
+  // why: the plans of a signature share its variables; each baked value is written once.
+  const varRef = new Map<string, string>();
   for (const s of sigs) {
-    const d = m.plans[s.plan].data;
-    const inputs = Object.entries(s.inputs).map(([k, t]) => [k, d.feeds.findIndex((f) => f.name === t)]);
-    const outputs = Object.entries(s.outputs).map(([k, t]) => [k, d.fetches.findIndex((f) => f.name === t)]);
-    const vars = d.variables.map((v) => {
-      const val = varValue.get(v.name)?.value;
-      if (!val) throw new Error(`standalone module: variable ${v.name} has no baked value`);
-      return values.ref(val, v.dtype);
+    for (const id of s.plans) {
+      for (const v of m.plans[id].data.variables) {
+        if (varRef.has(v.name)) continue;
+        const val = varValue.get(v.name)?.value;
+        if (!val) throw new Error(`standalone module: variable ${v.name} has no baked value`);
+        varRef.set(v.name, `v${varRef.size}`);
+        defs.push(`/** ${v.name} */\nconst v${varRef.size - 1} = ${values.ref(val, v.dtype)};`);
+      }
+    }
+  }
+  for (const s of sigs) {
+    const first = m.plans[s.plans[0]].data;
+    const inputs = Object.entries(s.inputs).map(([k, t]) => [k, first.feeds.findIndex((f) => f.name === t)]);
+    const specs = s.plans.map((id) => {
+      const d = m.plans[id].data;
+      const outputs = Object.entries(s.outputs).map(([k, t]) => [k, d.fetches.findIndex((f) => f.name === t)]);
+      return `{ ${[
+        `outputs: ${json(outputs)}`,
+        `feeds: ${json(d.feeds.map((f) => ({ name: f.name, dtype: f.dtype, shape: f.shape })))}`,
+        `fetches: ${json(d.fetches.map((f) => ({ dtype: f.dtype, shape: f.shape })))}`,
+        `dims: ${json(d.dims)}`,
+        `buffers: ${json(d.buffers.map((b) => [b.dtype, b.length]))}`, `scratch: ${json(d.scratch)}`,
+        `consts: [${d.constants.map((c) => values.ref(c.data, c.dtype)).join(', ')}]`,
+        `vars: [${d.variables.map((v) => varRef.get(v.name)).join(', ')}]`,
+        `factory: plan${id}`,
+      ].join(', ')} }`;
     });
-    const spec = [
-      `inputs: ${json(inputs)}`, `outputs: ${json(outputs)}`,
-      `feeds: ${json(d.feeds.map((f) => ({ name: f.name, dtype: f.dtype, shape: f.shape })))}`,
-      `fetches: ${json(d.fetches.map((f) => ({ dtype: f.dtype, shape: f.shape })))}`,
-      `buffers: ${json(d.buffers.map((b) => [b.dtype, b.length]))}`, `scratch: ${json(d.scratch)}`,
-      `consts: [${d.constants.map((c) => values.ref(c.data, c.dtype)).join(', ')}]`,
-      `vars: [${vars.join(', ')}]`,
-    ];
-    defs.push(`export const ${s.name} = standalone.signature(${json(s.name)}, { ${spec.join(', ')} }, plan${s.plan}, ${usesLib ? 'lib' : 'null'});`);
+    defs.push(`export const ${s.name} = standalone.signature(${json(s.name)}, ${json(inputs)}, [\n  ${specs.join(',\n  ')},\n], ${usesLib ? 'lib' : 'null'});`);
   }
   for (const e of m.exports) if (e.kind === 'value') defs.push(`export const ${e.name} = ${json(e.value)};`);
   void arrayClass;

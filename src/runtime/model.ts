@@ -7,7 +7,7 @@ import type { DType, TypedArray } from '../dtypes.js';
 import { FailedPreconditionError, InvalidArgumentError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 import type { PlanData } from './plan_data.js';
-import { instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from './runner.js';
+import { dimsForFeeds, instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from './runner.js';
 import { uniformStream } from './random.js';
 import { runPlanData, type PlanState } from './run_plan.js';
 import { flattenHandles, type HandleFetches } from './handle_fetches.js';
@@ -43,9 +43,9 @@ export type Handle = TensorHandle | OperationHandle | VariableHandle;
 /** One precompiled plan: its data (the text is in the module as `factory`) and where it came from. */
 export interface ModelPlan {
   readonly data: Omit<PlanData, 'text'>;
-  /** The JS plan factory (the module's text); or `run`, a plan compiled at run time. */
+  /** The JS plan factory (the module's text); or `instantiate`, for a plan compiled at run time. */
   readonly factory?: PlanFactory;
-  readonly run?: PlanRun;
+  readonly instantiate?: (dims: readonly number[]) => PlanRun;
   /** `file:line:col` of the call site, or `signature NAME`, for messages. */
   readonly origin: string;
 }
@@ -63,7 +63,8 @@ export interface ModelDescription {
   readonly initPlan: number | null;
   /** Seed of each random op's stream (null: fresh randomness per session, as TF1 without seeds). */
   readonly seeds: Readonly<Record<string, number | null>>;
-  readonly signatures: Readonly<Record<string, { inputs: Record<string, string>; outputs: Record<string, string>; plan: number }>>;
+  /** Signatures by name: input key → fed tensor, output key → fetched tensor or op; their plans (by index). */
+  readonly signatures: Readonly<Record<string, { inputs: Record<string, string>; outputs: Record<string, string>; plans: readonly number[] }>>;
 }
 
 /** Compiles a plan the module lacks (installed by the `tfgen` entry; absent in runtime-only bundles). */
@@ -76,6 +77,19 @@ export function setFallbackCompiler(c: FallbackCompiler | null): void {
   fallback = c;
 }
 
+/** Instances kept per plan, one per distinct set of run-time dims, oldest dropped first. */
+const MAX_SIZES_PER_PLAN = 16;
+
+/** The plans of one fetch/feed set: a plan with run-time dims, and one specialised where a dim is fed 1. */
+interface PlanEntry { plans: ModelPlan[]; runs: Map<ModelPlan, Map<string, PlanRun>> }
+
+/** The plans found for a run: `runFor` picks the one taking the fed shapes and instantiates it. */
+export interface BoundPlan {
+  /** The first plan (all share feeds, fetches and targets by name). */
+  readonly plan: ModelPlan;
+  runFor(shapes: readonly (readonly number[])[]): { run: PlanRun; dims: readonly number[]; data: Omit<PlanData, 'text'> };
+}
+
 const planKey = (fetches: readonly string[], targets: readonly string[], feeds: readonly string[]) =>
   `${[...fetches].sort().join(',')}|${[...targets].sort().join(',')}|${[...feeds].sort().join(',')}`;
 
@@ -84,7 +98,7 @@ export class CompiledModel {
   readonly strict: boolean;
   readonly moduleUrl: string | undefined;
   private readonly desc: ModelDescription;
-  private readonly byKey = new Map<string, { plan: ModelPlan; run?: PlanRun }>();
+  private readonly byKey = new Map<string, PlanEntry>();
   private defaultSession?: Session;
   private readonly kernels?: OpKernels;
 
@@ -95,7 +109,12 @@ export class CompiledModel {
     this.source = desc.source;
     this.strict = desc.strict;
     this.moduleUrl = desc.moduleUrl;
-    for (const p of desc.plans) this.byKey.set(planKey(p.data.fetches.map((f) => f.name), p.data.targets, p.data.feeds.map((f) => f.name)), { plan: p });
+    for (const p of desc.plans) {
+      const key = planKey(p.data.fetches.map((f) => f.name), p.data.targets, p.data.feeds.map((f) => f.name));
+      const e = this.byKey.get(key);
+      if (e) e.plans.push(p);
+      else this.byKey.set(key, { plans: [p], runs: new Map() });
+    }
   }
 
   get variables(): ModelDescription['variables'] { return this.desc.variables; }
@@ -109,18 +128,45 @@ export class CompiledModel {
     return new VariableHandle(this, name, dtype, shape, initializer);
   }
 
-  /** The plan of a fetch/feed set, instantiated on first use. */
-  _plan(fetches: readonly string[], targets: readonly string[], feeds: readonly { name: string; shape: readonly number[] }[]): { plan: ModelPlan; run: PlanRun } {
+  /** The plan of a fetch/feed set; `runFor(shapes)` instantiates it for the fed shapes' run-time dims. */
+  _plan(fetches: readonly string[], targets: readonly string[], feeds: readonly { name: string; shape: readonly number[] }[]): BoundPlan {
     const key = planKey(fetches, targets, feeds.map((f) => f.name));
     let entry = this.byKey.get(key);
     if (!entry) {
       const compiled = this.strict ? null : fallback?.(this, fetches, targets, feeds) ?? null;
       if (!compiled) throw this.missError(fetches, targets, feeds.map((f) => f.name));
-      entry = { plan: compiled };
+      entry = { plans: [compiled], runs: new Map() };
       this.byKey.set(key, entry);
     }
-    entry.run ??= entry.plan.run ?? instantiatePlan({ ...entry.plan.data, text: '' } as PlanData, entry.plan.factory!, this.kernels);
-    return entry as { plan: ModelPlan; run: PlanRun };
+    const e = entry;
+    return {
+      plan: e.plans[0],
+      runFor: (shapes) => {
+        for (const plan of e.plans) {
+          const data = { ...plan.data, text: '' } as PlanData;
+          const sized = dimsForFeeds(data, shapes);
+          if (!sized) continue;
+          const k = sized.dims.join(',');
+          let runs = e.runs.get(plan);
+          if (!runs) e.runs.set(plan, (runs = new Map()));
+          let run = runs.get(k);
+          if (!run) {
+            // why: buffers are sized per distinct set of run-time dims; a stream of new sizes must not grow memory forever.
+            if (runs.size >= MAX_SIZES_PER_PLAN) runs.delete(runs.keys().next().value!);
+            run = plan.instantiate ? plan.instantiate(sized.dims) : instantiatePlan(data, plan.factory!, this.kernels, sized.dims);
+            runs.set(k, run);
+          }
+          return { run, dims: sized.dims, data: plan.data };
+        }
+        throw this.shapeMiss(e.plans[0].data as PlanData, shapes);
+      },
+    };
+  }
+
+  private shapeMiss(data: PlanData, shapes: readonly (readonly number[])[]): InvalidArgumentError {
+    const fed = data.feeds.map((f, i) => `${f.name} [${shapes[i]?.join(', ')}] (compiled for [${f.shape.map((d) => (typeof d === 'number' ? d : '?')).join(', ')}])`).join(', ');
+    return new InvalidArgumentError(`${this.source}: no precompiled plan fetching [${data.fetches.map((f) => f.name).join(', ')}] takes these fed shapes: ${fed}. ` +
+      'Dims the graph relates must be fed equal; a run-time dim is fed 1 only where every unknown dim is 1.');
   }
 
   private missError(fetches: readonly string[], targets: readonly string[], feeds: readonly string[]): InvalidArgumentError {
@@ -202,9 +248,9 @@ export class Session {
     if (!model) throw new InvalidArgumentError('sess.run needs at least one handle of a compiled model among its fetches.');
     this._bind(model);
     const feedValues = feedsByName(feeds);
-    const { plan, run } = model._plan(flat.tensors, flat.targets, [...feedValues].map(([name, v]) => ({ name, shape: shapeOf(v) })));
+    const bound = model._plan(flat.tensors, flat.targets, [...feedValues].map(([name, v]) => ({ name, shape: shapeOf(v) })));
     const state: PlanState = { variables: this._state, randomStream: this.rt.randomStream };
-    const values = runPlanData(plan.data, run, state, feedValues, options?.reuseOutputs === true);
+    const values = runPlanData(bound, state, feedValues, options?.reuseOutputs === true);
     return flat.rebuild(values);
   }
 

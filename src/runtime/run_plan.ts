@@ -6,8 +6,9 @@ import { FailedPreconditionError, InvalidArgumentError } from '../errors.js';
 import { convertFeed, type FeedValue } from '../feeds.js';
 import type { Tensor } from '../graph.js';
 import { NDArray } from '../ndarray.js';
-import type { PlanData, PlanDim } from './plan_data.js';
-import type { PlanRun } from './runner.js';
+import type { BoundPlan } from './model.js';
+import type { PlanDim } from './plan_data.js';
+import { dimValue } from './runner.js';
 
 export interface PlanState {
   /** Variable values by VariableV2 name. */
@@ -17,47 +18,49 @@ export interface PlanState {
 
 export type RunValue = number | boolean | NDArray | null;
 
-const dims = (s: readonly PlanDim[], what: string): number[] => s.map((d) => {
-  if (typeof d !== 'number') throw new InvalidArgumentError(`${what} has a run-time dim (${d}) this runtime cannot size yet`);
-  return d;
-});
-
-/** Runs `run` (the instantiated plan of `data`); returns the fetch values in plan order. */
-export function runPlanData(data: Omit<PlanData, 'text'>, run: PlanRun, state: PlanState, feeds: ReadonlyMap<string, unknown>, reuse: boolean): Map<string, RunValue> {
+/** Runs a plan found for the run (instantiated for the fed shapes); returns the values by fetched name. */
+export function runPlanData(bound: BoundPlan, state: PlanState, feeds: ReadonlyMap<string, unknown>, reuse: boolean): Map<string, RunValue> {
+  const data = bound.plan.data;
   for (const name of feeds.keys()) {
     if (!data.feeds.some((f) => f.name === name)) throw new InvalidArgumentError(`The plan does not feed ${name}.`);
   }
-  const feedArrays = data.feeds.map((f) => {
+  const converted = data.feeds.map((f) => {
     if (!feeds.has(f.name)) throw new InvalidArgumentError(`You must feed a value for placeholder tensor '${f.name.replace(/:0$/, '')}' with dtype ${f.dtype}`);
     // why: the same conversion and checks as a Session's feeds; errors name the tensor.
     const like = { name: f.name, dtype: f.dtype, shape: f.shape.map((d) => (typeof d === 'number' ? d : null)), op: { name: f.name.split(':')[0], type: 'Placeholder' } };
-    return convertFeed(like as unknown as Tensor, feeds.get(f.name) as FeedValue).data;
+    return convertFeed(like as unknown as Tensor, feeds.get(f.name) as FeedValue);
   });
-  for (const v of data.variables) {
+  // why: the feeds were converted by the first plan's list; the plan chosen for their shapes
+  // (same feeds in the same order) has its own variable, fetch and write order.
+  const chosen = bound.runFor(converted.map((a) => a.shape));
+  const { run, dims } = chosen;
+  const plan = chosen.data;
+  const shapeOf = (s: readonly PlanDim[]) => s.map((d) => dimValue(d, dims));
+  for (const v of plan.variables) {
     if (v.read && !state.variables.has(v.name)) throw new FailedPreconditionError(`Attempting to use uninitialized value ${v.name}`);
   }
-  const vars = data.variables.map((v) => state.variables.get(v.name)?.data);
-  const res = run(feedArrays, vars, { randomStream: (i) => state.randomStream(data.randomOps[i]) });
+  const vars = plan.variables.map((v) => state.variables.get(v.name)?.data);
+  const res = run(converted.map((a) => a.data), vars, { randomStream: (i) => state.randomStream(plan.randomOps[i]) });
   const out = new Map<string, RunValue>();
-  const n = data.fetches.length;
-  data.fetches.forEach((f, i) => {
-    const shape = dims(f.shape, f.name);
+  const n = plan.fetches.length;
+  plan.fetches.forEach((f, i) => {
+    const shape = shapeOf(f.shape);
     const a = res[i];
     if (shape.length === 0) out.set(f.name, f.dtype === 'bool' ? a[0] !== 0 : a[0]);
     else out.set(f.name, new NDArray(reuse && f.inPlanBuffer ? a : a.slice(), shape, f.dtype));
   });
-  for (const r of data.refFetches) {
-    const start = state.variables.get(data.variables[r.variable].name);
-    const f = data.fetches[r.output];
+  for (const r of plan.refFetches) {
+    const start = state.variables.get(plan.variables[r.variable].name);
+    const f = plan.fetches[r.output];
     if (r.written && start) out.set(f.name, start.shape.length === 0 ? (f.dtype === 'bool' ? start.data[0] !== 0 : start.data[0]) : new NDArray(start.data.slice(), start.shape, start.dtype));
   }
   // why: a value read from variable storage (x ← y, y ← x) is copied before the first commit.
-  const src: TypedArray[] = data.writes.map((w, i) => (w.mayAliasState ? res[n + i].slice() : res[n + i]));
-  data.writes.forEach((w, i) => {
-    const v = data.variables[w.variable];
+  const src: TypedArray[] = plan.writes.map((w, i) => (w.mayAliasState ? res[n + i].slice() : res[n + i]));
+  plan.writes.forEach((w, i) => {
+    const v = plan.variables[w.variable];
     const cur = state.variables.get(v.name);
     if (cur && cur.data.length === src[i].length) cur.data.set(src[i]);
-    else state.variables.set(v.name, new NDArray(src[i].slice(), dims(w.shape, v.name), v.dtype));
+    else state.variables.set(v.name, new NDArray(src[i].slice(), shapeOf(w.shape), v.dtype));
   });
   return out;
 }

@@ -1,14 +1,19 @@
 // The whole runtime of a standalone module (`tfgen compile --standalone`): bundled into the
-// module, which then imports nothing. Binds one plan (buffers, constants, baked variable values)
-// and turns it into `predict(inputs) → outputs`, with feeds checked and results as ArrayValues.
-// Deliberately tiny: it is most of a predictor bundle's size.
+// module, which then imports nothing. Binds a signature's precompiled plans (buffers, constants,
+// baked variable values) and turns them into `predict(inputs) → outputs`: feeds checked, the
+// plan chosen for the fed sizes (run-time dims, or the one specialised on 1), results as
+// ArrayValues. Deliberately tiny: it is most of a predictor bundle's size.
 
 type Arr = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 type Ctor = { new (n: number | ArrayLike<number>): Arr };
+/** A plan dim: a number, or c times the product of run-time dims (see PlanDim). */
+type Dim = number | { c: number; d: number[] };
 
 const CTORS: Record<string, Ctor> = {
   float32: Float32Array, float64: Float64Array, int32: Int32Array, int64: Float64Array, int16: Int16Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array,
 };
+
+const value = (d: Dim, dims: readonly number[]) => (typeof d === 'number' ? d : d.d.reduce((v, k) => v * dims[k], d.c));
 
 /** A fetched value: a row-major typed array with its dtype and shape. */
 export class ArrayValue {
@@ -26,74 +31,78 @@ export class ArrayValue {
 }
 
 export interface StandalonePlan {
-  /** Signature input key → feed index; output key → fetch index (-1: an operation, null). */
-  inputs: [string, number][];
+  /** Output key → fetch index (-1: an operation, null). */
   outputs: [string, number][];
-  feeds: { name: string; dtype: string; shape: (number | string)[] }[];
-  fetches: { dtype: string; shape: (number | string)[] }[];
-  buffers: [string, number][];
-  scratch: number[];
+  feeds: { name: string; dtype: string; shape: Dim[] }[];
+  fetches: { dtype: string; shape: Dim[] }[];
+  /** Run-time dims: the fed tensor and axis each is read from. */
+  dims: { feed: number; axis: number }[];
+  buffers: [string, Dim][];
+  scratch: Dim[];
   consts: Arr[];
   vars: Arr[];
+  factory: (bufs: Arr[], consts: Arr[], host: unknown[], fail: (op: string, m: string) => never, lib: unknown, dims: number[]) => (f: Arr[], v: Arr[], rt: unknown) => Arr[];
 }
 
-type Factory = (bufs: Arr[], consts: Arr[], host: unknown[], fail: (op: string, m: string) => never, lib: unknown) => (f: Arr[], v: Arr[], rt: unknown) => Arr[];
-
-function feed(value: unknown, f: StandalonePlan['feeds'][number]): Arr {
+/** A feed as a typed array of its dtype, with its shape (a flat array fills the one unknown dim). */
+function feed(v: unknown, f: StandalonePlan['feeds'][number]): [Arr, number[]] {
   const C = CTORS[f.dtype];
-  const src = value instanceof ArrayValue ? value.data : value;
-  let data: Arr;
-  if (ArrayBuffer.isView(src)) {
-    if (!(src instanceof C)) throw new TypeError(`${f.name} takes a ${C.name} (dtype ${f.dtype}), got a ${src.constructor.name}`);
-    data = src as Arr;
-  } else {
-    const flat: number[] = [];
-    const walk = (x: unknown) => {
-      if (Array.isArray(x)) x.forEach(walk);
-      else if (typeof x === 'number' || typeof x === 'boolean') flat.push(+x);
-      else throw new TypeError(`${f.name} takes numbers, nested arrays or a ${C.name}, got ${x === null ? 'null' : typeof x}`);
-    };
-    walk(src);
-    data = new C(flat);
+  if (v instanceof ArrayValue) v = v.data;
+  if (ArrayBuffer.isView(v)) {
+    if (!(v instanceof C)) throw new TypeError(`${f.name} takes a ${C.name} (dtype ${f.dtype}), got a ${v.constructor.name}`);
+    const known = f.shape.reduce((n: number, d) => n * (typeof d === 'number' ? d : 1), 1);
+    const n = (v as Arr).length / known;
+    return [v as Arr, f.shape.map((d) => (typeof d === 'number' ? d : n))];
   }
-  const known = f.shape.reduce((n: number, d) => n * (typeof d === 'number' ? d : 1), 1);
-  if (f.shape.every((d) => typeof d === 'number') ? data.length !== known : data.length % known !== 0) {
-    throw new RangeError(`${f.name} has shape [${f.shape.join(', ')}]; got ${data.length} values`);
-  }
-  return data;
+  const flat: number[] = [], shape: number[] = [];
+  const walk = (x: unknown, k: number) => {
+    if (Array.isArray(x)) {
+      if (shape.length === k) shape.push(x.length);
+      else if (shape[k] !== x.length) throw new RangeError(`${f.name}: ragged nested arrays`);
+      x.forEach((y) => walk(y, k + 1));
+    } else if (typeof x === 'number' || typeof x === 'boolean') flat.push(+x);
+    else throw new TypeError(`${f.name} takes numbers, nested arrays or a ${C.name}, got ${x === null ? 'null' : typeof x}`);
+  };
+  walk(v, 0);
+  return [new C(flat), shape];
 }
 
-/** `predict(inputs) → outputs` for one precompiled plan with its variables baked in. */
-export function signature(name: string, p: StandalonePlan, factory: Factory, lib: unknown): (inputs: Record<string, unknown>) => Record<string, unknown> {
-  const bufs = [...p.buffers.map(([d, n]) => new CTORS[d](n)), ...p.scratch.map((n) => new Float64Array(n))];
+/** `predict(inputs) → outputs` over a signature's plans (input key → feed index `inputs`). */
+export function signature(name: string, inputs: [string, number][], plans: StandalonePlan[], lib: unknown): (given: Record<string, unknown>) => Record<string, unknown> {
+  const keys = inputs.map(([k]) => k);
   const fail = (op: string, m: string): never => { throw new RangeError(`${m} (op ${op})`); };
-  const run = factory(bufs, p.consts, [], fail, lib);
-  // why: the per-call path is a few property reads; keys, classes and sizes are resolved once here.
-  const keys = p.feeds.map((_, i) => p.inputs.find(([, j]) => j === i)![0]);
-  const ctors = p.feeds.map((f) => CTORS[f.dtype]);
-  const sizes = p.feeds.map((f) => (f.shape.every((d) => typeof d === 'number') ? (f.shape as number[]).reduce((a, b) => a * b, 1) : -1));
-  const outs = p.outputs.map(([key, i]) => ({ key, i, f: i < 0 ? null : p.fetches[i] }));
+  const runs = plans.map(() => new Map<string, (f: Arr[], v: Arr[], rt: unknown) => Arr[]>());
   const n = keys.length;
-  const feeds: Arr[] = new Array(n);
-  return (inputs) => {
-    let given = 0;
-    for (const k in inputs) {
+  const arrays: Arr[] = new Array(n), shapes: number[][] = new Array(n);
+  return (given) => {
+    let count = 0;
+    for (const k in given) {
       if (!keys.includes(k)) throw new TypeError(`${name}: unknown input '${k}'; inputs are ${keys.join(', ')}`);
-      given++;
+      count++;
     }
-    for (let i = 0; i < n; i++) {
-      const v = inputs[keys[i]];
-      if (v === undefined) throw new TypeError(`${name}: missing input '${keys[i]}'`);
-      feeds[i] = v instanceof ctors[i] && (v as Arr).length === sizes[i] ? (v as Arr) : feed(v, p.feeds[i]);
+    if (count !== n) throw new TypeError(`${name}: missing input; inputs are ${keys.join(', ')}`);
+    for (const [k, i] of inputs) [arrays[i], shapes[i]] = feed(given[k], plans[0].feeds[i]);
+    for (let j = 0; j < plans.length; j++) {
+      const p = plans[j];
+      const dims = p.dims.map(({ feed: f, axis }) => shapes[f][axis]);
+      if (dims.some((d) => d < 2)) continue;
+      if (!p.feeds.every((f, i) => f.shape.length === shapes[i].length && f.shape.every((d, a) => value(d, dims) === shapes[i][a]))) continue;
+      const key = dims.join(',');
+      let run = runs[j].get(key);
+      if (!run) {
+        const bufs = [...p.buffers.map(([d, len]) => new CTORS[d](value(len, dims))), ...p.scratch.map((len) => new Float64Array(value(len, dims)))];
+        runs[j].set(key, (run = p.factory(bufs, p.consts, [], fail, lib, dims)));
+      }
+      const res = run(arrays, p.vars, null);
+      const out: Record<string, unknown> = {};
+      for (const [key, i] of p.outputs) {
+        const f = p.fetches[i];
+        if (i < 0) out[key] = null;
+        else if (f.shape.length === 0) out[key] = f.dtype === 'bool' ? res[i][0] !== 0 : res[i][0];
+        else out[key] = new ArrayValue(res[i].slice(), f.shape.map((d) => value(d, dims)), f.dtype);
+      }
+      return out;
     }
-    if (given !== n) throw new TypeError(`${name}: takes ${keys.join(', ')}`);
-    const res = run(feeds, p.vars, null);
-    const out: Record<string, unknown> = {};
-    for (const { key, i, f } of outs) {
-      if (f === null) out[key] = null;
-      else if (f.shape.length === 0) out[key] = f.dtype === 'bool' ? res[i][0] !== 0 : res[i][0];
-      else out[key] = new ArrayValue(res[i].slice(), f.shape as number[], f.dtype);
-    }
-    return out;
+    throw new RangeError(`${name}: no compiled plan takes inputs of shapes ${shapes.map((s, i) => `${plans[0].feeds[i].name} [${s.join(', ')}]`).join(', ')}`);
   };
 }

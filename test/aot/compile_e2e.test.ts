@@ -12,8 +12,8 @@ import { withFiles } from '../_lib/temp_dir.js';
 
 const MODEL = `import * as tf from 'tfgen';
 
-export const X = tf.placeholder(tf.float32, [4], 'X');
-export const Y = tf.placeholder(tf.float32, [4], 'Y');
+export const X = tf.placeholder(tf.float32, [null], 'X');
+export const Y = tf.placeholder(tf.float32, [null], 'Y');
 export const w = new tf.Variable(0.25, { name: 'w' });
 export const b = new tf.Variable(-0.5, { name: 'b' });
 export const yPred = X.mul(w).add(b);
@@ -41,8 +41,8 @@ const XS = [1, 2, 3, 4], YS = [2.1, 3.9, 6.2, 7.8];
 function jitReference(steps: number) {
   const g = new tf.Graph();
   return g.asDefault(() => {
-    const X = tf.placeholder(tf.float32, [4], 'X');
-    const Y = tf.placeholder(tf.float32, [4], 'Y');
+    const X = tf.placeholder(tf.float32, [null], 'X');
+    const Y = tf.placeholder(tf.float32, [null], 'Y');
     const w = new tf.Variable(0.25, { name: 'w' });
     const b = new tf.Variable(-0.5, { name: 'b' });
     const yPred = X.mul(w).add(b);
@@ -70,7 +70,8 @@ test('compile → import: signature with initial values, trained call sites, all
   const q = quiet();
   const code = await main(['compile', join(dir, 'linreg.tf.ts'), join(dir, 'app.ts'), '--out-dir', join(dir, 'out')], q.io);
   assert.is(code, 0, q.err.join(''));
-  assert.match(q.out.join(''), /linreg\.tf\.ts → .*out\/linreg\.js, .*out\/linreg\.d\.ts \(4 plans, \d+ kernels\) in \d+ ms/);
+  // predict, [train, loss] and [w, b]... each with run-time dims and specialised on 1; the initializers
+  assert.match(q.out.join(''), /linreg\.tf\.ts → .*out\/linreg\.js, .*out\/linreg\.d\.ts \(\d+ plans, \d+ kernels\) in \d+ ms/);
   assert.match(q.out.join(''), /1 compiled, 0 failed, 0 warnings in \d+\.\d\d s/);
   const mod = await importFresh(join(dir, 'out/linreg.js'));
   const ref = jitReference(25);
@@ -87,6 +88,10 @@ test('compile → import: signature with initial values, trained call sites, all
   // the signature on the trained session equals the JIT's prediction
   const p1 = mod.predict({ X: [0.5, 1.5, 2.5, 3.5] }, sess);
   assert.equal(Array.from(p1.y.data), Array.from((ref.sess.run(ref.yPred, { X: [0.5, 1.5, 2.5, 3.5] }) as tf.NDArray).data));
+  // any batch size: the run-time-dims plan (2, 7) and the one specialised on 1
+  for (const xs of [[2.25], [1, 2], [0, 1, 2, 3, 4, 5, 6]]) {
+    assert.equal(Array.from(mod.predict({ X: xs }, sess).y.data), Array.from((ref.sess.run(ref.yPred, { X: xs }) as tf.NDArray).data), `batch ${xs.length}`);
+  }
   // a checkpoint saved from the runtime session restores into the DSL's Saver, and back
   const { saveCheckpoint, restoreCheckpoint } = await import('../../src/runtime/checkpoint.js');
   const ckpt = saveCheckpoint(sess, join(dir, 'trained.safetensors'));
@@ -126,12 +131,16 @@ test('--standalone --weights: a module without imports predicts with the trained
   assert.not.match(text, /\beval\(|new Function/);
   const mod = await importFresh(join(dir, 'sa/linreg.js'));
   assert.equal(Object.keys(mod).sort(), ['predict']);
-  const xs = [0, 1.25, 2.5, 10];
-  const out = mod.predict({ X: new Float32Array(xs) });
-  assert.equal(Array.from(out.y.data), Array.from((ref.sess.run(ref.yPred, { X: xs }) as tf.NDArray).data));
-  assert.equal(out.y.toArray(), Array.from((ref.sess.run(ref.yPred, { X: xs }) as tf.NDArray).data));
+  for (const xs of [[0, 1.25, 2.5, 10], [7.5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    const out = mod.predict({ X: new Float32Array(xs) });
+    const want = Array.from((ref.sess.run(ref.yPred, { X: xs }) as tf.NDArray).data);
+    assert.equal(Array.from(out.y.data), want, `batch ${xs.length}`);
+    assert.equal(out.y.shape, [xs.length]);
+    assert.equal(mod.predict({ X: xs }).y.toArray(), want);
+  }
   assert.throws(() => mod.predict({ X: new Int32Array(4) }), /X:0 takes a Float32Array/);
-  assert.throws(() => mod.predict({ X: [1, 2] }), /has shape \[4\]; got 2 values/);
+  assert.throws(() => mod.predict({ X: [[1, 2]] }), /predict: no compiled plan takes inputs of shapes X:0 \[1, 2\]/);
+  assert.throws(() => mod.predict({ Z: [1] }), /predict: unknown input 'Z'; inputs are X/);
 }));
 
 test('a checkpoint that does not match fails with the variable named, and writes nothing', () => withFiles(FILES, async (dir) => {
@@ -173,16 +182,16 @@ test('a sess.run fetching what the model does not export is an error at its line
   assert.not.ok(existsSync(join(dir, 'out')));
 }));
 
-test('a model that throws while building, or has unknown feed dims, exits 1 at file:line:col with no output', () => withFiles({
+test('a model that throws while building, or whose plan cannot take run-time dims, exits 1 at file:line:col with no output', () => withFiles({
   'package.json': '{"type":"module"}',
   'bad.tf.ts': "import * as tf from 'tfgen';\nconst a = tf.constant([1, 2]);\nexport const b = tf.matmul(a, a);\n",
-  'open.tf.ts': "import * as tf from 'tfgen';\nconst X = tf.placeholder(tf.float32, [null, 3], 'X');\nexport const predict = tf.signature({ inputs: { X }, outputs: { y: X.mul(2) } });\n",
+  'open.tf.ts': "import * as tf from 'tfgen';\nconst X = tf.placeholder(tf.float32, [null, 3], 'X');\nexport const predict = tf.signature({ inputs: { X }, outputs: { y: tf.pad(X, [[1, 1], [0, 0]]) } });\n",
 }, async (dir) => {
   const q = quiet();
   assert.is(await main(['compile', join(dir, 'bad.tf.ts'), join(dir, 'open.tf.ts'), '--out-dir', join(dir, 'out')], q.io), 1);
   const err = q.err.join('');
   assert.match(err, /bad\.tf\.ts:3:21: InvalidArgumentError while building the graph: MatMul 'MatMul': .* must be 2-dimensional/);
-  assert.match(err, /open\.tf\.ts:3:14: signature predict: X:0 has shape \[\?,3\]: a precompiled plan needs every dim/);
+  assert.match(err, /open\.tf\.ts:3:14: signature predict: X:0 has shape \[\?,3\], but an op of this plan cannot take a run-time size for its dim 0/);
   assert.match(q.out.join(''), /0 compiled, 2 failed, 0 warnings/);
   assert.not.ok(existsSync(join(dir, 'out')));
 }));
