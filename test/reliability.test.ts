@@ -143,6 +143,23 @@ both('a gradient-descent update with a fed gradient of another rank fails (var a
   assert.equal((sess.run(v) as tf.NDArray).toArray(), [0, 1, 2]);
 });
 
+both('a fed learning rate that is not a scalar fails every optimizer\'s update and trains nothing (TF1: [] or [1])', (session) => {
+  const lr = tf.placeholder(tf.float32, null, 'lr');
+  const v = new tf.Variable([1, 2, 3], { name: 'v' });
+  const loss = tf.reduceSum(tf.square(v));
+  const steps = [new tf.train.GradientDescentOptimizer(lr), new tf.train.MomentumOptimizer(lr, 0.9), new tf.train.AdamOptimizer(lr),
+    new tf.train.RMSPropOptimizer(lr), new tf.train.AdagradOptimizer(lr)].map((o) => o.minimize(loss));
+  const sess = session(v.graph);
+  sess.run(tf.globalVariablesInitializer());
+  for (const step of steps) {
+    throwsClass(() => sess.run(step, { lr: [0.1, 0.2, 0.3] }), tf.errors.InvalidArgumentError, 'is not a scalar: [3]');
+    throwsClass(() => sess.run(step, { lr: [[0.1]] }), tf.errors.InvalidArgumentError, 'is not a scalar: [1,1]');
+  }
+  assert.equal((sess.run(v) as tf.NDArray).toArray(), [1, 2, 3]);
+  sess.run(steps[0], { lr: [0.25] });
+  assert.equal((sess.run(v) as tf.NDArray).toArray(), [0.5, 1, 1.5]);
+});
+
 // --- bug 4: ops that are only targets or control dependencies still run their checks ---
 both('an out-of-range gather in a control dependency fails the run and the assignAdd is not committed', (session) => {
   const v = new tf.Variable(0, { name: 'v' });

@@ -1,7 +1,7 @@
 // TF1's fused update ops (ApplyGradientDescent, …): each reads a variable and its slots,
 // computes the new values with the optimizer's exact rule, and writes them back. Inputs are in
 // TF1's OpDef order; float32 math rounds after every operation in the order TF1's kernels use.
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, type ErrorOp } from '../errors.js';
 import { createOp, type Operation, type Tensor } from '../graph.js';
 import { allocate } from '../dtypes.js';
 import { NDArray } from '../ndarray.js';
@@ -45,6 +45,16 @@ function applyInfer(refCount: number, scalarIdx: readonly number[]) {
   };
 }
 
+/**
+ * The run-time check of a hyper-parameter input (a fed learning rate, say), on both executors:
+ * TF1's legacy scalar, shape [] or [1].
+ */
+function checkScalar(type: string, i: number, shape: readonly number[], op: ErrorOp): void {
+  if (shape.length > 1 || (shape.length === 1 && shape[0] !== 1)) {
+    throw new InvalidArgumentError(`${type}: input ${i} of '${op.name}' is not a scalar: [${shape}]`, op);
+  }
+}
+
 /** Defines an Apply* op with `refCount` ref inputs, scalars at `scalarIdx`, the rest elementwise. */
 function applySpec(type: string, refCount: number, scalarIdx: readonly number[], update: Update): OpSpec {
   return {
@@ -62,7 +72,11 @@ function applySpec(type: string, refCount: number, scalarIdx: readonly number[],
           throw new InvalidArgumentError(`${type}: var and grad do not have the same shape [${refs[0].shape}] [${g.shape}]`, op);
         }
       }
-      const next = update(A, refs, grads, scalarIdx.map((i) => ctx.inputs[i]), op.attrs);
+      const scalars = scalarIdx.map((i) => {
+        checkScalar(type, i, ctx.inputs[i].shape, op);
+        return ctx.inputs[i].shape.length ? ctx.reshape(ctx.inputs[i], []) : ctx.inputs[i];
+      });
+      const next = update(A, refs, grads, scalars, op.attrs);
       next.forEach((v, k) => ctx.writeRef(k, v));
       return [next[0]];
     },
@@ -75,9 +89,7 @@ function applySpec(type: string, refCount: number, scalarIdx: readonly number[],
         }
       });
       const scalars = scalarIdx.map((i) => {
-        if (inputs[i].size !== 1) {
-          throw new InvalidArgumentError(`${type}: input ${i} of '${ctx.op.name}' is not a scalar: [${inputs[i].shape}]`, ctx.op);
-        }
+        checkScalar(type, i, inputs[i].shape, ctx.op);
         return inputs[i].data[0];
       });
       const tensorInputs = inputs.filter((_, i) => i >= refCount && !scalarIdx.includes(i));
