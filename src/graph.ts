@@ -246,8 +246,27 @@ export class Tensor {
 const globalDefault = { graph: new Graph() };
 const graphStack: Graph[] = [];
 
+/**
+ * Graphs of open InteractiveSessions made on another graph than the default, newest last, with
+ * the asDefault depth at their creation: such a graph is the default over the asDefault frames
+ * that were open then (as TF1's session enters its graph), not over ones opened later.
+ */
+const sessionGraphs: { graph: Graph; depth: number }[] = [];
+
 export function getDefaultGraph(): Graph {
+  const s = sessionGraphs.length ? sessionGraphs[sessionGraphs.length - 1] : undefined;
+  if (s && s.depth >= graphStack.length) return s.graph;
   return graphStack.length ? graphStack[graphStack.length - 1] : globalDefault.graph;
+}
+
+/** @internal An InteractiveSession on graph g makes g the default until it is closed. */
+export function enterSessionGraph(g: Graph): void {
+  sessionGraphs.push({ graph: g, depth: graphStack.length });
+}
+
+export function exitSessionGraph(g: Graph): void {
+  const i = sessionGraphs.findLastIndex((s) => s.graph === g);
+  if (i >= 0) sessionGraphs.splice(i, 1);
 }
 
 /** Makes a fresh, empty global default graph (old graphs stay valid for whoever holds them). */

@@ -74,6 +74,25 @@ test('InteractiveSession is the default until closed; the previous open one come
   throwsClass(() => tf.getDefaultSession(), tf.errors.InvalidArgumentError, 'No default session');
 }));
 
+test('InteractiveSession on another graph makes it the default graph until closed', () => fresh((outer) => {
+  const g = new tf.Graph();
+  const sess = new tf.InteractiveSession({ graph: g });
+  const c = tf.constant(2, { name: 'c' });
+  assert.is(c.graph, g);
+  assert.is(tf.getDefaultGraph(), g);
+  assert.is(c.mul(3).eval(), 6);
+  // an asDefault opened afterwards still wins
+  assert.is(outer.asDefault(() => tf.getDefaultGraph()), outer);
+  assert.is(tf.getDefaultGraph(), g);
+  sess.close();
+  assert.is(tf.getDefaultGraph(), outer);
+  // on the default graph it changes nothing
+  const same = new tf.InteractiveSession();
+  assert.is(same.graph, outer);
+  same.close();
+  assert.is(tf.getDefaultGraph(), outer);
+}));
+
 test('a tensor of another graph: clear error, no run', () => {
   const g1 = new tf.Graph();
   const g2 = new tf.Graph();
