@@ -1,14 +1,11 @@
 // A small app that predicts with the linear-regression model. It imports the model file
 // itself: run directly (tsx) it builds the graph and runs it with the JIT; bundled with the
 // tfgen esbuild plugin (build.ts), the import is the compiled, standalone module instead.
-import { BATCH, predict } from '../linreg/linreg.tf.js';
+import { predict } from '../linreg/linreg.tf.js';
 
 export function forecast(temps: readonly number[]): number[] {
-  const X = new Float32Array(BATCH);
-  X.set(temps.slice(0, BATCH));
-  const { sold } = predict({ X });
-  const values = (sold as { data: Float32Array }).data;
-  return Array.from(values.subarray(0, temps.length), (v) => Math.round(v * 10) / 10);
+  const { sold } = predict({ X: temps });
+  return Array.from((sold as { data: Float32Array }).data, (v) => Math.round(v * 10) / 10);
 }
 
 const temps = [45, 60, 75, 90];

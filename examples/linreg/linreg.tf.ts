@@ -3,11 +3,9 @@
 // generated module's exports: handles for the tensors and ops, `predict` as a plain function.
 import * as tf from 'tfgen';
 
-/** Samples per training batch (and per predict call, until plans take run-time dims). */
-export const BATCH = 100;
-
-export const X = tf.placeholder(tf.float32, [BATCH], 'X');
-export const Y = tf.placeholder(tf.float32, [BATCH], 'Y');
+// any number of samples per run: the unknown dim is a run-time dim of the compiled plans
+export const X = tf.placeholder(tf.float32, [null], 'X');
+export const Y = tf.placeholder(tf.float32, [null], 'Y');
 export const m = new tf.Variable(0, { name: 'm' });
 export const b = new tf.Variable(0, { name: 'b' });
 export const yPred = X.mul(m).add(b);

@@ -2,7 +2,7 @@
 // without any import, the trained weights baked in. Plain JavaScript, plain node.
 import { predict } from '../out/predictor/linreg.js';
 
-const temps = new Float32Array(100);
-for (let i = 0; i < temps.length; i++) temps[i] = 40 + i / 2;
+const temps = [40, 50, 70, 89.5];
 const { sold } = predict({ X: temps });
-for (const i of [0, 20, 60, 99]) console.log(`${temps[i]} °F → ${sold.data[i].toFixed(1)} ice creams`);
+temps.forEach((t, i) => console.log(`${t} °F → ${sold.data[i].toFixed(1)} ice creams`));
+console.log(`one sample: 72 °F → ${predict({ X: [72] }).sold.data[0].toFixed(1)}`);
