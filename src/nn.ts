@@ -19,6 +19,7 @@ export type { EmbeddingLookupOptions } from './ops/embedding.js';
 export type { L2NormalizeOptions, LrnOptions, MomentsOptions } from './ops/normalization.js';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, conv2dTranspose } from './ops/conv.js';
 export type { Conv2DOptions } from './ops/conv.js';
+export { depthwiseConv2d, separableConv2d } from './ops/depthwise.js';
 export { maxPool, avgPool } from './ops/pool.js';
 export { topK, inTopK } from './ops/top_k.js';
 export type { PoolOptions } from './ops/pool.js';

@@ -33,13 +33,13 @@ const CONV_ARGS: ArgSpec<Conv2DOptions> = {
   kinds: { useCudnnOnGpu: 'boolean', dataFormat: 'string', dilations: 'value', name: 'string' },
 };
 /** TF1's optional arguments after padding: use_cudnn_on_gpu, data_format, dilations, name (or an options object). */
-type ConvArgList = OptArgs<[useCudnnOnGpu: boolean, dataFormat: 'NHWC', dilations: number | number[], name: string], Conv2DOptions>;
+export type ConvArgList = OptArgs<[useCudnnOnGpu: boolean, dataFormat: 'NHWC', dilations: number | number[], name: string], Conv2DOptions>;
 
 const filterWindow = (attrs: Attrs, f: readonly Dim[]) => windowOf(attrs, [1, f[0] ?? 1, f[1] ?? 1, 1]);
 const shapes = (...ts: { shape: Shape }[]) => ts.map((t) => formatDims(t.shape)).join(', ');
 
 /** Static checks shared by the three ops: float dtype, rank-4 operands, input depth = filter depth. */
-function checkConv(ctx: InferContext, floatInputs: number[], x: { shape: Shape; toString(): string }, f: Tensor | null, xRole: string): void {
+export function checkConv(ctx: InferContext, floatInputs: number[], x: { shape: Shape; toString(): string }, f: Tensor | null, xRole: string): void {
   const what = `${ctx.name}`;
   requireDType(ctx, floatInputs[0], FLOATS, ctx.name);
   const [a, b] = floatInputs.map((i) => ctx.inputs[i]);
@@ -55,14 +55,14 @@ function checkConv(ctx: InferContext, floatInputs: number[], x: { shape: Shape; 
 }
 
 /** The static shape of the conv output of x (static shape) and filter f: [n, oh, ow, oc]. */
-function convOutput(ctx: InferContext, x: Shape, f: Shape): Dim[] {
+export function convOutput(ctx: InferContext, x: Shape, f: Shape): Dim[] {
   const fs = f ?? [null, null, null, null];
   const [n, oh, ow] = staticOutput(x, filterWindow(ctx.attrs, fs), `'${ctx.name}' (op: '${ctx.name}')`, shapes(...ctx.inputs));
   return [n, fs[0] === null ? null : oh, fs[1] === null ? null : ow, fs[3]];
 }
 
 /** The static shape described by a shape input (tf.shape(x) is as known as x's static shape). */
-function sizesOf(ctx: InferContext, i: number): Dim[] {
+export function sizesOf(ctx: InferContext, i: number): Dim[] {
   const v = constInts(ctx, i);
   if (v) return v;
   const t = ctx.inputs[i];
@@ -71,7 +71,7 @@ function sizesOf(ctx: InferContext, i: number): Dim[] {
 }
 
 /** dy must have the shape the forward conv would give; TF1 names the mismatching dim. */
-function checkBackprop(dy: readonly Dim[] | null, expected: readonly Dim[], what: string, op?: KernelOp): void {
+export function checkBackprop(dy: readonly Dim[] | null, expected: readonly Dim[], what: string, op?: KernelOp): void {
   if (!dy) return;
   const names = ['batch', 'rows', 'cols', 'depth'];
   for (let a = 0; a < 4; a++) {
@@ -84,7 +84,7 @@ function checkBackprop(dy: readonly Dim[] | null, expected: readonly Dim[], what
 }
 
 /** Concrete geometry of a conv on input shape x with filter shape f, checking depths at run time. */
-function convGeometry(x: readonly number[], f: readonly number[], op: KernelOp): Geometry {
+export function convGeometry(x: readonly number[], f: readonly number[], op: KernelOp): Geometry {
   const what = `${op.type} '${op.name}'`;
   if (x.length !== 4 || f.length !== 4) {
     throw new InvalidArgumentError(`${what}: input [${x}] and filter [${f}] must be 4-D.`, op);
@@ -196,13 +196,13 @@ export const Conv2DBackpropFilter: OpSpec = {
   },
 };
 
-interface ConvArgs { strides: number[]; padding: Padding; dilations: number[] }
+export interface ConvArgs { strides: number[]; padding: Padding; dilations: number[] }
 
-function convArgs(op: KernelOp): ConvArgs {
+export function convArgs(op: KernelOp): ConvArgs {
   return { strides: op.attrs.strides as number[], padding: op.attrs.padding as Padding, dilations: op.attrs.dilations as number[] };
 }
 
-function checkedArgs(strides: unknown, padding: unknown, args: readonly unknown[], fn: string): ConvArgs & { name?: string } {
+export function checkedArgs(strides: unknown, padding: unknown, args: readonly unknown[], fn: string): ConvArgs & { name?: string } {
   const opts = opArgs(fn, args, CONV_ARGS);
   checkDataFormat(opts.dataFormat, fn);
   return {
@@ -213,7 +213,7 @@ function checkedArgs(strides: unknown, padding: unknown, args: readonly unknown[
   };
 }
 
-const attrsOf = (a: ConvArgs, dtype: string): Attrs => ({ T: dtype, strides: a.strides, padding: a.padding, dilations: a.dilations, data_format: 'NHWC' });
+export const attrsOf = (a: ConvArgs, dtype: string): Attrs => ({ T: dtype, strides: a.strides, padding: a.padding, dilations: a.dilations, data_format: 'NHWC' });
 
 function conv(x: Tensor, f: Tensor, a: ConvArgs, name?: string): Tensor {
   return out(createOp(Conv2D, [x, f], attrsOf(a, x.dtype), name ?? 'Conv2D'));
@@ -226,7 +226,7 @@ function backpropFilter(x: Tensor, sizes: Tensor, dy: Tensor, a: ConvArgs, name?
 }
 
 /** Converts the float operands of a conv op to one dtype (JS values take the tensors' dtype). */
-function floats(values: Record<string, TensorLike>, fn: string): Tensor[] {
+export function floats(values: Record<string, TensorLike>, fn: string): Tensor[] {
   const dtype = Object.values(values).map(operandDType).find((d) => d !== undefined) ?? 'float32';
   return Object.entries(values).map(([name, v]) => {
     const t = convertToTensor(v, { name, what: `${fn} ${name}`, dtype: operandDType(v) ? undefined : dtype });

@@ -6,6 +6,7 @@ import * as activations from '../ops/activations.js';
 import * as array from '../ops/array.js';
 import * as biasAdd from '../ops/bias_add.js';
 import * as conv from '../ops/conv.js';
+import * as depthwise from '../ops/depthwise.js';
 import * as dropout from '../ops/dropout.js';
 import * as indexing from '../ops/indexing.js';
 import * as mathBinary from '../ops/math_binary.js';
@@ -27,7 +28,7 @@ import * as summary from '../summary/ops.js';
 
 /** Every module defining op specs (a new op module adds one line here). */
 const OP_MODULES: readonly object[] = [
-  activations, array, biasAdd, conv, dropout, indexing, mathBinary, mathUnary, matmul, movement, nn, normalization, padding, pool,
+  activations, array, biasAdd, conv, depthwise, dropout, indexing, mathBinary, mathUnary, matmul, movement, nn, normalization, padding, pool,
   random, reduce, scan, sources, stacking, summary, topK, training,
 ];
 

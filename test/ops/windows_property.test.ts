@@ -1,5 +1,5 @@
-// Property: for random NHWC shapes, windows, strides, dilations and paddings, conv2d, maxPool
-// and avgPool (followed by a random activation) give the same values and gradients compiled as
+// Property: for random NHWC shapes, windows, strides, dilations and paddings, conv2d,
+// depthwiseConv2d, maxPool and avgPool (followed by a random activation) give the same values and gradients compiled as
 // interpreted, bit for bit, also with NaN, infinities, ±0 and ties in the data. fast-check
 // prints its seed on failure (replay: FC_SEED=<seed>).
 import { test } from 'uvu';
@@ -11,7 +11,7 @@ import { fetchDiff } from '../_lib/random_graph.js';
 const ACTIVATIONS = ['relu', 'relu6', 'elu', 'selu', 'softplus', 'softsign', 'leakyRelu', 'none'] as const;
 
 const caseArb = fc.record({
-  kind: fc.constantFrom('conv2d', 'maxPool', 'avgPool'),
+  kind: fc.constantFrom('conv2d', 'depthwiseConv2d', 'maxPool', 'avgPool'),
   n: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 1, max: 6 }), w: fc.integer({ min: 1, max: 6 }), c: fc.integer({ min: 1, max: 3 }),
   oc: fc.integer({ min: 1, max: 3 }),
   k: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
@@ -40,17 +40,18 @@ function data(n: number, seed: number, specials: boolean): number[] {
 function check(c: Case): void {
   const g = new tf.Graph();
   g.asDefault(() => {
-    const d = c.kind === 'conv2d' ? c.dilation : 1;
+    const conv = c.kind === 'conv2d' || c.kind === 'depthwiseConv2d';
+    const d = conv ? c.dilation : 1;
     const eff = (k: number) => (k - 1) * d + 1;
     if (c.padding === 'VALID' && (c.h < eff(c.k[0]) || c.w < eff(c.k[1]))) return;
     const xShape = [c.n, c.h, c.w, c.c];
     const x = tf.placeholder(c.dtype, c.unknownBatch ? [null, c.h, c.w, c.c] : xShape);
     const f = tf.placeholder(c.dtype, [c.k[0], c.k[1], c.c, c.oc]);
-    const window = c.kind === 'conv2d' ? tf.nn.conv2d(x, f, c.s, c.padding, { dilations: d })
+    const window = c.kind === 'conv2d' || c.kind === 'depthwiseConv2d' ? tf.nn[c.kind](x, f, c.s, c.padding, { dilations: d })
       : tf.nn[c.kind](x, c.k, c.s, c.padding);
     const y = c.activation === 'none' ? window : c.activation === 'leakyRelu' ? tf.nn.leakyRelu(window, 0.1) : (tf.nn as any)[c.activation](window);
     const loss = tf.reduceSum(tf.multiply(y, y));
-    const grads = tf.gradients(loss, c.kind === 'conv2d' ? [x, f] : [x]) as tf.Tensor[];
+    const grads = tf.gradients(loss, conv ? [x, f] : [x]) as tf.Tensor[];
     const feeds = new Map<tf.Tensor, tf.NDArray>([
       [x, new tf.NDArray(toTyped(data(c.n * c.h * c.w * c.c, c.seed, c.specials), c.dtype), xShape, c.dtype)],
       [f, new tf.NDArray(toTyped(data(c.k[0] * c.k[1] * c.c * c.oc, c.seed + 1, c.specials), c.dtype), [c.k[0], c.k[1], c.c, c.oc], c.dtype)],
@@ -73,7 +74,7 @@ function toTyped(v: number[], dtype: string): Float32Array | Float64Array {
   return dtype === 'float32' ? Float32Array.from(v) : Float64Array.from(v);
 }
 
-test('conv2d / maxPool / avgPool + activation: compiled equals interpreter, values and gradients, bit for bit', () => {
+test('conv2d / depthwiseConv2d / maxPool / avgPool + activation: compiled equals interpreter, values and gradients, bit for bit', () => {
   const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
   fc.assert(fc.property(caseArb, (c) => { check(c); }), { numRuns: Number(process.env.FC_RUNS ?? 150), seed });
   assert.ok(true);
