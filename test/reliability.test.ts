@@ -244,6 +244,7 @@ test('invalid or huge static dims fail when the op is created, as InvalidArgumen
   throwsClass(() => tf.randomNormal([1e5, 1e5]), tf.errors.InvalidArgumentError, 'RandomStandardNormal', '10000000000 elements');
   throwsClass(() => tf.reshape(tf.placeholder(tf.float32), [65536, 65536, 2]), tf.errors.InvalidArgumentError, 'Reshape', 'more than a typed array');
   throwsClass(() => tf.constant(0, { shape: [1e6, 1e6] }), tf.errors.InvalidArgumentError, 'more than a typed array');
+  throwsClass(() => tf.fill([2], [1, 2]), tf.errors.InvalidArgumentError, "Fill 'Fill': value must be a scalar, got shape [2]");
   // why: a failed creation adds no op to the graph (only the constants of its arguments, as in TF1).
   assert.equal(g.getOperations().filter((o) => o.type !== 'Const' && o.type !== 'Placeholder'), []);
 }));
@@ -281,7 +282,7 @@ test('run-time shapes past the typed-array limit (fed fill dims, a fed random sh
 }));
 
 // --- found by the bad-input differential test: fed shapes an op refuses, refused alike ---
-test('fed shapes an op refuses fail with one message on both executors (broadcastTo, where, biasAdd, softmax of a scalar, stack, addN)', () => fresh((g) => {
+test('fed shapes an op refuses fail with one message on both executors (broadcastTo, where, biasAdd, softmax of a scalar, stack, addN, fill and oneHot values)', () => fresh((g) => {
   const x = tf.placeholder(tf.float32, null, 'x');
   const y = tf.placeholder(tf.float32, null, 'y');
   const c = tf.placeholder(tf.bool, null, 'c');
@@ -294,6 +295,8 @@ test('fed shapes an op refuses fail with one message on both executors (broadcas
     [tf.nn.logSoftmax(x), { x: 3 }, "LogSoftmax 'LogSoftmax': logits must have at least one dimension"],
     [tf.stack([x, y]), { x: [[1], [2]], y: [[1, 2]] }, "Pack 'stack': values[1] has shape [1,2], values[0] has [2,1]; all must match."],
     [tf.addN([x, y]), { x: [1, 2], y: [1] }, "AddN 'AddN': inputs must have the same size and shape. Input 0: [2] != input 1: [1]"],
+    [tf.fill([2], x), { x: [1, 2] }, "Fill 'Fill': value must be a scalar, got shape [2]."],
+    [tf.oneHot([0, 1], 2, { onValue: x, offValue: y }), { x: 1, y: [0, 0] }, "OneHot 'one_hot': off_value must be a scalar, got shape [2]."],
   ];
   for (const [t, feeds, words] of cases) {
     const outcomes = EXECUTORS.map((executor) => {

@@ -88,17 +88,29 @@ export const Fill: OpSpec = {
   lower: (ctx, op) => {
     const dims = ctx.constantValue(0);
     if (!dims) throw new NotLowerable(`${op.name}: dims are only known at run time`);
+    checkFillValue(ctx.inputs[1].shape, op.name);
     return [ctx.broadcast(ctx.reshape(ctx.inputs[1], []), intList(dims))];
   },
-  infer: (ctx) => [{ dtype: ctx.inputs[1].dtype, shape: shapeFromInput(ctx, 0) }],
+  infer: (ctx) => {
+    if (ctx.inputs[1].shape) checkFillValue(ctx.inputs[1].shape as number[], ctx.name);
+    return [{ dtype: ctx.inputs[1].dtype, shape: shapeFromInput(ctx, 0) }];
+  },
   constant: (op) => {
     const dims = op.inputs[0].op.spec.constant?.(op.inputs[0].op);
     const v = op.inputs[1].op.spec.constant?.(op.inputs[1].op);
     return dims && v ? fillArray(intList(dims), v) : undefined;
   },
   grad: (_, [dy]) => [null, reduceAll(dy!)],
-  reference: ([dims, v]) => [fillArray(intList(dims), v)],
+  reference: ([dims, v], { op }) => {
+    checkFillValue(v.shape, op.name);
+    return [fillArray(intList(dims), v)];
+  },
 };
+
+/** Fill's value is a scalar (TF1), checked statically and, when fed, at run time on both executors. */
+function checkFillValue(shape: readonly (number | null)[], name: string): void {
+  if (shape.length) throw new InvalidArgumentError(`Fill '${name}': value must be a scalar, got shape ${formatDims([...shape])}.`);
+}
 
 function fillArray(dims: number[], v: NDArray): NDArray {
   const problem = shapeProblem(dims);

@@ -1,7 +1,7 @@
 // Index-driven ops: OneHot, GatherV2, and UnsortedSegmentSum (the dense gradient of a gather,
 // which adds up the rows of repeated indices).
 import { allocate, castScalar, isInt, type DType, type DTypeLike } from '../dtypes.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, type ErrorOp } from '../errors.js';
 import { constantValue, createOp, nameScope, type Operation, type Tensor } from '../graph.js';
 import { NDArray } from '../ndarray.js';
 import type { OpSpec } from '../op_spec.js';
@@ -13,6 +13,13 @@ import { concat, invertPermutation, slice, transpose } from './movement.js';
 import {
   axisError, constInts, foldConstant, info, intArg, ints, loweredInts, opArgs, operandDType, unknownDims, type ArgSpec, type OptArgs,
 } from './op_args.js';
+
+/** OneHot's on and off values are scalars (TF1): when fed, checked at run time on both executors. */
+function checkOnOff(on: readonly number[], off: readonly number[], op: ErrorOp): void {
+  for (const [what, s] of [['on_value', on], ['off_value', off]] as const) {
+    if (s.length) throw new InvalidArgumentError(`OneHot '${op.name}': ${what} must be a scalar, got shape [${s}].`, op);
+  }
+}
 
 export const OneHot: OpSpec = {
   type: 'OneHot',
@@ -50,6 +57,7 @@ export const OneHot: OpSpec = {
     const [ind, , on, off] = ctx.inputs;
     const depth = loweredInts(ctx, 1, op)[0];
     if (depth < 0) throw new InvalidArgumentError(`OneHot '${op.name}': depth must be non-negative, got ${depth}.`, op);
+    checkOnOff(on.shape, off.shape, op);
     const axis = op.attrs.axis as number;
     const a = axis === -1 ? ind.shape.length : axis;
     const outShape = [...ind.shape];
@@ -64,6 +72,7 @@ export const OneHot: OpSpec = {
   reference: ([ind, depthV, on, off], { op }) => {
     const depth = depthV.data[0];
     if (depth < 0) throw new InvalidArgumentError(`OneHot '${op.name}': depth must be non-negative, got ${depth}.`);
+    checkOnOff(on.shape, off.shape, op);
     const axis = op.attrs.axis as number;
     const a = axis === -1 ? ind.rank : axis;
     const outShape = [...ind.shape];
