@@ -22,6 +22,7 @@ export type { Shape, Dim } from './shape.js';
 export type { TensorLike } from './ops/define_op.js';
 
 export { constant, placeholder, identity, noOp } from './ops/sources.js';
+export type { ConstantOptions } from './ops/sources.js';
 export { Variable, assign, assignAdd, assignSub, globalVariables, trainableVariables, variablesInitializer, globalVariablesInitializer, initializeAllVariables, group } from './variables.js';
 export { getVariable, variableScope, getVariableScope, VariableScope, AUTO_REUSE } from './variable_scope.js';
 export type { GetVariableOptions, VariableScopeOptions, Reuse } from './variable_scope.js';

@@ -9,6 +9,7 @@ import type { InferContext, OpSpec } from '../op_spec.js';
 import { NotLowerable } from '../prims.js';
 import { broadcastStatic, formatDims, isFullyDefined, numElements, shapeProblem, type Dim, type Shape as StaticShape } from '../shape.js';
 import { constantOp, convertToTensor, out, type TensorLike } from './define_op.js';
+import { opArgs, type ArgSpec, type OptArgs } from './op_args.js';
 import { reduceSum } from './reduce.js';
 
 const int32Vector = (values: readonly number[]) => new NDArray(Int32Array.from(values), [values.length], 'int32');
@@ -366,11 +367,15 @@ export function rank(x: TensorLike, name?: string): Tensor {
   return out(createOp(Rank, [t], {}, name ?? 'Rank'));
 }
 
+const RANGE_ARGS: ArgSpec<{ dtype?: DTypeLike; name?: string }> = { positional: ['dtype', 'name'], kinds: { dtype: 'dtype', name: 'string' } };
+
 /**
- * [start, start+delta, …) up to limit (TF1 tf.range). With one argument it is the limit.
+ * [start, start+delta, …) up to limit (TF1 tf.range(start, limit, delta, dtype, name)). With one argument it is the limit.
  * The dtype follows the arguments: int32 when all are integers, else float32.
  */
-export function range(start: TensorLike, limit?: TensorLike, delta: TensorLike = 1, opts: { dtype?: DType; name?: string } = {}): Tensor {
+export function range(start: TensorLike, limit?: TensorLike, delta: TensorLike = 1,
+  ...rest: OptArgs<[dtype: DTypeLike, name: string], { dtype?: DTypeLike; name?: string }>): Tensor {
+  const opts = opArgs('tf.range', rest, RANGE_ARGS) as { dtype?: DType; name?: string };
   if (limit === undefined) { limit = start; start = 0; }
   const args = [start, limit, delta];
   const allInts = args.every((a) => typeof a === 'number' ? Number.isInteger(a) : convertToTensorDType(a) === 'int32');

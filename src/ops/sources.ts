@@ -1,6 +1,7 @@
 // Ops with no data inputs and the state ops: Const, Placeholder, VariableV2, Assign*, Identity,
 // NoOp. A variable's storage lives in the session; its VariableV2 output is a reference to it.
 import { checkDType, type DType, type DTypeLike } from '../dtypes.js';
+import { opArgs, type ArgSpec, type OptArgs } from './op_args.js';
 import { FailedPreconditionError, InvalidArgumentError } from '../errors.js';
 import { createOp, Operation, Tensor } from '../graph.js';
 import { castArray, mapBinary } from '../kernels.js';
@@ -129,14 +130,29 @@ export interface ConstantOptions {
   dtype?: DTypeLike;
   shape?: number[];
   name?: string;
+  /** TF1's verify_shape: the value must have `shape` exactly (no fill or reshape). */
+  verifyShape?: boolean;
 }
+const CONSTANT_ARGS: ArgSpec<ConstantOptions> = {
+  positional: ['dtype', 'shape', 'name', 'verifyShape'],
+  kinds: { dtype: 'dtype', shape: 'value', name: 'string', verifyShape: 'boolean' },
+};
 
 /**
- * A constant tensor (TF1 tf.constant). JS numbers default to float32; booleans to bool.
+ * A constant tensor (TF1 tf.constant(value, dtype, shape, name, verify_shape)); the arguments
+ * after the value positionally or as options. JS numbers default to float32; booleans to bool.
  * With `shape`, a scalar fills it and a flat list is reshaped to it.
- * @example tf.constant([[1, 2], [3, 4]], {dtype: 'int32'})
+ * @example tf.constant([[1, 2], [3, 4]], {dtype: 'int32'})   // or tf.constant([[1, 2], [3, 4]], tf.int32)
  */
-export function constant(value: TensorLike | string, opts: ConstantOptions = {}): Tensor {
+export function constant(value: TensorLike | string,
+  ...args: OptArgs<[dtype: DTypeLike, shape: number[], name: string, verifyShape: boolean], ConstantOptions>): Tensor {
+  const opts = opArgs('tf.constant', args, CONSTANT_ARGS);
+  if (opts.verifyShape && opts.shape) {
+    const given = valueToNDArray(value, opts.dtype ? checkDType(opts.dtype) : inferDType(value), 'tf.constant').shape;
+    if (given.length !== opts.shape.length || given.some((d, i) => d !== opts.shape![i])) {
+      throw new InvalidArgumentError(`tf.constant: Expected Tensor's shape: [${opts.shape}], got [${given}] (verifyShape).`);
+    }
+  }
   const strings = stringConstant(value, opts);
   if (strings) return constantOp(strings, opts.name);
   const dtype = opts.dtype ? checkDType(opts.dtype) : inferDType(value);

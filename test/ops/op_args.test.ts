@@ -76,6 +76,20 @@ test('oneHot: positional onValue, offValue, axis', () => {
   });
 });
 
+test('constant(value, dtype, shape, name, verifyShape) and range(start, limit, delta, dtype) as TF1', () => fresh(() => {
+  const c = tf.constant(5, tf.int32);
+  assert.is(c.dtype, 'int32');
+  assert.equal(plain(run(tf.constant(7, 'float64', [2, 2]))), [[7, 7], [7, 7]]);
+  assert.is(tf.constant([1, 2], 'float32', [2], 'pair').name, 'pair:0');
+  assert.equal(plain(run(tf.constant([1, 2, 3, 4], { shape: [2, 2] }))), [[1, 2], [3, 4]]);
+  assert.equal(plain(run(tf.range(0, 5, 2, 'float64'))), [0, 2, 4]);
+  assert.is(tf.range(0, 5, 2, 'float64').dtype, 'float64');
+  assert.is(tf.range(3, undefined, 1, { name: 'r' }).name, 'r:0');
+  throwsClass(() => tf.constant([1, 2, 3, 4], { shape: [2, 2], verifyShape: true }), IAE, "Expected Tensor's shape: [2,2], got [4]");
+  throwsClass(() => tf.constant(1, { dtyp: 'int32' } as tf.ConstantOptions), IAE, "tf.constant: unknown option 'dtyp'", 'dtype, shape, name, verifyShape');
+  throwsClass(() => tf.range(0, 3, 1, { Tidx: 'int32' } as { dtype?: tf.DType }), IAE, "tf.range: unknown option 'Tidx'; accepted options: dtype, name");
+}));
+
 test('dtype names: TF1 aliases resolve, unknown and unsupported names fail clearly', () => {
   assert.is(tf.asDtype('float'), 'float32');
   assert.is(tf.asDtype('double'), 'float64');
