@@ -1,6 +1,7 @@
 // Graph collections by name (TF1 tf.get_collection / tf.add_to_collection) and TF1's standard
 // keys, e.g. the batch-norm updates a training step must run: tf.GraphKeys.UPDATE_OPS.
 import { getDefaultGraph } from './graph.js';
+import { matchesScope } from './variables.js';
 
 /** TF1's standard collection names (tf.GraphKeys). */
 export const GraphKeys = {
@@ -17,8 +18,8 @@ export const GraphKeys = {
 } as const;
 
 /**
- * The values in the default graph's collection `key`, optionally only those whose name starts
- * with `scope` (TF1 tf.get_collection).
+ * The values in the default graph's collection `key`, optionally only those whose name `scope`
+ * matches from the start as a regular expression (TF1 tf.get_collection).
  * @example tf.controlDependencies(tf.getCollection(tf.GraphKeys.UPDATE_OPS), () => opt.minimize(loss))
  */
 export function getCollection<T = unknown>(key: string, scope?: string): T[] {
@@ -26,7 +27,7 @@ export function getCollection<T = unknown>(key: string, scope?: string): T[] {
   if (scope === undefined) return all;
   return all.filter((v) => {
     const name = (v as { name?: unknown })?.name;
-    return typeof name === 'string' && name.startsWith(scope);
+    return typeof name === 'string' && matchesScope(scope, name);
   });
 }
 

@@ -117,12 +117,35 @@ export function assignSub(ref: Variable | Tensor, value: TensorLike, name?: stri
   return stateOp(AssignSub, ref, value, {}, name ?? 'AssignSub');
 }
 
-export function globalVariables(graph: Graph = getDefaultGraph()): Variable[] {
-  return graph.getCollection<Variable>(GLOBAL_VARIABLES);
+/**
+ * The global variables (TF1 tf.global_variables), of the default graph or `graph`; with a scope
+ * string only those whose name it matches from the start, as a regular expression (TF1's re.match).
+ * @example tf.globalVariables('generator')
+ */
+export function globalVariables(scopeOrGraph?: string | Graph): Variable[] {
+  return inScope(GLOBAL_VARIABLES, scopeOrGraph);
 }
 
-export function trainableVariables(graph: Graph = getDefaultGraph()): Variable[] {
-  return graph.getCollection<Variable>(TRAINABLE_VARIABLES);
+/** The trainable variables (TF1 tf.trainable_variables), optionally under a scope as globalVariables. */
+export function trainableVariables(scopeOrGraph?: string | Graph): Variable[] {
+  return inScope(TRAINABLE_VARIABLES, scopeOrGraph);
+}
+
+function inScope(key: string, scopeOrGraph: string | Graph | undefined): Variable[] {
+  const graph = typeof scopeOrGraph === 'object' && scopeOrGraph !== null ? scopeOrGraph : getDefaultGraph();
+  const all = graph.getCollection<Variable>(key);
+  return typeof scopeOrGraph === 'string' ? all.filter((v) => matchesScope(scopeOrGraph, v.name)) : all;
+}
+
+/** TF1's scope filter of collections: re.match(scope, name), a regular expression matched at the start. */
+export function matchesScope(scope: string, name: string): boolean {
+  let re: RegExp;
+  try {
+    re = new RegExp(`^(?:${scope})`);
+  } catch (e) {
+    throw new InvalidArgumentError(`The scope filter ${JSON.stringify(scope)} is not a valid regular expression: ${(e as Error).message}`);
+  }
+  return re.test(name);
 }
 
 /** One op that runs the initializers of `varList` (TF1 tf.variables_initializer). */

@@ -184,6 +184,18 @@ test('regularizers: per variable or per scope, their loss under <var>/Regularize
   assert.ok(!tf.globalVariables().some((v) => v.name === 'c:0'));
 }));
 
+test('globalVariables / trainableVariables / getCollection filter by scope as TF1 (re.match)', () => fresh((g) => {
+  const gen = tf.variableScope('generator', () => [tf.getVariable('w', [1]), tf.getVariable('s', [], { trainable: false })]);
+  const disc = tf.variableScope('discriminator', () => tf.getVariable('w', [1]));
+  assert.equal(tf.trainableVariables('generator'), [gen[0]]);
+  assert.equal(tf.globalVariables('generator'), gen);
+  assert.equal(tf.trainableVariables('disc|gen'), [gen[0], disc]);
+  assert.equal(tf.trainableVariables('erator'), [], 'matched from the start');
+  assert.equal(tf.getCollection(tf.GraphKeys.TRAINABLE_VARIABLES, 'discriminator'), [disc]);
+  assert.equal(tf.globalVariables(g).length, 3);
+  throwsClass(() => tf.globalVariables('gen('), tf.errors.InvalidArgumentError, 'is not a valid regular expression');
+}));
+
 test('each graph has its own variable store', () => {
   const g1 = new tf.Graph(), g2 = new tf.Graph();
   const a = g1.asDefault(() => tf.getVariable('w', [1]));
