@@ -29,30 +29,56 @@ function userFrames(stack: string | undefined, max: number): string[] {
   return (own.length ? own : frames).slice(0, max);
 }
 
-/** How many frames of the user's code a printed error shows (err.stack keeps them all). */
+/** How many frames of the user's code `stack` keeps (`fullStack` has them all). */
 const PRINTED_FRAMES = 3;
 /** Frames captured, so that the user's are reached through tfgen's own. */
 const STACK_FRAMES = 64;
 
+type StackCapture = (holder: object, constructorOpt?: unknown) => void;
+const captureStackTrace = (Error as unknown as { captureStackTrace?: StackCapture }).captureStackTrace;
+
 export class OpError extends Error {
   /** The op the error comes from (a property, not printed with the error). */
   declare readonly op: ErrorOp | null;
-  readonly errorCode: number;
+  declare readonly errorCode: number;
+  /** The whole call stack where the error was made (`stack` keeps the message and the user's frames). */
+  declare readonly fullStack: string | undefined;
   constructor(message: string, op: ErrorOp | null = null, errorCode = 2) {
-    // why: graph building nests deeper than V8's 10 default frames; the user's frames must be in the stack.
+    // why: the trace is captured once, deeper than V8's 10 default frames (graph building nests
+    // deep; the user's frames must be in it), and formatted only when read.
     const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = Math.max(limit, STACK_FRAMES);
+    const trace: { stack?: string } = {};
+    if (captureStackTrace) Error.stackTraceLimit = 0;
     super(op ? `${message}\n\t [[node ${op.name} (${op.type}${op.location ? `, defined at ${op.location}` : ''})]]` : message);
-    Error.stackTraceLimit = limit;
+    if (captureStackTrace) {
+      Error.stackTraceLimit = STACK_FRAMES;
+      captureStackTrace(trace);
+      Error.stackTraceLimit = limit;
+    }
     this.name = new.target.name;
-    // why: an enumerable op is printed in full after the stack (hundreds of lines for a real graph).
-    Object.defineProperty(this, 'op', { value: op, enumerable: false, writable: false, configurable: true });
-    this.errorCode = errorCode;
+    // why: what console.log and Node's uncaught-error report print is `stack` and the enumerable
+    // properties; an enumerable op printed hundreds of lines for a real graph, and a full stack
+    // buries the message under tfgen's frames. The op and the code stay properties.
+    const hidden = (key: string, value: unknown) => Object.defineProperty(this, key, { value, enumerable: false, writable: false, configurable: true });
+    hidden('op', op);
+    hidden('errorCode', errorCode);
+    if (captureStackTrace) {
+      let short: string | undefined;
+      Object.defineProperty(this, 'fullStack', { enumerable: false, configurable: true, get: () => trace.stack && `${this.name}: ${this.message}\n${trace.stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n')}` });
+      Object.defineProperty(this, 'stack', {
+        enumerable: false,
+        configurable: true,
+        get: () => (short ??= [`${this.name}: ${this.message}`, ...userFrames(trace.stack, PRINTED_FRAMES)].join('\n')),
+        set: (v: unknown) => Object.defineProperty(this, 'stack', { value: v, writable: true, enumerable: false, configurable: true }),
+      });
+    } else {
+      Object.defineProperty(this, 'fullStack', { value: this.stack, enumerable: false, configurable: true });
+    }
   }
 
-  /** What console.log and Node's uncaught-error report print: the message, the op's line, the user's frames. */
+  /** What console.log prints: the message, the op's line, the user's frames. */
   [inspectCustom](): string {
-    return [`${this.name}: ${this.message}`, ...userFrames(this.stack, PRINTED_FRAMES)].join('\n');
+    return this.stack ?? `${this.name}: ${this.message}`;
   }
   /** The message without the trailing node annotation, as TF1's `e.message` minus context. */
   get shortMessage(): string {

@@ -1,6 +1,7 @@
-// Errors that are read, not scrolled: console.log(err) and Node's uncaught-error report (both
-// util.inspect) show the message, the op's name, type and source line and the user's frames —
-// a few lines, not the op's object graph — while err.op stays a property.
+// Errors that are read, not scrolled: console.log(err) (util.inspect) and Node's uncaught-error
+// report (err.stack and the enumerable properties) show the message, the op's name, type and
+// source line and the user's frames — a few lines, not the op's object graph — while err.op,
+// err.errorCode and err.fullStack stay properties.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { inspect } from 'node:util';
@@ -80,7 +81,10 @@ test('graph-building errors raised deep inside tfgen still show the caller\'s fr
   printed(e);
   const lines = inspect({ error: e, step: 3 }).split('\n');
   assert.ok(lines.length <= MAX_LINES + 2, lines.join('\n'));
-  assert.ok(e.stack!.split('\n').length > MAX_LINES, 'err.stack keeps the full trace');
+  assert.ok(e.fullStack!.split('\n').length > MAX_LINES, 'err.fullStack keeps the whole trace');
+  assert.ok(e.fullStack!.includes('/src/ops/'), 'tfgen frames included');
+  assert.is(e.stack, inspect(e), 'Node prints stack for an uncaught error: the same short text');
+  assert.ok(Object.keys(e).every((k) => k === 'name'), `only name is enumerable: ${Object.keys(e)}`);
 }));
 
 test.run();
