@@ -289,14 +289,20 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   };
 
   const body: string[] = [];
+  const functions: string[] = [];
   s.kernels.forEach((k, i) => {
     if (k.kind === 'alias') return;
     body.push(kernelHeader(k, i));
     if (k.kind === 'host') { body.push(renderHost(k)); return; }
-    // why: each kernel is a block, so its temporaries never clash with another kernel's.
     const code = k.kind === 'map' ? renderMap(k) : k.kind === 'reduce' ? renderReduce(k)
       : k.kind === 'matmul' ? renderMatmul(at(k.out), k.out, [], [], []) : renderMovement(at(k.out));
-    body.push(`  {\n${code.split('\n').map((l) => `  ${l}`).join('\n')}\n  }`);
+    // why: each kernel is a function of its own (named after its ops), taking the run's feeds,
+    // variables and host results it reads: V8 optimises each small loop on its own, where one large
+    // run function was compiled again for every hot loop of a cold first run.
+    const name = kernels[kernels.length - 1].name;
+    const params = [...new Set(code.match(/\b[frh]\d+\b/g) ?? [])];
+    body.push(`  ${name}(${params.join(', ')});`);
+    functions.push(`function ${name}(${params.join(', ')}) {\n${code}\n}`);
   });
   const results = [...p.outputs.map(arr), ...p.writes.map((w) => arr(w.node))];
 
@@ -306,7 +312,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   const scratchDecl = scratch.map((_, i) => `s${i} = bufs[${mem.slots.length + i}]`);
   const constDecl = constants.map((_, i) => `c${i} = consts[${i}]`);
   const decl = (xs: string[], pad: string) => (xs.length ? `${pad}const ${xs.join(', ')};\n` : '');
-  const runText = `return function run(feeds, vars, rt) {\n${decl([...feedDecl, ...varDecl], '  ')}${body.join('\n')}\n  return [${results.join(', ')}];\n};\n`;
+  const runText = `return function run(feeds, vars, rt) {\n${decl([...feedDecl, ...varDecl], '  ')}${body.join('\n')}\n  return [${results.join(', ')}];\n};\n${functions.join('\n')}${functions.length ? '\n' : ''}`;
   // why: the run-time dims the text uses (D0, D1, …) are bound once per set of dims, with the buffers.
   const used = new Set([...runText.matchAll(/\bD(\d+)\b/g)].map((m) => Number(m[1])));
   const dimDecl = [...used].sort((a, b) => a - b).map((k) => `D${k} = dims[${k}]`);
