@@ -2,7 +2,7 @@
 // (fused kernels and the ops each holds, buffers and their reuse, the generated code), as text,
 // JSON, Graphviz dot, or SVG laid out by graphviz (through @viz-js/viz): ops are boxes, tensors
 // edges labelled with their shapes, and a plan's fused kernels clusters around their ops.
-import type { PlanData } from '../../src/runtime/plan_data.js';
+import type { PlanData, PlanDim } from '../../src/runtime/plan_data.js';
 import type { Graph, Operation, Tensor } from '../../src/graph.js';
 import { formatDims } from '../../src/shape.js';
 import type { EvaluatedModel } from './model_file.js';
@@ -14,6 +14,9 @@ export interface InspectedPlan {
   readonly signature: string;
   readonly plan: PlanData;
 }
+
+/** A plan dim as text: `7`, `D0`, `3·D0·D1`. */
+const dimText = (d: PlanDim): string => (typeof d === 'number' ? String(d) : [...(d.c === 1 && d.d.length ? [] : [String(d.c)]), ...d.d.map((k) => `D${k}`)].join('·'));
 
 const tensorLabel = (t: Tensor) => `${t.dtype} ${formatDims(t.shape)}`;
 
@@ -57,11 +60,13 @@ export function inspectText(model: EvaluatedModel, plans: readonly InspectedPlan
   }
   for (const { signature, plan } of plans) {
     out.push('', `plan of signature ${signature}: ${plan.kernels.length} kernels, ${plan.buffers.length} buffers, ${plan.hostCalls.length} host calls`);
-    out.push(`  feeds: ${plan.feeds.map((f) => `${f.name} ${f.dtype} [${f.shape.join(',')}]`).join(', ') || '(none)'}`);
-    out.push(`  fetches: ${plan.fetches.map((f) => `${f.name} ${f.dtype} [${f.shape.join(',')}]`).join(', ')}`);
+    const dims = plan.dims.map((d, i) => `D${i} = ${plan.feeds[d.feed].name} dim ${d.axis}`);
+    if (dims.length) out.push(`  run-time dims: ${dims.join(', ')}`);
+    out.push(`  feeds: ${plan.feeds.map((f) => `${f.name} ${f.dtype} [${f.shape.map(dimText).join(',')}]`).join(', ') || '(none)'}`);
+    out.push(`  fetches: ${plan.fetches.map((f) => `${f.name} ${f.dtype} [${f.shape.map(dimText).join(',')}]`).join(', ')}`);
     if (plan.variables.length) out.push(`  variables: ${plan.variables.map((v) => `${v.name}${v.read ? '' : ' (written only)'}`).join(', ')}`);
     for (const k of plan.kernels) out.push(`  kernel ${k.name} (${k.kind}): ${k.ops.join(', ')}`);
-    out.push(`  buffers: ${plan.buffers.map((b, i) => `b${i} ${b.dtype}[${b.length}]`).join(', ') || '(none)'}`);
+    out.push(`  buffers: ${plan.buffers.map((b, i) => `b${i} ${b.dtype}[${dimText(b.length)}]`).join(', ') || '(none)'}`);
     for (const h of plan.hostCalls) out.push(`  host call ${h.op.name} (${h.op.type}): its reference kernel`);
     out.push('  code:', ...plan.text.split('\n').map((l) => `    ${l}`));
   }

@@ -13,6 +13,8 @@ const b = new tf.Variable(tf.zeros([4]), { name: 'b' });
 export const h = tf.nn.relu(tf.matmul(X, W).add(b));
 export const predict = tf.signature({ inputs: { X }, outputs: { h } });
 export const sum = tf.signature({ inputs: { X }, outputs: { s: tf.reduceSum(X) } });
+const B = tf.placeholder(tf.float32, [null, 3], 'rows');
+export const batch = tf.signature({ inputs: { B }, outputs: { h: tf.matmul(B, W) } });
 `;
 
 async function run(args: string[]) {
@@ -30,6 +32,9 @@ test('text: exports, ops with dtypes and shapes, each signature\'s kernels, buff
   assert.match(r.out, /^ {2}kernel k0_map_MatMul_add_Relu \(map\): MatMul, add, Relu$/m);
   assert.match(r.out, /^ {2}buffers: b0 float32\[8\]$/m);
   assert.match(r.out, /^plan of signature sum: /m);
+  assert.match(r.out, /^ {2}run-time dims: D0 = rows:0 dim 0$/m);
+  assert.match(r.out, /^ {2}feeds: rows:0 float32 \[D0,3\]$/m);
+  assert.match(r.out, /^ {2}buffers: b0 float32\[4·D0\]$/m);
   assert.match(r.out, /^ {4}return function run\(feeds, vars, rt\) \{$/m);
 }));
 
@@ -55,7 +60,7 @@ test('json, dot and svg of one signature', () => withFiles({ 'm.tf.ts': MLP }, a
 test('bad arguments: unknown signature (exit 1), unknown format and two files (exit 2)', () => withFiles({ 'm.tf.ts': MLP }, async (dir) => {
   const a = await run(['inspect', join(dir, 'm.tf.ts'), '--signature', 'nope']);
   assert.is(a.code, 1);
-  assert.match(a.err, /m\.tf\.ts: no signature named 'nope'; the model exports predict, sum/);
+  assert.match(a.err, /m\.tf\.ts: no signature named 'nope'; the model exports batch, predict, sum/);
   const b = await run(['inspect', join(dir, 'm.tf.ts'), '--format', 'png']);
   assert.is(b.code, 2);
   assert.match(b.err, /unknown format 'png'; use text, json, dot or svg/);
