@@ -67,13 +67,42 @@ function feed(v: unknown, f: StandalonePlan['feeds'][number]): [Arr, number[]] {
   return [new C(flat), shape];
 }
 
+interface Instance {
+  p: StandalonePlan;
+  run: (f: Arr[], v: Arr[], rt: unknown) => Arr[];
+  /** Each output's shape for these dims (null for an operation). */
+  shapes: (number[] | null)[];
+}
+
 /** `predict(inputs) → outputs` over a signature's plans (input key → feed index `inputs`). */
 export function signature(name: string, inputs: [string, number][], plans: StandalonePlan[], lib: unknown): (given: Record<string, unknown>) => Record<string, unknown> {
   const keys = inputs.map(([k]) => k);
   const fail = (op: string, m: string): never => { throw new RangeError(`${m} (op ${op})`); };
-  const runs = plans.map(() => new Map<string, (f: Arr[], v: Arr[], rt: unknown) => Arr[]>());
+  const cache = plans.map(() => new Map<string, Instance>());
   const n = keys.length;
-  const arrays: Arr[] = new Array(n), shapes: number[][] = new Array(n);
+  const ctors = plans[0].feeds.map((f) => CTORS[f.dtype]);
+  const arrays: Arr[] = new Array(n), shapes: number[][] = new Array(n), lens: number[] = new Array(n).fill(-1);
+  // why: a loop predicting on same-sized typed arrays skips choosing and sizing a plan again.
+  let last: Instance | null = null;
+
+  const choose = (): Instance => {
+    for (let j = 0; j < plans.length; j++) {
+      const p = plans[j];
+      const dims = p.dims.map(({ feed: f, axis }) => shapes[f][axis]);
+      if (dims.some((d) => d < 2)) continue;
+      if (!p.feeds.every((f, i) => f.shape.length === shapes[i].length && f.shape.every((d, a) => value(d, dims) === shapes[i][a]))) continue;
+      const key = dims.join(',');
+      let inst = cache[j].get(key);
+      if (!inst) {
+        const bufs = [...p.buffers.map(([d, len]) => new CTORS[d](value(len, dims))), ...p.scratch.map((len) => new Float64Array(value(len, dims)))];
+        inst = { p, run: p.factory(bufs, p.consts, [], fail, lib, dims), shapes: p.outputs.map(([, i]) => (i < 0 ? null : p.fetches[i].shape.map((d) => value(d, dims)))) };
+        cache[j].set(key, inst);
+      }
+      return inst;
+    }
+    throw new RangeError(`${name}: no compiled plan takes inputs of shapes ${shapes.map((s, i) => `${plans[0].feeds[i].name} [${s.join(', ')}]`).join(', ')}`);
+  };
+
   return (given) => {
     let count = 0;
     for (const k in given) {
@@ -81,28 +110,26 @@ export function signature(name: string, inputs: [string, number][], plans: Stand
       count++;
     }
     if (count !== n) throw new TypeError(`${name}: missing input; inputs are ${keys.join(', ')}`);
-    for (const [k, i] of inputs) [arrays[i], shapes[i]] = feed(given[k], plans[0].feeds[i]);
-    for (let j = 0; j < plans.length; j++) {
-      const p = plans[j];
-      const dims = p.dims.map(({ feed: f, axis }) => shapes[f][axis]);
-      if (dims.some((d) => d < 2)) continue;
-      if (!p.feeds.every((f, i) => f.shape.length === shapes[i].length && f.shape.every((d, a) => value(d, dims) === shapes[i][a]))) continue;
-      const key = dims.join(',');
-      let run = runs[j].get(key);
-      if (!run) {
-        const bufs = [...p.buffers.map(([d, len]) => new CTORS[d](value(len, dims))), ...p.scratch.map((len) => new Float64Array(value(len, dims)))];
-        runs[j].set(key, (run = p.factory(bufs, p.consts, [], fail, lib, dims)));
-      }
-      const res = run(arrays, p.vars, null);
-      const out: Record<string, unknown> = {};
-      for (const [key, i] of p.outputs) {
-        const f = p.fetches[i];
-        if (i < 0) out[key] = null;
-        else if (f.shape.length === 0) out[key] = f.dtype === 'bool' ? res[i][0] !== 0 : res[i][0];
-        else out[key] = new ArrayValue(res[i].slice(), f.shape.map((d) => value(d, dims)), f.dtype);
-      }
-      return out;
+    let same = last !== null;
+    for (let j = 0; j < n; j++) {
+      const i = inputs[j][1];
+      const v = given[inputs[j][0]];
+      if (v instanceof ctors[i] && (v as Arr).length === lens[i]) { arrays[i] = v as Arr; continue; }
+      [arrays[i], shapes[i]] = feed(v, plans[0].feeds[i]);
+      lens[i] = ArrayBuffer.isView(v) ? arrays[i].length : -1;
+      same = false;
     }
-    throw new RangeError(`${name}: no compiled plan takes inputs of shapes ${shapes.map((s, i) => `${plans[0].feeds[i].name} [${s.join(', ')}]`).join(', ')}`);
+    const inst = same ? last! : (last = choose());
+    const res = inst.run(arrays, inst.p.vars, null);
+    const out: Record<string, unknown> = {};
+    const outs = inst.p.outputs;
+    for (let o = 0; o < outs.length; o++) {
+      const [key, i] = outs[o];
+      const shape = inst.shapes[o];
+      if (shape === null) out[key] = null;
+      else if (shape.length === 0) out[key] = inst.p.fetches[i].dtype === 'bool' ? res[i][0] !== 0 : res[i][0];
+      else out[key] = new ArrayValue(res[i].slice(), shape, inst.p.fetches[i].dtype);
+    }
+    return out;
   };
 }
