@@ -76,6 +76,15 @@ both('int8 and uint8 pow wrap like their typed arrays: 3^7 → int8 -119, uint8 
   assert.equal([...r[0].data, ...r[1].data], [2187 - 2304, 2187 % 256]);
 });
 
+both('int64 pow is exact within int64\'s exact range (3^33, (-3)^33, 2^52) and refused past it, never wrapped', (session) => {
+  const x = tf.placeholder(tf.int64, [3], 'x');
+  const y = tf.placeholder(tf.int64, [3], 'y');
+  const sess = session(x.graph);
+  const r = sess.run(tf.pow(x, y), { x: [3, -3, 2], y: [33, 33, 52] }) as tf.NDArray;
+  assert.equal([...r.data], [5559060566555523, -5559060566555523, 2 ** 52]);
+  throwsClass(() => sess.run(tf.pow(x, y), { x: [3, 1, 1], y: [40, 1, 1] }), tf.errors.InvalidArgumentError, 'outside ±(2^53 - 1)');
+});
+
 // --- a failed run changes no state, random streams included ---
 both('a run that fails after drawing random numbers leaves the random stream where it was', (session) => {
   const r = tf.randomUniform([3], { seed: 11 });

@@ -12,6 +12,7 @@ const toI64 = (v) => (v === v ? i64(Math.trunc(v)) : 0);
 const toI32 = (v) => (v === v ? (v === Infinity ? 2147483647 : v === -Infinity ? -2147483648 : v | 0) : 0);
 const idiv = (a, b) => (b === 0 ? 0 : Math.trunc(a / b));
 const ipow = lib.ipow;
+const ipow64 = lib.ipow64;
 const fmax = (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b));
 const idxLabel = (k, shape) => { const pos = []; for (let a = shape.length - 1; a >= 0; a--) { pos.unshift(k % shape[a]); k = Math.floor(k / shape[a]); } return pos.join(','); };
 const fmin = (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b));
@@ -125,7 +126,7 @@ export function binaryExpr(prim: BinaryPrim, a: string, b: string, dtype: DType)
     case 'div': return int ? roundTo(dtype, `idiv(${a}, ${b})`) : roundTo(dtype, `${a} / ${b}`);
     case 'max': return int ? `Math.max(${a}, ${b})` : `fmax(${a}, ${b})`;
     case 'min': return int ? `Math.min(${a}, ${b})` : `fmin(${a}, ${b})`;
-    case 'pow': return roundTo(dtype, int ? `ipow(${a}, ${b})` : `Math.pow(${a}, ${b})`);
+    case 'pow': return roundTo(dtype, dtype === 'int64' ? `ipow64(${a}, ${b})` : int ? `ipow(${a}, ${b})` : `Math.pow(${a}, ${b})`);
     // why: float32 x / y rounds before the floor, as TF's float32 kernel computes it.
     case 'floordiv': return int ? roundTo(dtype, `ifloordiv(${a}, ${b})`) : roundTo(dtype, `Math.floor(${roundTo(dtype, `${a} / ${b}`)})`);
     case 'floormod': return int ? roundTo(dtype, `ifloormod(${a}, ${b})`) : roundTo(dtype, `floormod(${a}, ${b})`);

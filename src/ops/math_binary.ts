@@ -5,7 +5,7 @@ import { InvalidArgumentError, type ErrorOp } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
 import { mapBinary } from '../kernels.js';
 import { intFloorDiv, intFloorMod } from '../runtime/int_math.js';
-import { ipow } from '../runtime/int32.js';
+import { ipow, ipow64 } from '../runtime/int32.js';
 import type { GradFn, OpSpec } from '../op_spec.js';
 import type { BinaryPrim } from '../prims.js';
 import * as arrayOps from './array.js';
@@ -75,7 +75,7 @@ export const Minimum = binarySpec({
   grad: (op, [dy]) => selectGrad(op.inputs[0], op.inputs[1], dy!, 'LessEqual'),
 });
 export const Pow = binarySpec({
-  type: 'Pow', prim: 'pow', f: Math.pow, intF: ipow,
+  type: 'Pow', prim: 'pow', f: Math.pow, int32F: ipow, intF: ipow64,
   grad: (op, [dy]) => {
     const [x, y] = op.inputs;
     const z = op.outputs[0];

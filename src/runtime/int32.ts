@@ -16,3 +16,21 @@ export function ipow(x: number, y: number): number {
   }
   return result;
 }
+
+/**
+ * x ** y for int64 x and y (stored as float64 and exact within ±(2⁵³ − 1)): square-and-multiply in
+ * doubles, exact while the result fits; a result past that comes back as a value beyond the range,
+ * which the int64 check refuses (never wrapped modulo 2³² as int32 is, never rounded).
+ */
+export function ipow64(x: number, y: number): number {
+  if (y < 0) return ipow(x, y);
+  let result = 1, base = x, e = y;
+  for (;;) {
+    if (e % 2 === 1) result *= base;
+    e = Math.floor(e / 2);
+    // why: past 2⁵³ a product is no longer exact; a later factor (|base| ≥ 2) only grows it.
+    if (e === 0 || Math.abs(result) > 2 ** 53) return result;
+    base *= base;
+    if (Math.abs(base) > 2 ** 53) return result * base;
+  }
+}
