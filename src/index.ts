@@ -35,7 +35,7 @@ export type { VariableOptions } from './variables.js';
 export {
   add, subtract, multiply, divide, maximum, minimum, pow, squaredDifference,
   equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr, addN,
-  floorDiv, floorDiv as floordiv, mod, mod as floormod,
+  floorDiv, floorDiv as floordiv, mod, mod as floormod, logicalXor,
 } from './ops/math_binary.js';
 export {
   negative, square, sqrt, exp, log, abs, sign, sigmoid, tanh, reciprocal, floor, logicalNot,

@@ -236,6 +236,10 @@ export function greater(x: TensorLike, y: TensorLike, name?: string): Tensor { r
 export function greaterEqual(x: TensorLike, y: TensorLike, name?: string): Tensor { return out(sameTypeOp(GreaterEqual, { x, y }, {}, name)); }
 export function logicalAnd(x: TensorLike, y: TensorLike, name?: string): Tensor { return out(sameTypeOp(LogicalAnd, { x, y }, {}, name)); }
 export function logicalOr(x: TensorLike, y: TensorLike, name?: string): Tensor { return out(sameTypeOp(LogicalOr, { x, y }, {}, name)); }
+/** x XOR y, built as TF1 builds it: (x OR y) AND NOT (x AND y) (TF1 tf.logical_xor). */
+export function logicalXor(x: TensorLike, y: TensorLike, name = 'LogicalXor'): Tensor {
+  return logicalAnd(logicalOr(x, y), unary.logicalNot(logicalAnd(x, y)), name);
+}
 
 /** floor(x / y) elementwise with broadcasting (TF1 tf.floordiv / tf.math.floordiv); integer division by zero gives 0. */
 export function floorDiv(x: TensorLike, y: TensorLike, name?: string): Tensor { return out(sameTypeOp(FloorDiv, { x, y }, {}, name ?? 'FloorDiv')); }

@@ -72,6 +72,14 @@ test('argmin and reduceAll/reduceAny: values, empty reductions, both executors',
   assert.is(tf.reduceAny(b).op.type, 'Any');
 }));
 
+test('logicalXor: TF1 truth table, broadcasting, bool only', () => fresh(() => {
+  const x = tf.constant([true, true, false, false]), y = tf.constant([true, false, true, false]);
+  assert.equal(runBoth(tf.logicalXor(x, y)), [false, true, true, false]);
+  assert.equal(runBoth(tf.logicalXor(tf.constant([[true], [false]]), tf.constant([true, false]))), [[false, true], [true, false]]);
+  assert.is(fresh(() => tf.logicalXor(true, false)).op.name, 'LogicalXor');
+  throwsClass(() => tf.logicalXor(tf.constant([1]), tf.constant([0])), IAE, 'LogicalOr does not support float32');
+}));
+
 test('gradients: finite differences (rsqrt incl. its second derivative, sin, cos, log1p, expm1, mod)', () => {
   const cases: [string, (x: tf.Tensor) => tf.Tensor, number, number][] = [
     ['rsqrt', (x) => tf.rsqrt(x), 0.5, 2],
