@@ -1,18 +1,20 @@
 // Activation ops as TF1 defines them, each with its *Grad op: Relu6, Elu, Selu, Softplus,
-// Softsign, LeakyRelu. Each formula is written once over `Formula<T>` and read two ways: on
-// numbers for the reference kernel (every step rounded to the dtype) and on IR values for the
+// Softsign, LeakyRelu; swish and crelu are composites. Each formula is written once over
+// `Formula<T>` and read two ways: on numbers for the reference kernel (every step rounded to the dtype) and on IR values for the
 // lowering, so both give the same numbers. The formulas are TF's CPU kernels' (Elu uses
 // exp(x) - 1, Softplus switches to x or exp(x) where log1p(exp(x)) rounds to them).
 import { allocate, castScalar, type DType } from '../dtypes.js';
-import { createOp, type Tensor } from '../graph.js';
+import { createOp, nameScope, type Tensor } from '../graph.js';
 import { mapBinary, mapUnary } from '../kernels.js';
 import { NDArray } from '../ndarray.js';
 import type { Attrs, GradFn, OpSpec } from '../op_spec.js';
 import type { IRValue, LowerContext } from '../prims.js';
 import { where, zerosLike } from './array.js';
-import { broadcastInfer, FLOATS, NUMERIC, out, requireDType, sameAsInput, sameTypeOp, type TensorLike } from './define_op.js';
+import { broadcastInfer, convertToTensor, FLOATS, NUMERIC, out, requireDType, sameAsInput, sameTypeOp, type TensorLike } from './define_op.js';
 import { add, divide, less, multiply } from './math_binary.js';
-import { abs, exp, negative, sign } from './math_unary.js';
+import { abs, exp, negative, sigmoid, sign } from './math_unary.js';
+import { concat } from './movement.js';
+import { relu } from './nn.js';
 
 type Cmp = 'lt' | 'gt';
 /** The op's attrs (LeakyRelu's alpha) and dtype (Softplus's threshold), for formulas that need them. */
@@ -184,4 +186,20 @@ export function softsign(features: TensorLike, name?: string): Tensor { return a
  */
 export function leakyRelu(features: TensorLike, alpha = 0.2, name?: string): Tensor {
   return activation(LeakyRelu, features, name, { alpha });
+}
+
+/** x · sigmoid(x) (TF1.13+ tf.nn.swish). */
+export function swish(features: TensorLike, name?: string): Tensor {
+  return nameScope(name ?? 'swish', (scope) => {
+    const x = convertToTensor(features, { name: 'features' });
+    return multiply(x, sigmoid(x), scope);
+  });
+}
+
+/** [relu(x), relu(-x)] concatenated along `axis` (default the last) (TF1 tf.nn.crelu). */
+export function crelu(features: TensorLike, name?: string, axis = -1): Tensor {
+  return nameScope(name ?? 'CRelu', (scope) => {
+    const x = convertToTensor(features, { name: 'features' });
+    return relu(concat([x, negative(x)], axis), scope);
+  });
 }

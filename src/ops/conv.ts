@@ -12,6 +12,7 @@ import { NDArray } from '../ndarray.js';
 import type { Attrs, InferContext, KernelOp, OpSpec } from '../op_spec.js';
 import { formatDims, type Dim, type Shape } from '../shape.js';
 import { shape as shapeOf } from './array.js';
+import { expandDims, squeeze } from './movement.js';
 import { convertToTensor, FLOATS, out, requireDType, type TensorLike } from './define_op.js';
 import { constInts, ints, loweredInts, opArgs, operandDType, type ArgSpec, type IntsArg, type OptArgs } from './op_args.js';
 import {
@@ -297,5 +298,24 @@ export function conv2dTranspose(value: TensorLike, filter: TensorLike, outputSha
       throw new InvalidArgumentError(`${fn}: outputShape's channels ${oc} do not match the filter's output channels ${fout}.`);
     }
     return backpropInput(sizes, f, dy, a, scope);
+  });
+}
+
+/**
+ * 1-D convolution of `value` [batch, width, in_channels] with `filters` [width, in_channels,
+ * out_channels]: conv2d over a height of 1 (TF1 tf.nn.conv1d). @example tf.nn.conv1d(seq, w, 1, 'SAME')
+ */
+export function conv1d(value: TensorLike, filters: TensorLike, stride: number, padding: Padding | string, ...args: ConvArgList): Tensor {
+  const fn = 'tf.nn.conv1d';
+  if (!Number.isInteger(stride) || stride < 1) throw new InvalidArgumentError(`${fn}: stride must be a positive integer, got ${JSON.stringify(stride)}.`);
+  const a = checkedArgs([1, 1, stride, 1], padding, args, fn);
+  return nameScope(a.name ?? 'conv1d', () => {
+    const [x, f] = floats({ value, filters }, fn);
+    for (const [t, role] of [[x, 'value'], [f, 'filters']] as const) {
+      if (t.shape !== null && t.shape.length !== 3) throw new InvalidArgumentError(`${fn}: ${role} ${t} must be 3-D, but has shape ${formatDims(t.shape)}.`);
+    }
+    // why: the height is 1 (filter and input), so only the width's stride and dilation matter.
+    const y = conv(expandDims(x, 1), expandDims(f, 0), a);
+    return squeeze(y, [1]);
   });
 }

@@ -14,7 +14,7 @@ import {
   convertToTensor, FLOATS, NUMERIC, out, requireDType, sameAsInput, sameTypeOp, type TensorLike,
 } from './define_op.js';
 import { add, greaterEqual, multiply, subtract } from './math_binary.js';
-import { exp, log1p, negative } from './math_unary.js';
+import { abs, exp, log1p, negative } from './math_unary.js';
 import { concat, expandDims, slice, transpose } from './movement.js';
 import { operandDType } from './op_args.js';
 import { reduceSum } from './reduce.js';
@@ -442,5 +442,25 @@ export function sigmoidCrossEntropyWithLogits(args: Omit<CrossEntropyArgs, 'axis
     const reluLogits = where(cond, logits, zeros);
     const negAbsLogits = where(cond, negative(logits), logits);
     return add(subtract(reluLogits, multiply(logits, labels, 'mul'), 'sub'), log1p(exp(negAbsLogits)), scope);
+  });
+}
+
+/**
+ * Logistic loss with positive examples weighted by posWeight (TF1
+ * tf.nn.weighted_cross_entropy_with_logits(targets, logits, pos_weight)):
+ * (1 - z)·x + (1 + (posWeight - 1)·z)·(log1p(exp(-|x|)) + max(-x, 0)).
+ */
+export function weightedCrossEntropyWithLogits(targets: TensorLike, logits: TensorLike, posWeight: TensorLike, name?: string): Tensor {
+  return nameScope(name ?? 'logistic_loss', (scope) => {
+    const x = convertToTensor(logits, { name: 'logits' });
+    const z = convertToTensor(targets, { name: 'targets', dtype: operandDType(targets) ? undefined : x.dtype });
+    const fn = 'tf.nn.weightedCrossEntropyWithLogits';
+    if (!compatible(x.shape, z.shape)) {
+      throw new InvalidArgumentError(`${fn}: logits and targets must have the same shape (${formatShape(x.shape)} vs ${formatShape(z.shape)}).`);
+    }
+    const pw = convertToTensor(posWeight, { name: 'pos_weight', dtype: operandDType(posWeight) ? undefined : x.dtype });
+    const logWeight = add(multiply(subtract(pw, 1, 'sub'), z, 'mul'), 1, 'add');
+    const softplusNeg = add(log1p(exp(negative(abs(x)))), relu(negative(x)), 'add_1');
+    return add(multiply(subtract(1, z, 'sub_1'), x, 'mul_1'), multiply(logWeight, softplusNeg, 'mul_2'), scope);
   });
 }

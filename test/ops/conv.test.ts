@@ -181,6 +181,23 @@ test('conv2dTranspose spreads each input pixel over its window (stride 1 and 2),
   gradCheck(tf.nn.conv2dTranspose(v, f, [1, 6, 6, 1], 2, 'SAME'), [v, f], [randomArray([1, 3, 3, 2], 3), randomArray([3, 3, 1, 2], 4)], { tol: 1e-6 });
 }));
 
+test('conv1d: conv2d over a height of 1 (values, stride, dilation, gradient, name)', () => fresh(() => {
+  const seq = tf.constant([1, 2, 3, 4, 5], { shape: [1, 5, 1] });
+  const y = tf.nn.conv1d(seq, tf.constant([1, -1], { shape: [2, 1, 1] }), 1, 'VALID');
+  const s2 = tf.nn.conv1d(seq, tf.ones([2, 1, 1]), 2, 'SAME');
+  const dil = tf.nn.conv1d(seq, tf.ones([2, 1, 1]), 1, 'VALID', { dilations: 2 });
+  assert.is(y.name, 'conv1d/Squeeze:0');
+  assert.equal(y.shape, [1, 4, 1]);
+  using sess = new tf.Session();
+  assert.equal(Array.from((sess.run(y) as tf.NDArray).data), [-1, -1, -1, -1]);
+  assert.equal(Array.from((sess.run(s2) as tf.NDArray).data), [3, 7, 5]);
+  assert.equal(Array.from((sess.run(dil) as tf.NDArray).data), [4, 6, 8]);
+  const x = tf.placeholder('float64', [2, 6, 2]), f = tf.placeholder('float64', [3, 2, 2]);
+  gradCheck(tf.nn.conv1d(x, f, 2, 'SAME'), [x, f], [randomArray([2, 6, 2], 1), randomArray([3, 2, 2], 2)], { tol: 1e-6 });
+  throwsClass(() => tf.nn.conv1d(tf.zeros([1, 5, 1, 1]), tf.ones([2, 1, 1]), 1, 'SAME'), IAE, /value .* must be 3-D/);
+  throwsClass(() => tf.nn.conv1d(seq, tf.ones([2, 1, 1]), 0, 'SAME'), IAE, /stride must be a positive integer, got 0/);
+}));
+
 const shapes: [string, () => tf.Tensor, string][] = [
   ['conv SAME, unknown batch', () => tf.nn.conv2d(tf.placeholder('float32', [null, 28, 28, 1]), tf.zeros([5, 5, 1, 32]), 1, 'SAME'), '(?, 28, 28, 32)'],
   ['conv VALID stride 2', () => tf.nn.conv2d(tf.placeholder('float32', [4, 9, 8, 3]), tf.zeros([3, 3, 3, 5]), 2, 'VALID'), '(4, 4, 3, 5)'],
