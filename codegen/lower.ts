@@ -16,6 +16,8 @@ import { dadd, dimText, hasSym, isSym, sameDims, shapeText, Specialise, symDim, 
 import { NodeList, numel, type Node, type NodeAttrs, type Program } from './ir.js';
 import { DIM_OPS, DIM_SAFE, type DimOpContext } from './lower_dims.js';
 import { describeOp } from './plan_data.js';
+import { lowerControlFlow } from './control_flow.js';
+import { controlFlowOf } from '../src/ops/functions.js';
 
 /** Thrown when a plan cannot be compiled; the session then interprets that plan. */
 export { NotCompilable };
@@ -134,8 +136,11 @@ export function lowerGraph(input: LowerInput, opts: LowerOptions = {}): LoweredP
       outs = DIM_OPS[op.type]?.(dimContext(op, inputs, list.nodes, node, constNode)) as Handle[] | undefined;
       if (!outs && !DIM_SAFE.has(op.type)) throw new Specialise(`${op.type} '${op.name}' takes no run-time dims (inputs ${inputs.map((x) => (x ? shapeText(x.shape) : 'ref')).join(', ')})`);
     }
+    const flow = controlFlowOf(op);
     if (outs) {
       // lowered with its dims above
+    } else if (flow) {
+      outs = lowerControlFlow(op, flow, inputs, node);
     } else if (op.spec.lower || refIdx.length) {
       if (!op.spec.lower) throw new NotCompilable(`${op.type} has no lowering`);
       const ctx = makeContext(op, inputs, node, constNode, constOf, hardDims, {

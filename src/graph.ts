@@ -26,6 +26,11 @@ export class Graph {
   private collectionJournal: string[] | null = null;
   /** @internal */ nameStack = '';
   /** @internal */ controlStack: Operation[][] = [];
+  /**
+   * @internal While a tf.cond branch or tf.whileLoop body is traced: maps each input of a new op
+   * (an outer tensor becomes the function's input placeholder). See src/ops/functions.ts.
+   */
+  capture: ((t: Tensor, spec: OpSpec, index: number) => Tensor) | null = null;
 
   getOperations(): Operation[] {
     return [...this.ops];
@@ -326,7 +331,12 @@ export function controlDependencies<T>(deps: readonly (Operation | Tensor | { op
  * one graph, names it, runs the spec's shape rule, attaches control dependencies.
  */
 export function createOp(spec: OpSpec, inputs: Tensor[], attrs: Attrs = {}, name?: string): Operation {
-  const g = inputs.length ? inputs[0].graph : getDefaultGraph();
+  let g = inputs.length ? inputs[0].graph : getDefaultGraph();
+  const capture = g.capture;
+  if (capture && inputs.length) {
+    inputs = inputs.map((t, i) => capture(t, spec, i));
+    g = inputs[0].graph;
+  }
   for (const t of inputs) {
     if (t.graph !== g) {
       throw new InvalidArgumentError(`${t} must be from the same graph as ${inputs[0]} (op ${spec.type}).`);

@@ -5,6 +5,7 @@ import type { OpSpec } from '../op_spec.js';
 import * as activations from '../ops/activations.js';
 import * as array from '../ops/array.js';
 import * as biasAdd from '../ops/bias_add.js';
+import * as cond from '../ops/cond.js';
 import * as conv from '../ops/conv.js';
 import * as depthwise from '../ops/depthwise.js';
 import * as dropout from '../ops/dropout.js';
@@ -24,12 +25,13 @@ import * as sources from '../ops/sources.js';
 import * as stacking from '../ops/stacking.js';
 import * as topK from '../ops/top_k.js';
 import * as training from '../ops/training.js';
+import * as whileLoop from '../ops/while_loop.js';
 import * as summary from '../summary/ops.js';
 
 /** Every module defining op specs (a new op module adds one line here). */
 const OP_MODULES: readonly object[] = [
-  activations, array, biasAdd, conv, depthwise, dropout, indexing, mathBinary, mathUnary, matmul, movement, nn, normalization, padding, pool,
-  random, reduce, scan, sources, stacking, summary, topK, training,
+  activations, array, biasAdd, cond, conv, depthwise, dropout, indexing, mathBinary, mathUnary, matmul, movement, nn, normalization, padding, pool,
+  random, reduce, scan, sources, stacking, summary, topK, training, whileLoop,
 ];
 
 function isSpec(v: unknown): v is OpSpec {
