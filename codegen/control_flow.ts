@@ -5,11 +5,13 @@
 import type { DType } from '../src/dtypes.js';
 import type { Operation } from '../src/graph.js';
 import type { ControlFlow } from '../src/ops/functions.js';
-import { NotLowerable as NotCompilable, type IRValue } from '../src/prims.js';
-import type { NodeAttrs } from './ir.js';
+import { NotLowerable as NotCompilable } from '../src/prims.js';
+import type { Dim } from './dims.js';
+import type { Node, NodeAttrs } from './ir.js';
 
-type NodeFn<H extends IRValue> = (prim: 'host', inputs: readonly H[], shape: readonly number[], dtype: DType, attrs?: NodeAttrs) => H;
+interface Handle { readonly id: number; readonly shape: readonly Dim[]; readonly dtype: DType }
+type NodeFn<H extends Handle> = (prim: Node['prim'], inputs: readonly H[], shape: readonly Dim[], dtype: DType, attrs?: NodeAttrs) => H;
 
-export function lowerControlFlow<H extends IRValue>(op: Operation, _flow: ControlFlow, _inputs: readonly H[], _node: NodeFn<H>): H[] {
+export function lowerControlFlow<H extends Handle>(op: Operation, _flow: ControlFlow, _inputs: readonly H[], _node: NodeFn<H>): H[] {
   throw new NotCompilable(`${op.type} '${op.name}' is not compiled yet`);
 }
