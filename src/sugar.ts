@@ -3,7 +3,7 @@
 // r-forms (`b.rmul(2)` for `2 * b`) put the JS value first, named `mul/x` as in TF1.
 import { Tensor } from './graph.js';
 import type { TensorLike } from './ops/define_op.js';
-import { add, divide, multiply, pow, subtract } from './ops/math_binary.js';
+import { add, divide, floorDiv, mod, multiply, pow, subtract } from './ops/math_binary.js';
 import { abs, exp, log, negative, sigmoid, sqrt, square, tanh } from './ops/math_unary.js';
 import { cast, reshape } from './ops/array.js';
 import { reduceMean, reduceSum } from './ops/reduce.js';
@@ -17,6 +17,9 @@ export interface TensorMethods {
   mul(y: TensorLike): Tensor;
   div(y: TensorLike): Tensor;
   pow(y: TensorLike): Tensor;
+  /** Python's `x // y` (op `floordiv`) and `x % y` (op `mod`). */
+  floordiv(y: TensorLike): Tensor;
+  mod(y: TensorLike): Tensor;
   /** `x + this` with x first (Python's `x + t`). */
   radd(x: TensorLike): Tensor;
   rsub(x: TensorLike): Tensor;
@@ -52,6 +55,8 @@ const methods: { [K in keyof TensorMethods]: (this: Self, ...args: any[]) => Ten
   mul(y) { return multiply(this, y, 'mul'); },
   div(y) { return divide(this, y, 'truediv'); },
   pow(y) { return pow(this, y, 'pow'); },
+  floordiv(y) { return floorDiv(this, y, 'floordiv'); },
+  mod(y) { return mod(this, y, 'mod'); },
   radd(x) { return add(x, this, 'add'); },
   rsub(x) { return subtract(x, this, 'sub'); },
   rmul(x) { return multiply(x, this, 'mul'); },

@@ -53,6 +53,9 @@ test('mod and floorDiv: Python/TF1 sign rules (floor), ints and floats, broadcas
   assert.equal(runBoth(tf.mod(b, tf.constant(2, { dtype: 'int64' }))), [1, 1]);
   assert.equal(runBoth(tf.floorDiv(tf.constant([big - 1], { dtype: 'int64' }), tf.constant([3], { dtype: 'int64' }))), [3002399751580330]);
   assert.is(tf.mod(x, y).op.type, 'FloorMod');
+  assert.equal(runBoth(x.floordiv(y)), [-3, 2, 2, -3, 2], "Python's x // y");
+  assert.equal(runBoth(x.mod(3)), [2, 1, 2, 1, 0], "Python's x % y");
+  assert.is(fresh(() => tf.constant(1).mod(2)).op.name, 'mod');
   assert.is(tf.floordiv(x, y).op.type, 'FloorDiv');
   assert.is(tf.floormod, tf.mod);
 }));
