@@ -326,8 +326,9 @@ export class Session {
 
   /**
    * The feed arrays of the compiled plan run last for these fetches, when a Map (by tensor) or a
-   * plain object (by name) feeds exactly its tensors with typed arrays of their storage, or plain
-   * arrays of numbers, of the planned lengths (vectors or unknown shapes).
+   * plain object (by name) feeds exactly its tensors with NDArrays of their dtype and planned shape,
+   * flat typed arrays of their storage that fill the planned shape, or plain arrays of numbers for
+   * vectors.
    * why: the seed's loop feeds fresh batches in a fresh dict each step; such feeds need no
    * conversion rules, so the plan takes them as they are, with no NDArray or Map built per run.
    */
@@ -359,11 +360,29 @@ export class Session {
 
   /** One feed as the plan's array, when it needs no conversion rules (see directFeeds). */
   private directFeed(t: Tensor, v: unknown, shape: readonly number[]): TypedArray | undefined {
-    if (shape.length !== 1 || (t.shape !== null && t.shape.length !== 1)) return undefined;
+    if (v instanceof NDArray) {
+      if (v.dtype !== t.dtype || t.dtype === 'bool' || t.dtype === 'int64' || v.shape.length !== shape.length) return undefined;
+      for (let k = 0; k < shape.length; k++) if (v.shape[k] !== shape[k]) return undefined;
+      return v.data;
+    }
+    // why: a flat array fills the static shape; it is the planned shape when the known dims agree
+    // and at most one is unknown (then inferred from the length, as convertFeed does).
+    const s = t.shape;
+    if (s === null ? shape.length !== 1 : s.length !== shape.length) return undefined;
+    if (s !== null && s.length > 1) {
+      let unknown = 0;
+      for (let k = 0; k < s.length; k++) {
+        if (s[k] === null) unknown++;
+        else if (s[k] !== shape[k]) return undefined;
+      }
+      if (unknown > 1) return undefined;
+    }
+    let n = 1;
+    for (let k = 0; k < shape.length; k++) n *= shape[k];
     // why: plain arrays of numbers (a Python list) convert straight into the reused buffer.
-    if (Array.isArray(v)) return v.length === shape[0] ? this.feedDicts.numbers(t, v) : undefined;
+    if (Array.isArray(v)) return shape.length === 1 && v.length === n ? this.feedDicts.numbers(t, v) : undefined;
     if (!ArrayBuffer.isView(v) || v.constructor !== storageFor(t.dtype) || t.dtype === 'bool' || t.dtype === 'int64') return undefined;
-    return (v as TypedArray).length === shape[0] ? (v as TypedArray) : undefined;
+    return (v as TypedArray).length === n ? (v as TypedArray) : undefined;
   }
 
   /**

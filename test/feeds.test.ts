@@ -243,6 +243,27 @@ for (const executor of EXECUTORS) {
     assert.is(s2.run(uses, new Map([[X, Float32Array.of(2)]])), 7, 'a variable written since the last run is read anew');
   }));
 
+  test(`${executor}: batches of a matrix placeholder, flat or as NDArrays, in fresh Maps: each step's values, shapes may change`, () => fresh(() => {
+    const X = tf.placeholder('float32', [null, 3], 'X');
+    const rowSums = tf.reduceSum(X, 1);
+    const sess = new tf.Session({ executor });
+    const data = Float32Array.from({ length: 12 }, (_, i) => i);
+    const sums = (v: unknown) => Array.from((sess.run(rowSums, new Map([[X, v as tf.FeedValue]])) as tf.NDArray).data);
+    assert.equal(sums(data.subarray(0, 6)), [3, 12]);
+    assert.equal(sums(data.subarray(6, 12)), [21, 30]);
+    assert.equal(sums(data.subarray(0, 9)), [3, 12, 21], 'three rows');
+    assert.equal(sums(new tf.NDArray(data.slice(3, 12), [3, 3])), [12, 21, 30]);
+    assert.equal(sums(new tf.NDArray(data.slice(0, 6), [2, 3])), [3, 12]);
+    throwsClass(() => sums(data.subarray(0, 7)), IAE, "X:0", 'flat array of 7 values');
+    throwsClass(() => sums(new tf.NDArray(data.slice(0, 6), [3, 2])), IAE, "shape (3, 2) for Tensor 'X:0'");
+    const Y = tf.placeholder('float32', [null, null], 'Y');
+    sess.run(tf.identity(Y), new Map([[Y, new tf.NDArray(data.slice(0, 6), [2, 3])]]));
+    throwsClass(() => sess.run(tf.identity(Y), new Map([[Y, data.subarray(0, 6)]])), IAE, "Y:0", 'flat array of 6 values');
+    const S = tf.placeholder('float32', [], 'S');
+    assert.is(sess.run(tf.add(S, 1), new Map([[S, Float32Array.of(2)]])), 3);
+    assert.is(sess.run(tf.add(S, 1), new Map([[S, Float32Array.of(5)]])), 6);
+  }));
+
   test(`${executor}: a variable assigned from a converted feed does not change with later feeds`, () => fresh(() => {
     const P = tf.placeholder('float32', [2], 'P');
     const v = new tf.Variable([0, 0], { name: 'v' });
