@@ -3,10 +3,11 @@
 // (its modes and PadV2) in padding.ts.
 import { allocate, type DType } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
-import { constantValue, createOp, nameScope, type Tensor } from '../graph.js';
+import { constantValue, createOp, nameScope, type Operation, type Tensor } from '../graph.js';
 import { NDArray } from '../ndarray.js';
 import { intList, padArray, sliceArray, transposeArray } from '../kernels.js';
 import type { OpSpec } from '../op_spec.js';
+import type { LowerContext } from '../prims.js';
 import { formatDims, isFullyDefined, normAxis, numElements, type Dim, type Shape } from '../shape.js';
 import { range, rank, reshape, shape } from './array.js';
 import { convertToTensor, out, type TensorLike } from './define_op.js';
@@ -267,19 +268,24 @@ function checkPaddings(p: readonly number[], what: string): void {
   }
 }
 
+/**
+ * The [before, after] rows of a Pad-family op's paddings (input 1) at lowering, checked in the
+ * reference kernel's words so both executors report a bad feed alike.
+ */
+export function loweredPaddings(ctx: LowerContext, op: Operation): (readonly [number, number])[] {
+  const x = ctx.inputs[0];
+  const pv = loweredInts(ctx, 1, op);
+  const ps = ctx.inputs[1].shape;
+  if (ps.length !== 2 || ps[0] !== x.shape.length || ps[1] !== 2) {
+    throw new InvalidArgumentError(`Pad '${op.name}': paddings must have shape [${x.shape.length}, 2] for an input of shape [${x.shape}], got [${ps}].`, op);
+  }
+  checkPaddings(pv, `Pad '${op.name}'`);
+  return x.shape.map((_, i) => [pv[2 * i], pv[2 * i + 1]] as const);
+}
+
 export const Pad: OpSpec = {
   type: 'Pad',
-  lower: (ctx, op) => {
-    const x = ctx.inputs[0];
-    const pv = loweredInts(ctx, 1, op);
-    const ps = ctx.inputs[1].shape;
-    if (ps.length !== 2 || ps[0] !== x.shape.length || ps[1] !== 2) {
-      // why: the reference kernel's words, so both executors report a bad feed alike.
-      throw new InvalidArgumentError(`Pad '${op.name}': paddings must have shape [${x.shape.length}, 2] for an input of shape [${x.shape}], got [${ps}].`, op);
-    }
-    checkPaddings(pv, `Pad '${op.name}'`);
-    return [ctx.pad(x, x.shape.map((_, i) => [pv[2 * i], pv[2 * i + 1]] as const))];
-  },
+  lower: (ctx, op) => [ctx.pad(ctx.inputs[0], loweredPaddings(ctx, op))],
   infer: (ctx) => {
     const [x, p] = ctx.inputs;
     intArg(ctx, 1, 'paddings', 2);

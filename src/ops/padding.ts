@@ -10,7 +10,7 @@ import type { Attrs, OpSpec } from '../op_spec.js';
 import { NotLowerable } from '../prims.js';
 import { numElements, stridesOf } from '../shape.js';
 import { convertToTensor, out, type TensorLike } from './define_op.js';
-import { Pad } from './movement.js';
+import { loweredPaddings, Pad } from './movement.js';
 import { constInts, info, loweredInts, opArgs, unknownDims, type ArgSpec, type OptArgs } from './op_args.js';
 
 /** Pad with a constant other than 0 (TF1's PadV2); the constant has no gradient. */
@@ -27,12 +27,7 @@ export const PadV2: OpSpec = {
   lower: (ctx, op) => {
     const c = ctx.constantValue(2);
     if (!c) throw new NotLowerable(`${op.name}: constant_values is only known at run time`);
-    const x = ctx.inputs[0];
-    const pv = loweredInts(ctx, 1, op);
-    if (pv.length !== 2 * x.shape.length || pv.some((v) => v < 0)) {
-      throw new InvalidArgumentError(`PadV2 '${op.name}': paddings [${pv}] must be ${x.shape.length} non-negative [before, after] rows for an input of shape [${x.shape}].`);
-    }
-    return [ctx.pad(x, x.shape.map((_, i) => [pv[2 * i], pv[2 * i + 1]] as const), c.data[0])];
+    return [ctx.pad(ctx.inputs[0], loweredPaddings(ctx, op), c.data[0])];
   },
   reference: ([x, p, c], ctx) => {
     const [zeroPadded] = Pad.reference([x, p], ctx) as NDArray[];
