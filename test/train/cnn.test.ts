@@ -2,12 +2,14 @@
 // conv 5×5, pool, dense, dropout, dense 10, softmax cross entropy, Adam) on real handwritten
 // digits (the `mnist` package), narrowed to 4/8 channels and 32 hidden units so the suite stays
 // fast: it trains (loss falls, the training batch gets classified), its compiled step equals the
-// interpreter's bit for bit, and the full-size network builds with the tutorial's shapes.
+// interpreter's bit for bit, its gradients match finite differences, and the full-size network
+// builds with the tutorial's shapes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
 import * as tf from '../../src/index.js';
 import { compiledEqualsInterpreter } from '../_lib/compiled.js';
+import { gradCheck, randomArray } from '../_lib/gradcheck.js';
 
 const mnist = createRequire(import.meta.url)('mnist') as Record<number, { range(first: number, last: number): number[][] }>; // why: range is inclusive of last
 
@@ -71,6 +73,20 @@ test('one training step of the network: compiled equals the interpreter (values,
   const init = tf.globalVariablesInitializer();
   // why: dropout's RandomUniform is the one reference kernel a plan calls (random ops are host calls).
   compiledEqualsInterpreter([net.loss, ...tf.gradients(net.loss, tf.trainableVariables()) as tf.Tensor[]], feeds, { init, allowHost: true });
+}));
+
+test('the network\'s gradients w.r.t. both conv filters match finite differences (float64, tiny sizes)', () => new tf.Graph().asDefault(() => {
+  const x = tf.placeholder('float64', [2, 8, 8, 1]);
+  const w1 = tf.placeholder('float64', [3, 3, 1, 2]), w2 = tf.placeholder('float64', [3, 3, 2, 3]);
+  const labels = tf.constant(new tf.NDArray(Float64Array.of(0, 1, 1, 0), [2, 2], 'float64'));
+  const pool = (a: tf.Tensor) => tf.nn.maxPool(a, 2, 2, 'SAME');
+  const h = pool(tf.nn.relu(tf.nn.conv2d(pool(tf.nn.relu(tf.nn.conv2d(x, w1, 1, 'SAME'))), w2, 1, 'SAME')));
+  const wd = tf.constant(new tf.NDArray(Float64Array.from({ length: 24 }, (_, i) => Math.sin(i)), [12, 2], 'float64'));
+  const logits = tf.matmul(tf.reshape(h, [-1, 12]), wd);
+  const loss = tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({ labels, logits }));
+  const xv = new tf.NDArray(Float64Array.from({ length: 128 }, (_, i) => Math.cos(i * 0.7)), [2, 8, 8, 1], 'float64');
+  const feeds = new Map<tf.Tensor, unknown>([[x, xv]]);
+  gradCheck(loss, [w1, w2], [randomArray([3, 3, 1, 2], 3), randomArray([3, 3, 2, 3], 4)], { feeds, tol: 1e-6 });
 }));
 
 test('the full-size tutorial network has its static shapes', () => new tf.Graph().asDefault(() => {
