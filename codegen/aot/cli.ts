@@ -29,6 +29,7 @@ compile options:
   --standalone       A module without any import: signatures only, weights baked in
   --strict           A run-time miss (no precompiled plan) is an error instead of a JIT compile
   --watch            Compile again whenever a model file, one of its imports or a source changes
+  --skip-typecheck   Do not run the TypeScript checker over .ts model files (faster; the build still fails on syntax errors)
 
 inspect options:
   --signature NAME   Show the plan of one signature (default: every signature)
@@ -85,7 +86,7 @@ function checkFiles(files: readonly string[]): void {
 async function compileCommand(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
     'out-dir': { type: 'string' }, backend: { type: 'string' }, weights: { type: 'string' },
-    standalone: { type: 'boolean' }, strict: { type: 'boolean' }, watch: { type: 'boolean' },
+    standalone: { type: 'boolean' }, strict: { type: 'boolean' }, watch: { type: 'boolean' }, 'skip-typecheck': { type: 'boolean' },
   });
   if (values.help) { io.out(USAGE); return 0; }
   const models = positionals.filter((f) => MODEL_FILE.test(f));
@@ -101,6 +102,7 @@ async function compileCommand(args: readonly string[], io: Io): Promise<number> 
     weights: values.weights as string | undefined,
     standalone: values.standalone === true,
     strict: values.strict === true,
+    typeCheck: values['skip-typecheck'] !== true,
   };
   const once = async () => {
     const r = await compileFiles(models, sources, opts, (line) => io.out(line + '\n'), (d) => io.err(formatDiagnostic(d) + '\n'));

@@ -32,6 +32,8 @@ export interface CompileOptions {
   strict?: boolean;
   /** Inline every baked value, however large (bundler plugins: no sidecar file to ship). */
   inlineAll?: boolean;
+  /** Type-check .ts model files first (default true). */
+  typeCheck?: boolean;
 }
 
 export interface CompiledModule {
@@ -47,7 +49,7 @@ type Element = tf.Tensor | tf.Operation;
 
 /** Compiles one model file (not written yet: see writeAtomically). Throws CompileError. */
 export async function compileModel(file: string, sources: readonly string[], opts: CompileOptions): Promise<CompiledModule> {
-  const model = await evaluateModel(file);
+  const model = await evaluateModel(file, { typeCheck: opts.typeCheck !== false });
   const warnings: Diagnostic[] = [...model.warnings];
   const outDir = resolve(opts.outDir ?? dirname(model.file));
   const stem = basename(model.file).replace(/\.tf\.(ts|mts|js|mjs)$/, '');

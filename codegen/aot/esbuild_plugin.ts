@@ -18,6 +18,8 @@ export interface TfgenPluginOptions {
   strict?: boolean;
   /** More files whose sess.run call sites to precompile (the importers of a model are always read). */
   sources?: readonly string[];
+  /** Type-check .ts model files (default false: esbuild itself never type-checks; run tsc for that). */
+  typeCheck?: boolean;
 }
 
 const toMessage = (d: Diagnostic): PartialMessage => ({
@@ -45,7 +47,7 @@ export function tfgen(options: TfgenPluginOptions = {}): Plugin {
       });
       build.onLoad({ filter: MODEL_FILE }, async (args) => {
         const sources = new Set([...(options.sources ?? []), ...(importers.get(stripExt(args.path)) ?? [])]);
-        const opts: CompileOptions = { outDir: dirname(args.path), standalone: options.standalone, strict: options.strict, weights: options.weights, inlineAll: true };
+        const opts: CompileOptions = { outDir: dirname(args.path), standalone: options.standalone, strict: options.strict, weights: options.weights, inlineAll: true, typeCheck: options.typeCheck === true };
         try {
           const r = await compileModel(args.path, [...sources].filter((s) => !MODEL_FILE.test(s)), opts);
           const js = r.files.find((f) => f.path.endsWith('.js'))!;

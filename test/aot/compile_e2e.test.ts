@@ -196,6 +196,18 @@ test('a model that throws while building, or whose plan cannot take run-time dim
   assert.not.ok(existsSync(join(dir, 'out')));
 }));
 
+test('a type error fails the compile at its line; --skip-typecheck compiles what runs', () => withFiles({
+  'package.json': '{"type":"module"}',
+  'm.tf.ts': "import * as tf from 'tfgen';\nconst n: string = 3 as unknown as number;\nexport const y = tf.constant([1, 2]).mul(2);\n",
+}, async (dir) => {
+  const q = quiet();
+  assert.is(await main(['compile', join(dir, 'm.tf.ts'), '--out-dir', join(dir, 'out')], q.io), 1);
+  assert.match(q.err.join(''), /m\.tf\.ts:2:7: Type 'number' is not assignable to type 'string'\./);
+  assert.not.ok(existsSync(join(dir, 'out')));
+  assert.is(await main(['compile', join(dir, 'm.tf.ts'), '--skip-typecheck', '--out-dir', join(dir, 'out')], quiet().io), 0);
+  assert.ok(existsSync(join(dir, 'out/m.js')));
+}));
+
 test('usage errors exit 2 with the usage; --help exits 0', async () => {
   const q = quiet();
   assert.is(await main(['compile', 'x.tf.ts', '--frobnicate'], q.io), 2);
