@@ -14,12 +14,11 @@ import type { PlanData } from '../../src/runtime/plan_data.js';
 import { mixSeeds, DEFAULT_GRAPH_SEED } from '../../src/runtime/random.js';
 import { jsBackend } from '../backend.js';
 import { compileProgram } from '../pipeline.js';
-import { findCallSites, modelModulePaths, type Leaf, type PlanRequest } from './call_sites.js';
+import type { Leaf, PlanRequest } from './call_sites.js';
 import { CompileError, error, warning, type Diagnostic } from './diagnostics.js';
 import { renderDts, type DtsExport } from './dts.js';
 import { evaluateModel, type EvaluatedModel } from './model_file.js';
 import { writeModule, type ModuleExport, type ModulePlan, type ModuleVariable } from './module_writer.js';
-import { checkerProject } from './type_check.js';
 import { writeAtomically, type OutputFile } from './write_atomic.js';
 
 export interface CompileOptions {
@@ -58,6 +57,8 @@ export async function compileModel(file: string, sources: readonly string[], opt
   // call sites (normal modules only: a standalone module has signatures only)
   let requests: readonly PlanRequest[] = [];
   if (sources.length && !opts.standalone) {
+    // why: ts-morph (TypeScript) is loaded only for call-site analysis or type checks.
+    const [{ findCallSites, modelModulePaths }, { checkerProject }] = await Promise.all([import('./call_sites.js'), import('./type_check.js')]);
     const project = checkerProject();
     const sfs = sources.map((s) => project.addSourceFileAtPath(resolve(s)));
     const found = findCallSites(project, sfs, modelModulePaths(model.file, outDir), new Set(model.exports.map((e) => e.name)));

@@ -15,7 +15,6 @@ import * as runtime from '../../src/runtime/index.js';
 import { isSignature, type Signature } from '../../src/signature.js';
 import { setPositionMapper } from '../../src/source_location.js';
 import { CompileError, error, warning, type Diagnostic } from './diagnostics.js';
-import { typeCheck } from './type_check.js';
 
 export const MODEL_FILE = /\.tf\.(ts|mts|js|mjs)$/;
 
@@ -49,6 +48,8 @@ export async function evaluateModel(path: string, opts: EvaluateOptions = {}): P
   const file = resolve(path);
   const bundled = await bundle(file, false);
   if (opts.typeCheck !== false && /\.m?ts$/.test(file)) {
+    // why: TypeScript is most of the compiler's start-up time; loaded only when asked for.
+    const { typeCheck } = await import('./type_check.js');
     const errors = typeCheck([file]);
     if (errors.length) throw new CompileError(errors);
   }
