@@ -36,7 +36,7 @@ export interface RefFetch { output: number; variable: number; written: number | 
 export interface LoweredProgram extends Program {
   refFetches: RefFetch[];
   /** Run-time dims: the fed tensor axis each is read from (empty without runtimeDims). */
-  dims: { feed: number; axis: number }[];
+  dims: { feed: number; axis: number; atLeast: number }[];
   /** Other fed dims equal to a run-time dim; `op` when the graph needs them equal. */
   dimChecks: { feed: number; axis: number; dim: number; op?: string }[];
   /** Each distinct element count with run-time dims, the dtype and op of its first node. */
@@ -93,7 +93,7 @@ export function lowerGraph(input: LowerInput, opts: LowerOptions = {}): LoweredP
   };
 
   // why: fed dims of equal value share a run-time dim (a batch fed to x and to its labels); a fed
-  // 0 or 1 stays concrete (broadcasting and the gradients' bookkeeping differ there).
+  // 0 or 1 stays concrete (compiled with it, broadcasting and the gradients' bookkeeping differ).
   const dims: LoweredProgram['dims'] = [];
   const dimChecks: LoweredProgram['dimChecks'] = [];
   const dimOfValue = new Map<number, number>();
@@ -102,7 +102,7 @@ export function lowerGraph(input: LowerInput, opts: LowerOptions = {}): LoweredP
     const declared = f.tensor.shape;
     if (!opts.runtimeDims || v < 2 || (declared !== null && declared[a] !== null)) return v;
     let k = dimOfValue.get(v);
-    if (k === undefined) { k = dims.length; dimOfValue.set(v, k); dims.push({ feed: i, axis: a }); }
+    if (k === undefined) { k = dims.length; dimOfValue.set(v, k); dims.push({ feed: i, axis: a, atLeast: 1 }); }
     else dimChecks.push({ feed: i, axis: a, dim: k });
     return symDim(k);
   }));
@@ -133,7 +133,7 @@ export function lowerGraph(input: LowerInput, opts: LowerOptions = {}): LoweredP
     });
     let outs: Handle[] | undefined;
     if (dims.length && inputs.some((x) => x && (hasSym(x.shape) || isDimsNode(x)))) {
-      outs = DIM_OPS[op.type]?.(dimContext(op, inputs, list.nodes, node, constNode)) as Handle[] | undefined;
+      outs = DIM_OPS[op.type]?.(dimContext(op, inputs, list.nodes, node, constNode, (k) => { dims[k].atLeast = 2; })) as Handle[] | undefined;
       if (!outs && !DIM_SAFE.has(op.type)) throw new Specialise(`${op.type} '${op.name}' takes no run-time dims (inputs ${inputs.map((x) => (x ? shapeText(x.shape) : 'ref')).join(', ')})`);
     }
     const flow = controlFlowOf(op);
@@ -257,10 +257,11 @@ function broadcastShape(a: readonly Dim[], b: readonly Dim[], what: string): Dim
 }
 
 /** The builders a symbolic shape-op lowering (lower_dims.ts) uses. */
-function dimContext(op: Operation, inputs: Handle[], nodes: readonly Node[], node: NodeFn, constNode: (v: NDArray) => Handle): DimOpContext {
+function dimContext(op: Operation, inputs: Handle[], nodes: readonly Node[], node: NodeFn, constNode: (v: NDArray) => Handle,
+  notOne: (dim: number) => void): DimOpContext {
   const what = `${op.type} '${op.name}'`;
   return {
-    op, inputs, at: (id) => nodes[id],
+    op, inputs, at: (id) => nodes[id], notOne,
     entries: (i) => {
       const n = inputs[i] ? nodes[inputs[i].id] : undefined;
       if (!n || n.shape.length > 1) return undefined;

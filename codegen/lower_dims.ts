@@ -30,6 +30,8 @@ export interface DimOpContext {
   readonly op: Operation;
   readonly inputs: readonly { id: number; shape: readonly Dim[] }[];
   at(id: number): Node;
+  /** Records that the plan took run-time dim D_k to differ from 1 (a fed 1 then needs another plan). */
+  notOne(k: number): void;
   /** The entries of a shape-tensor input: a const's values or a dims node's expressions. */
   entries(i: number): Dim[] | undefined;
   dims(entries: readonly Dim[], scalar: boolean): { id: number; shape: readonly Dim[] };
@@ -48,13 +50,17 @@ function shapeValue(c: DimOpContext, entries: readonly Dim[], scalar = false) {
   return c.constant(scalar ? new NDArray(Int32Array.of(entries[0] as number), [], 'int32') : ints(entries as number[]));
 }
 
-/** BroadcastGradientArgs over dims: a run-time dim is at least 2 in its plan, and equal only to itself. */
-function gradientArgs(s0: readonly Dim[], s1: readonly Dim[], what: string): [number[], number[]] {
+/**
+ * BroadcastGradientArgs over dims: a run-time dim is equal only to itself, and taken to differ from
+ * 1 (at 1 TF reduces over that axis too, which turns -0 into +0): `notOne` records it.
+ */
+function gradientArgs(s0: readonly Dim[], s1: readonly Dim[], what: string, notOne: (k: number) => void): [number[], number[]] {
   const n = Math.max(s0.length, s1.length);
   const r0: number[] = [], r1: number[] = [];
   for (let i = 0; i < n; i++) {
     const a = i < n - s0.length ? 1 : s0[i - (n - s0.length)];
     const b = i < n - s1.length ? 1 : s1[i - (n - s1.length)];
+    for (const d of [a, b]) if (isSym(d) && (a === 1 || b === 1)) d.syms.forEach(notOne);
     if (a === 1 && b !== 1) r0.push(i);
     else if (b === 1 && a !== 1) r1.push(i);
     else if (a === 1 && b === 1) { r0.push(i); r1.push(i); }
@@ -94,7 +100,7 @@ export const DIM_OPS: Readonly<Record<string, DimLowering>> = {
   BroadcastGradientArgs: (c) => {
     const s0 = c.entries(0), s1 = c.entries(1);
     if (!s0 || !s1) return undefined;
-    return gradientArgs(s0, s1, `BroadcastGradientArgs '${c.op.name}'`).map((r) => c.constant(ints(r)));
+    return gradientArgs(s0, s1, `BroadcastGradientArgs '${c.op.name}'`, (k) => c.notOne(k)).map((r) => c.constant(ints(r)));
   },
   Reshape: (c) => {
     const target = c.entries(1);

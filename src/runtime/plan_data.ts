@@ -69,9 +69,10 @@ export interface PlanData {
   readonly hostCalls: readonly HostCallData[];
   /**
    * Run-time dims (`D0`, `D1`, … in the text; the factory's `dims`): where each is read from, a
-   * fed tensor's axis. Empty for a plan specialised on concrete shapes.
+   * fed tensor's axis, and its smallest value the plan serves (2 where the plan took it to differ
+   * from 1, as the gradients' broadcast bookkeeping does). Empty for a plan on concrete shapes.
    */
-  readonly dims: readonly { feed: number; axis: number }[];
+  readonly dims: readonly { feed: number; axis: number; atLeast: number }[];
   /**
    * Further fed dims that must equal a run-time dim. With `op` the graph needs them equal (a
    * mismatch is an error naming both tensors); without, a mismatch needs another plan.

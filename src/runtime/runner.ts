@@ -47,8 +47,8 @@ export function dimValue(d: PlanDim, dims: readonly number[]): number {
  */
 export function dimsForFeeds(data: Pick<PlanData, 'feeds' | 'dims' | 'dimChecks' | 'sizeLimits'>, shapes: readonly (readonly number[])[]): { dims: number[] } | null {
   const dims = data.dims.map(({ feed, axis }) => shapes[feed]?.[axis] ?? -1);
-  // why: a run-time dim is at least 2 in its plan (broadcasting and the gradients' bookkeeping differ at 1).
-  if (dims.some((d) => d < 2)) return null;
+  // why: a plan whose gradients' bookkeeping took a dim to differ from 1 needs another plan at 1.
+  if (dims.some((d, k) => d < data.dims[k].atLeast)) return null;
   for (let i = 0; i < data.feeds.length; i++) {
     const want = data.feeds[i].shape, got = shapes[i];
     if (!got || got.length !== want.length) return null;

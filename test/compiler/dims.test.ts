@@ -78,14 +78,30 @@ test('one plan for batch sizes 7, 64 and 100: the MLP training step compiles onc
     assert.is(counter.parametric, 1, 'the training plan takes the batch as a run-time dim');
     const plan = sc._planFor([m.loss, m.logits, m.train], m.batch(33)) as CompiledPlan;
     assert.ok(plan.parametric);
-    assert.equal(plan.data.dims, [{ feed: plan.data.feeds.findIndex((f) => f.name === 'x:0'), axis: 0 }]);
+    assert.equal(plan.data.dims, [{ feed: plan.data.feeds.findIndex((f) => f.name === 'x:0'), axis: 0, atLeast: 2 }]);
     assert.match(plan.source, /const D0 = dims\[0\]/);
     assert.match(plan.source, /for \(let i0 = 0; i0 < D0; i0\+\+\)|i < \(D0 - D0 % 4\)/);
     assert.is(counter.compiles - compilesAfterInit, 2, 'a 33-row batch runs the same plan');
   }
 });
 
-test('a fed dim of 1 gets a plan of its own (broadcasting and the gradients\' bookkeeping differ there)', () => {
+test('one plan for batch sizes 1, 7 and 64: the MLP\'s predict (logits) compiles once and equals the interpreter', () => {
+  const m = mlp();
+  const { sc, si, counter } = sessions(m.g);
+  using _sc = sc, _si = si;
+  sc.run(m.initOp);
+  si.run(m.initOp);
+  const before = counter.compiles;
+  for (const n of [7, 1, 64, 1, 7]) {
+    const feeds = new Map([[m.x, m.batch(n).get(m.x)!]]);
+    same(sc.run(m.logits, feeds), si.run(m.logits, feeds), `logits at batch ${n}`);
+  }
+  assert.is(counter.compiles - before, 1, 'batch 1 runs the parametric plan too: nothing in the forward pass treats the batch as different from 1');
+  const plan = sc._planFor(m.logits, new Map([[m.x, m.batch(1).get(m.x)!]]))!;
+  assert.equal(plan.data.dims.map((d) => d.atLeast), [1]);
+});
+
+test('the training step\'s gradients take the batch to differ from 1: a fed 1 gets a plan of its own', () => {
   const m = mlp();
   const { sc, si, counter } = sessions(m.g);
   using _sc = sc, _si = si;
