@@ -124,7 +124,8 @@ export function opArgs<O>(fn: string, args: readonly unknown[], spec: ArgSpec<O>
   }
   const result: Record<string, unknown> = {};
   positional.forEach((v, i) => {
-    if (v !== undefined) result[spec.positional[i]] = checkKind(fn, spec.positional[i], v, spec.kinds[spec.positional[i]]);
+    const kind = spec.kinds[spec.positional[i]];
+    if (!omitted(v, kind)) result[spec.positional[i]] = checkKind(fn, spec.positional[i], v, kind);
   });
   if (hasOptions) Object.assign(result, optionsRecord(fn, last, spec, result));
   return result as Partial<O>;
@@ -151,13 +152,18 @@ function optionsRecord<O>(fn: string, opts: Record<string, unknown>, spec: Omit<
       throw new InvalidArgumentError(
         `${fn}: unknown option '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; accepted options: ${accepted.join(', ')}.`);
     }
-    if (v === undefined) continue;
+    if (omitted(v, kinds[canonical])) continue;
     if (given[canonical] !== undefined || result[canonical] !== undefined) {
       throw new InvalidArgumentError(`${fn}: '${canonical}' is given twice (${key === canonical ? 'positionally and as an option' : `also as '${key}'`}); give it once.`);
     }
     result[canonical] = checkKind(fn, key, v, kinds[canonical]);
   }
   return result;
+}
+
+/** undefined, or null where null is not a value of its own (TF1's `seed=None`, `dtype=None`, `name=None`). */
+function omitted(v: unknown, kind: ArgKind): boolean {
+  return v === undefined || (v === null && kind !== 'value');
 }
 
 function checkKind(fn: string, name: string, v: unknown, kind: ArgKind): unknown {

@@ -23,8 +23,11 @@ test('randomUniform: positional and options forms give the same op and the same 
   const a = fresh(() => values(tf.randomUniform([20], -2, 3, 'float64', 5)));
   const b = fresh(() => values(tf.randomUniform([20], { minval: -2, maxval: 3, dtype: 'float64', seed: 5 })));
   const c = fresh(() => values(tf.randomUniform([20], -2, 3, { dtype: 'double', seed: 5 })));
+  const d = fresh(() => values(tf.randomUniform([20], -2, 3, 'float64', 5, null as unknown as string)));
   assert.equal(a, b);
   assert.equal(a, c);
+  assert.equal(a, d, "null stands for TF1's None (name=None)");
+  fresh(() => assert.is(tf.randomNormal([2], 0, 1, null as unknown as tf.DType, null as unknown as number).dtype, 'float32'));
   fresh(() => {
     const t = tf.randomUniform([3], 0, 10, 'int32', 7, 'ints');
     assert.is(t.dtype, 'int32');
