@@ -2,6 +2,7 @@
 // program into text; `instantiate` turns a plan's data (that text among it) into a run function.
 // The JIT renders and instantiates in one process; the ahead-of-time writer renders, writes the
 // same text into a module and leaves instantiation to the module's import of tfgen/runtime.
+import type { DType } from '../src/dtypes.js';
 import type { NDArray } from '../src/ndarray.js';
 import type { KernelData, OpDescription, PlanData } from '../src/runtime/plan_data.js';
 import { opSpec } from '../src/runtime/op_table.js';
@@ -23,6 +24,10 @@ export interface RenderedPlan {
   readonly kernels: readonly KernelData[];
   /** Names of the ops the text's run-time errors name (`fail(name, message)`). */
   readonly errorOps: readonly string[];
+  /** Buffers of embedded body plans (control flow), bound after the planned buffers, before scratch. */
+  readonly embeddedBuffers?: readonly { dtype: DType; length: number }[];
+  /** Ops the embedded body plans' run-time errors name. */
+  readonly embeddedErrorOps?: readonly OpDescription[];
 }
 
 export interface Backend {

@@ -5,7 +5,10 @@ import type { DType } from '../src/dtypes.js';
 import type { Operation, Tensor } from '../src/graph.js';
 import type { NDArray } from '../src/ndarray.js';
 import type { Prim, ReduceKind } from '../src/prims.js';
-import type { OpDescription } from '../src/runtime/plan_data.js';
+import type { OpDescription, PlanData } from '../src/runtime/plan_data.js';
+
+/** If: [then, else]; While: [cond, body]; Call: [fn] (see codegen/control_flow.ts). */
+export interface ControlPlans { readonly kind: 'if' | 'while' | 'call'; readonly plans: readonly PlanData[] }
 import { dprod, type Dim } from './dims.js';
 
 export interface NodeAttrs {
@@ -20,6 +23,7 @@ export interface NodeAttrs {
   /** concat, gather */ axis?: number;
   /** pad */ paddings?: [number, number][]; padValue?: number;
   /** host: the graph op whose reference kernel runs, and which of its outputs this is */ hostOp?: OpDescription; hostIndex?: number;
+  /** host of a control-flow op: its function bodies compiled as plans, run in an `if` or a `while` */ control?: ControlPlans;
   /** dims: a small int tensor (rank 0 or 1) of dim expressions (a shape with run-time dims) */ dims?: Dim[];
 }
 

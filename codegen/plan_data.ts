@@ -64,9 +64,9 @@ export function buildPlanData(backend: string, { input, program: p, refFetches, 
     errorOps: rendered.errorOps.flatMap((name) => {
       const op = byName.get(name);
       return op ? [describeOp(op)] : [];
-    }),
+    }).concat(rendered.embeddedErrorOps ?? []),
     kernels: rendered.kernels,
-    buffers: memory.slots.map((s) => ({ dtype: s.dtype, length: planDim(s.length) })),
+    buffers: [...memory.slots.map((s) => ({ dtype: s.dtype, length: planDim(s.length) })), ...(rendered.embeddedBuffers ?? [])],
     scratch: rendered.scratch.map(planDim),
     constants: rendered.constants.map((c) => ({ dtype: c.dtype, shape: [...c.shape], data: c.data })),
     dims: dims.map((d) => ({ ...d })),

@@ -15,6 +15,7 @@ import type { MemoryPlan } from '../plan_memory.js';
 import type { Kernel, Schedule } from '../schedule.js';
 import { binaryExpr, castExpr, literal, preludeFor, roundTo, unaryExpr } from './js_exprs.js';
 import { kernelName, leafPlan as walkLeaves, splitInvariant as walkInvariant } from './kernel_walk.js';
+import { EmbeddedPlans, renderControl } from './js_control.js';
 import { broadcastStrides, loopNest, mergeDims } from './loops.js';
 
 const rowMajor = (shape: readonly Dim[]) => broadcastStrides(shape, shape);
@@ -280,8 +281,13 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
     }
   };
 
+  const embedded = new EmbeddedPlans(constants, mem.slots.length);
   const renderHost = (k: Extract<Kernel, { kind: 'host' }>): string => {
     const first = at(k.outs[0]);
+    if (first.attrs.control) {
+      const names = k.outs.map((id) => { const nm = `h${id}`; hostName.set(id, nm); return nm; });
+      return renderControl(first.attrs.control, k.outs.map(at), names, first.inputs.map(arr), embedded);
+    }
     const idx = hostCalls.length;
     hostCalls.push({ op: first.attrs.hostOp!, inputs: [...first.inputs], outputs: k.outs });
     const names = k.outs.map((id) => { const nm = `h${id}`; hostName.set(id, nm); return nm; });
@@ -309,14 +315,14 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   const feedDecl = p.feeds.map((_, i) => `f${i} = feeds[${i}]`);
   const varDecl = p.variables.map((_, i) => `r${i} = vars[${i}]`);
   const bufDecl = mem.slots.map((_, i) => `b${i} = bufs[${i}]`);
-  const scratchDecl = scratch.map((_, i) => `s${i} = bufs[${mem.slots.length + i}]`);
+  const scratchDecl = scratch.map((_, i) => `s${i} = bufs[${embedded.scratchBase() + i}]`);
   const constDecl = constants.map((_, i) => `c${i} = consts[${i}]`);
   const decl = (xs: string[], pad: string) => (xs.length ? `${pad}const ${xs.join(', ')};\n` : '');
   const runText = `return function run(feeds, vars, rt) {\n${decl([...feedDecl, ...varDecl], '  ')}${body.join('\n')}\n  return [${results.join(', ')}];\n};\n${functions.join('\n')}${functions.length ? '\n' : ''}`;
   // why: the run-time dims the text uses (D0, D1, …) are bound once per set of dims, with the buffers.
   const used = new Set([...runText.matchAll(/\bD(\d+)\b/g)].map((m) => Number(m[1])));
   const dimDecl = [...used].sort((a, b) => a - b).map((k) => `D${k} = dims[${k}]`);
-  const code = `${decl([...dimDecl, ...bufDecl, ...scratchDecl, ...constDecl], '')}${runText}`;
+  const code = `${decl([...dimDecl, ...bufDecl, ...scratchDecl, ...constDecl], '')}${embedded.statements.map((st) => `${st}\n`).join('')}${runText}`;
   const text = `"use strict";${preludeFor(code)}${code}`;
-  return { text, constants, hostCalls, scratch, kernels, errorOps };
+  return { text, constants, hostCalls, scratch, kernels, errorOps, embeddedBuffers: embedded.buffers, embeddedErrorOps: embedded.errorOps };
 }

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
 import { gradCheck, randomArray } from '../_lib/gradcheck.js';
 import { fresh, plain, run, throwsClass } from '../_lib/op_cases.js';
+import { compiledEqualsInterpreter } from '../_lib/compiled.js';
 
 const IAE = tf.errors.InvalidArgumentError;
 const int = (v: number) => tf.constant(v, { dtype: 'int32' });
@@ -144,6 +145,40 @@ test('not supported inside branches: assignments, variables and random ops (clea
   throwsClass(() => tf.cond(p, () => v.assign(2), () => v.value()), IAE, "writes variable 'v'", 'not supported');
   throwsClass(() => tf.cond(p, () => tf.randomUniform([]), () => tf.constant(0)), IAE, 'RandomUniform', 'not supported');
   assert.is(g.opCount, before);
+}));
+
+test('compiled plans hold an if and a while around the compiled bodies (no reference kernel), bit for bit', () => fresh(() => {
+  const x = tf.placeholder(tf.float32, [3]);
+  const p = tf.placeholder(tf.bool, []);
+  const y = tf.cond(p, () => tf.tanh(x).mul(3), () => tf.reduceSum(x).add(x));
+  const [, z] = tf.whileLoop((i: tf.Tensor) => tf.less(i, 4), (i: tf.Tensor, v: tf.Tensor) => [i.add(1), tf.sin(v).mul(y).add(0.5)], [int(0), x]) as tf.Tensor[];
+  const [dx] = tf.gradients(z, x);
+  const f = feeds([x, [0.1, -0.7, 2.3]], [p, true]);
+  compiledEqualsInterpreter([y, z, dx!], f);
+  compiledEqualsInterpreter([y, z, dx!], feeds([x, [0.1, -0.7, 2.3]], [p, false]));
+  using sess = new tf.Session();
+  const plan = sess._planFor([z], f)!;
+  assert.match(plan.source, /\n {2}if \(f\d\[0\]\) cf\d+ = sub0\(/, 'the cond is an if');
+  assert.match(plan.source, /\n {2}while \(cf\d+n < cf\d+max && sub\d\(/, 'the loop is a while');
+  assert.match(plan.source, /Math\.sin/, 'the body is compiled code');
+  assert.ok(sess._planFor([dx!], f)!.source.match(/while \(/g)!.length >= 2, 'the gradient is a loop over a recomputing loop');
+}));
+
+test('a cond reading a variable, a trainable loop: the compiled step trains as the interpreter does', () => fresh(() => {
+  const w = new tf.Variable([0.5, -0.25], { name: 'w', dtype: 'float64' });
+  const x = tf.placeholder(tf.float64, [2]);
+  const [, y] = tf.whileLoop((i: tf.Tensor) => tf.less(i, 3), (i: tf.Tensor, v: tf.Tensor) => [i.add(1), tf.tanh(v.mul(w))], [int(0), x]) as tf.Tensor[];
+  const loss = tf.cond(tf.greater(tf.reduceSum(y), 0), () => tf.reduceSum(tf.square(y)), () => tf.reduceSum(y).neg());
+  const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
+  const results = (['compiled', 'interpreter'] as const).map((executor) => {
+    using sess = new tf.Session(executor === 'interpreter' ? { executor } : {});
+    sess.run(w.initializer);
+    const losses: number[] = [];
+    for (let k = 0; k < 5; k++) losses.push((sess.run([loss, train], feeds([x, [1, 2]])) as [number, null])[0]);
+    return [...losses, ...(sess.run(w) as tf.NDArray).data];
+  });
+  assert.equal(results[0], results[1]);
+  assert.ok(results[0][4] < results[0][0], `the loss falls: ${results[0].slice(0, 5)}`);
 }));
 
 test.run();
