@@ -154,8 +154,8 @@ test('compiled plans hold an if and a while around the compiled bodies (no refer
   const [, z] = tf.whileLoop((i: tf.Tensor) => tf.less(i, 4), (i: tf.Tensor, v: tf.Tensor) => [i.add(1), tf.sin(v).mul(y).add(0.5)], [int(0), x]) as tf.Tensor[];
   const [dx] = tf.gradients(z, x);
   const f = feeds([x, [0.1, -0.7, 2.3]], [p, true]);
-  compiledEqualsInterpreter([y, z, dx!], f);
-  compiledEqualsInterpreter([y, z, dx!], feeds([x, [0.1, -0.7, 2.3]], [p, false]));
+  compiledEqualsInterpreter([y, z, dx!], f as Map<tf.Tensor, unknown>);
+  compiledEqualsInterpreter([y, z, dx!], feeds([x, [0.1, -0.7, 2.3]], [p, false]) as Map<tf.Tensor, unknown>);
   using sess = new tf.Session();
   const plan = sess._planFor([z], f)!;
   assert.match(plan.source, /\n {2}if \(f\d\[0\]\) cf\d+ = sub0\(/, 'the cond is an if');
