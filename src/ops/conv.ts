@@ -6,7 +6,7 @@
 // deep MNIST's second conv (50×14×14×32 → 64, 5×5) the gather + tiled matmul ran 2.3–3× faster
 // than hand-written direct loops (bench/conv2d_lowering.ts), and it needs no new kernel.
 import { InvalidArgumentError } from '../errors.js';
-import { constantValue, createOp, nameScope, type Operation, type Tensor } from '../graph.js';
+import { constantValue, createOp, nameScope, type Tensor } from '../graph.js';
 import { matmul2d } from '../kernels.js';
 import { NDArray } from '../ndarray.js';
 import type { Attrs, InferContext, KernelOp, OpSpec } from '../op_spec.js';

@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
 import { allocate } from '../dtypes.js';
 import { NDArray } from '../ndarray.js';
-import type { KernelOp, OpSpec } from '../op_spec.js';
+import type { OpSpec } from '../op_spec.js';
 import type { IRValue, LowerContext } from '../prims.js';
 import { type Dim } from '../shape.js';
 import { shape as shapeOf } from './array.js';
@@ -43,10 +43,6 @@ function sumProducts(count: number, kk: number, c: number, m: number, dtype: str
   return outArr;
 }
 
-function checkShapes(x: readonly number[], f: readonly number[], op: KernelOp): Geometry {
-  return convGeometry(x, f, op);
-}
-
 export const DepthwiseConv2dNative: OpSpec = {
   type: 'DepthwiseConv2dNative',
   infer: (ctx) => {
@@ -61,13 +57,13 @@ export const DepthwiseConv2dNative: OpSpec = {
   },
   lower: (ctx, op) => {
     const [x, f] = ctx.inputs;
-    const g = checkShapes(x.shape, f.shape, op);
+    const g = convGeometry(x.shape, f.shape, op);
     const m = f.shape[3];
     const prod = ctx.binary('mul', lowerWindows(ctx, x, g), ctx.reshape(f, [1, windowSize(g), g.c, m]));
     return [ctx.reshape(ctx.reduce('sum', prod, [1], false), [g.n, g.oh, g.ow, g.c * m])];
   },
   reference: ([x, f], { op }) => {
-    const g = checkShapes(x.shape, f.shape, op);
+    const g = convGeometry(x.shape, f.shape, op);
     const kk = windowSize(g), c = g.c, m = f.shape[3];
     const cols = im2colArray(x, g, 0).data, w = f.data;
     const y = sumProducts(rowsOf(g), kk, c, m, x.dtype, (q, k, ch, mm) => cols[(q * kk + k) * c + ch] * w[(k * c + ch) * m + mm]);
@@ -92,7 +88,7 @@ export const DepthwiseConv2dNativeBackpropInput: OpSpec = {
   },
   lower: (ctx, op) => {
     const [, f, dy] = ctx.inputs;
-    const g = checkShapes(loweredInts(ctx, 0, op), f.shape, op);
+    const g = convGeometry(loweredInts(ctx, 0, op), f.shape, op);
     const m = f.shape[3], kk = windowSize(g);
     checkBackprop(dy.shape, [g.n, g.oh, g.ow, g.c * m], `${op.type} '${op.name}'`, op);
     const prod = ctx.binary('mul', ctx.reshape(f, [1, kk, g.c, m]), ctx.reshape(dy, [rowsOf(g), 1, g.c, m]));
@@ -100,7 +96,7 @@ export const DepthwiseConv2dNativeBackpropInput: OpSpec = {
     return [lowerCol2im(ctx, ctx.reshape(cols, [g.n, g.oh * g.ow * kk, g.c]), g, g.c)];
   },
   reference: ([sizes, f, dy], { op }) => {
-    const g = checkShapes(Array.from(sizes.data as Int32Array), f.shape, op);
+    const g = convGeometry(Array.from(sizes.data as Int32Array), f.shape, op);
     const m = f.shape[3], kk = windowSize(g), c = g.c;
     checkBackprop(dy.shape, [g.n, g.oh, g.ow, c * m], `${op.type} '${op.name}'`, op);
     const w = f.data, d = dy.data;
@@ -137,7 +133,7 @@ export const DepthwiseConv2dNativeBackpropFilter: OpSpec = {
   lower: (ctx, op) => {
     const [x, , dy] = ctx.inputs;
     const fs = loweredInts(ctx, 1, op);
-    const g = checkShapes(x.shape, fs, op);
+    const g = convGeometry(x.shape, fs, op);
     const m = fs[3];
     checkBackprop(dy.shape, [g.n, g.oh, g.ow, g.c * m], `${op.type} '${op.name}'`, op);
     const prod = ctx.binary('mul', lowerWindows(ctx, x, g), ctx.reshape(dy, [rowsOf(g), 1, g.c, m]));
@@ -145,7 +141,7 @@ export const DepthwiseConv2dNativeBackpropFilter: OpSpec = {
   },
   reference: ([x, sizes, dy], { op }) => {
     const fs = Array.from(sizes.data as Int32Array);
-    const g = checkShapes(x.shape, fs, op);
+    const g = convGeometry(x.shape, fs, op);
     const m = fs[3], kk = windowSize(g), c = g.c, rows = rowsOf(g);
     checkBackprop(dy.shape, [g.n, g.oh, g.ow, c * m], `${op.type} '${op.name}'`, op);
     const cols = im2colArray(x, g, 0).data, d = dy.data;

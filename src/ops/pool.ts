@@ -5,7 +5,7 @@
 // of real (unpadded) elements under the window.
 import { allocate, type DType } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
-import { createOp, nameScope, type Operation, type Tensor } from '../graph.js';
+import { createOp, nameScope, type Tensor } from '../graph.js';
 import { NDArray } from '../ndarray.js';
 import type { Attrs, InferContext, KernelOp, OpSpec } from '../op_spec.js';
 import type { IRValue, LowerContext } from '../prims.js';
