@@ -3,7 +3,7 @@
 // baked weights); byte-identical output; what a module may import; errors leave no output.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { main } from '../../codegen/aot/cli.js';
@@ -141,6 +141,32 @@ test('--standalone --weights: a module without imports predicts with the trained
   assert.throws(() => mod.predict({ X: new Int32Array(4) }), /X:0 takes a Float32Array/);
   assert.throws(() => mod.predict({ X: [[1, 2]] }), /predict: no compiled plan takes inputs of shapes X:0 \[1, 2\]/);
   assert.throws(() => mod.predict({ Z: [1] }), /predict: unknown input 'Z'; inputs are X/);
+}));
+
+test('weights above the inline threshold go to a sidecar .bin, read when the module loads', () => withFiles({
+  'package.json': '{"type":"module"}',
+  'big.tf.ts': `import * as tf from 'tfgen';
+export const X = tf.placeholder(tf.float32, [null, 200], 'X');
+const W = new tf.Variable(tf.randomUniform([200, 100], { seed: 3 }), { name: 'W' });
+export const predict = tf.signature({ inputs: { X }, outputs: { y: tf.matmul(X, W) } });
+`,
+}, async (dir) => {
+  const q = quiet();
+  assert.is(await main(['compile', join(dir, 'big.tf.ts'), '--standalone', '--out-dir', join(dir, 'out')], q.io), 0, q.err.join(''));
+  assert.equal(readdirSync(join(dir, 'out')).sort(), ['big.d.ts', 'big.js', 'big.weights.bin']);
+  assert.is(statSync(join(dir, 'out/big.weights.bin')).size, 200 * 100 * 4);
+  assert.ok(statSync(join(dir, 'out/big.js')).size < 20_000, 'the weights are not inline');
+  const mod = await importFresh(join(dir, 'out/big.js'));
+  const g = new tf.Graph();
+  const { want, xs } = g.asDefault(() => {
+    const X = tf.placeholder(tf.float32, [null, 200], 'X');
+    const W = new tf.Variable(tf.randomUniform([200, 100], { seed: 3 }), { name: 'W' });
+    using s = new tf.Session();
+    s.run(W.initializer);
+    const xs = Array.from({ length: 3 }, (_, i) => Array.from({ length: 200 }, (_, j) => ((i * 7 + j) % 11) / 10));
+    return { want: Array.from((s.run(tf.matmul(X, W), { X: xs }) as tf.NDArray).data), xs };
+  });
+  assert.equal(Array.from(mod.predict({ X: xs }).y.data), want);
 }));
 
 test('a checkpoint that does not match fails with the variable named, and writes nothing', () => withFiles(FILES, async (dir) => {
