@@ -16,7 +16,7 @@ import {
 import { add, greaterEqual, multiply, subtract } from './math_binary.js';
 import { abs, exp, log1p, negative } from './math_unary.js';
 import { concat, expandDims, slice, transpose } from './movement.js';
-import { operandDType } from './op_args.js';
+import { checkOptions, operandDType, type ArgSpec } from './op_args.js';
 import { reduceSum } from './reduce.js';
 
 export const Relu: OpSpec = {
@@ -346,6 +346,24 @@ export interface CrossEntropyArgs {
   name?: string;
 }
 
+// why: TF1 takes these as keywords only; an unknown key (TF1's older `dim` is accepted for axis)
+// fails naming the accepted ones, and labels and logits are required.
+const DENSE_ARGS: Omit<ArgSpec<CrossEntropyArgs>, 'positional'> = {
+  kinds: { labels: 'value', logits: 'value', axis: 'int', name: 'string' },
+  aliases: { dim: 'axis' },
+};
+const SPARSE_ARGS: Omit<ArgSpec<Omit<CrossEntropyArgs, 'axis'>>, 'positional'> = {
+  kinds: { labels: 'value', logits: 'value', name: 'string' },
+};
+
+function crossEntropyArgs(fn: string, args: unknown, dense: boolean): CrossEntropyArgs {
+  const o: Partial<CrossEntropyArgs> = dense ? checkOptions(fn, args, DENSE_ARGS) : checkOptions(fn, args, SPARSE_ARGS);
+  for (const k of ['labels', 'logits'] as const) {
+    if (o[k] === undefined) throw new InvalidArgumentError(`${fn}: '${k}' is required ({labels, logits}, as TF1's keywords).`);
+  }
+  return o as CrossEntropyArgs;
+}
+
 /** The [-1, classes] shape that flattens all but the last axis of x (TF1's _flatten_outer_dims). */
 function flatShape(x: Tensor): readonly number[] | Tensor {
   const r = x.shape!.length;
@@ -358,7 +376,8 @@ function flatShape(x: Tensor): readonly number[] | Tensor {
  * (TF1 tf.nn.softmax_cross_entropy_with_logits_v2: gradients flow into labels too).
  * @example tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({labels: y, logits}))
  */
-export function softmaxCrossEntropyWithLogits(args: CrossEntropyArgs): Tensor {
+export function softmaxCrossEntropyWithLogits(given: CrossEntropyArgs): Tensor {
+  const args = crossEntropyArgs('tf.nn.softmaxCrossEntropyWithLogits', given, true);
   return nameScope(args.name ?? 'softmax_cross_entropy_with_logits', (scope) => {
     let logits = convertToTensor(args.logits, { name: 'logits' });
     const labelsDType = operandDType(args.labels) ? undefined : logits.dtype;
@@ -391,7 +410,8 @@ export function softmaxCrossEntropyWithLogits(args: CrossEntropyArgs): Tensor {
  * (TF1 tf.nn.sparse_softmax_cross_entropy_with_logits).
  * @example tf.nn.sparseSoftmaxCrossEntropyWithLogits({labels: classIds, logits})
  */
-export function sparseSoftmaxCrossEntropyWithLogits(args: Omit<CrossEntropyArgs, 'axis'>): Tensor {
+export function sparseSoftmaxCrossEntropyWithLogits(given: Omit<CrossEntropyArgs, 'axis'>): Tensor {
+  const args = crossEntropyArgs('tf.nn.sparseSoftmaxCrossEntropyWithLogits', given, false);
   return nameScope(args.name ?? 'SparseSoftmaxCrossEntropyWithLogits', () => {
     const labelsDType = operandDType(args.labels) ? undefined : 'int32';
     const labels = convertToTensor(args.labels, { name: 'labels', dtype: labelsDType });
@@ -427,7 +447,8 @@ export function sparseSoftmaxCrossEntropyWithLogits(args: Omit<CrossEntropyArgs,
  * max(x, 0) - x·z + log(1 + exp(-|x|)).
  * @example tf.reduceMean(tf.nn.sigmoidCrossEntropyWithLogits({labels: y, logits}))
  */
-export function sigmoidCrossEntropyWithLogits(args: Omit<CrossEntropyArgs, 'axis'>): Tensor {
+export function sigmoidCrossEntropyWithLogits(given: Omit<CrossEntropyArgs, 'axis'>): Tensor {
+  const args = crossEntropyArgs('tf.nn.sigmoidCrossEntropyWithLogits', given, false);
   return nameScope(args.name ?? 'logistic_loss', (scope) => {
     const logits = convertToTensor(args.logits, { name: 'logits' });
     const labels = convertToTensor(args.labels, { name: 'labels', dtype: operandDType(args.labels) ? undefined : logits.dtype });

@@ -93,6 +93,17 @@ test('constant(value, dtype, shape, name, verifyShape) and range(start, limit, d
   throwsClass(() => tf.range(0, 3, 1, { Tidx: 'int32' } as { dtype?: tf.DType }), IAE, "tf.range: unknown option 'Tidx'; accepted options: dtype, name");
 }));
 
+test('tf.nn.*WithLogits: keyword options checked (dim is TF1\'s older axis), labels and logits required', () => fresh(() => {
+  const logits = tf.constant([[1, 2, 3]]), labels = tf.constant([[0, 0, 1]]);
+  const want = plain(run(tf.nn.softmaxCrossEntropyWithLogits({ labels, logits })));
+  assert.equal(plain(run(tf.nn.softmaxCrossEntropyWithLogits({ labels, logits, dim: -1 } as never))), want);
+  throwsClass(() => tf.nn.softmaxCrossEntropyWithLogits({ labels, logits, axes: 1 } as never), IAE,
+    "tf.nn.softmaxCrossEntropyWithLogits: unknown option 'axes' (did you mean 'axis'?)", 'labels, logits, axis, name, dim');
+  throwsClass(() => tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: [2], logits, axis: 0 } as never), IAE, "unknown option 'axis'; accepted options: labels, logits, name");
+  throwsClass(() => tf.nn.sigmoidCrossEntropyWithLogits({ logits } as never), IAE, "'labels' is required");
+  throwsClass(() => tf.nn.sigmoidCrossEntropyWithLogits(logits as never), IAE, 'expected an options object');
+}));
+
 test('dtype names: TF1 aliases resolve, unknown and unsupported names fail clearly', () => {
   assert.is(tf.asDtype('float'), 'float32');
   assert.is(tf.asDtype('double'), 'float64');
