@@ -73,6 +73,11 @@ test('compile → import: signature with initial values, trained call sites, all
   // predict, [train, loss] and [w, b]... each with run-time dims and specialised on 1; the initializers
   assert.match(q.out.join(''), /linreg\.tf\.ts → .*out\/linreg\.js, .*out\/linreg\.d\.ts \(\d+ plans, \d+ kernels\) in \d+ ms/);
   assert.match(q.out.join(''), /1 compiled, 0 failed, 0 warnings in \d+\.\d\d s/);
+  // the app type-checks against the generated .d.ts; a wrong array type for a feed does not
+  const { typeCheck } = await import('../../codegen/aot/type_check.js');
+  assert.equal(typeCheck([join(dir, 'app.ts')]).map((d) => d.message), []);
+  writeFileSync(join(dir, 'bad_app.ts'), "import { predict } from './out/linreg.js';\npredict({ X: new Int32Array(4) });\n");
+  assert.match(typeCheck([join(dir, 'bad_app.ts')]).map((d) => `${d.line}: ${d.message}`).join('\n'), /^2: .*Int32Array.* is not assignable/);
   const mod = await importFresh(join(dir, 'out/linreg.js'));
   const ref = jitReference(25);
   // signature without a session: the variables' initial values
