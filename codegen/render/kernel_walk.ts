@@ -42,5 +42,7 @@ export function splitInvariant(at: (id: number) => Node, body: readonly number[]
 export function kernelName(s: Schedule, k: Kernel, index: number): { name: string; ops: string[] } {
   const ops = kernelOrigins(s, k);
   const short = ops.map((o) => o.split('/').pop()!.replace(/[^A-Za-z0-9_]/g, '_')).slice(0, 4).join('_');
-  return { name: `k${index}_${k.kind}_${short}`, ops };
+  // why: a control-flow op is scheduled as a host kernel but runs compiled bodies: name it for what it is.
+  const control = k.kind === 'host' ? s.program.nodes[k.outs[0]].attrs.control?.kind : undefined;
+  return { name: `k${index}_${control ?? k.kind}_${short}`, ops };
 }

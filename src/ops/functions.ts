@@ -79,9 +79,12 @@ export class Captures {
   private readonly map = new Map<Tensor, Tensor>();
   /** Ops with an id below this existed before the traces: their tensors are captured. */
   private readonly start: number;
+  /** The name scope of the cond or loop: input placeholders are named in it, not in the scope of their reader. */
+  private readonly scope: string;
 
   constructor(readonly graph: Graph, private readonly what: string) {
     this.start = graph.opCount;
+    this.scope = graph.nameStack;
   }
 
   /** The input standing for `t` inside the traced function (t itself when made inside). */
@@ -92,7 +95,13 @@ export class Captures {
     }
     let inner = this.map.get(t);
     if (!inner) {
-      inner = functionInput(t.dtype, t.shape, 'input');
+      const g = this.graph, readerScope = g.nameStack;
+      g.nameStack = this.scope;
+      try {
+        inner = functionInput(t.dtype, t.shape, 'input');
+      } finally {
+        g.nameStack = readerScope;
+      }
       this.map.set(t, inner);
       this.outer.push(t);
       this.inner.push(inner);

@@ -50,6 +50,14 @@ export const While: OpSpec = {
 export const Call: OpSpec = {
   type: 'Call',
   infer: ({ attrs }) => (attrs.Tout as DType[]).map((dtype, i) => ({ dtype, shape: (attrs.output_shapes as Shape[])[i] })),
+  grad: (op, dys) => {
+    const result: (Tensor | null)[] = op.inputs.map(() => null);
+    const fg = functionGradient(controlFlowOf(op)!.functions[0], `the function of '${op.name}'`);
+    if (!fg) return result;
+    const grads = callOp(fg.fn, [...op.inputs, ...fg.outputs.map((i) => dys[i] ?? zerosLike(op.outputs[i]))]);
+    fg.inputs.forEach((i, k) => { result[i] = grads[k]; });
+    return result;
+  },
   reference: (inputs, { op }) => runFunction(controlFlowOf(op)!.functions[0], inputs),
 };
 

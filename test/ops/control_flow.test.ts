@@ -105,6 +105,20 @@ test('gradients through a while loop with a run-time trip count match finite dif
   assert.equal(both(tf.gradients(pw, z)[0]!, feeds([z, [2, 3]])), [12, 27], 'd(z³)/dz = 3z²');
 }));
 
+test('second derivatives through cond and through a while loop (hand-computed)', () => fresh(() => {
+  const x = tf.placeholder(tf.float32, []);
+  const p = tf.placeholder(tf.bool, []);
+  const y = tf.cond(p, () => x.mul(x).mul(x), () => x.mul(x));
+  const [d1] = tf.gradients(y, x);
+  const [d2] = tf.gradients(d1!, x);
+  assert.equal(both([d1!, d2!], feeds([x, 2], [p, true])), [12, 12], '3x², 6x');
+  assert.equal(both([d1!, d2!], feeds([x, 2], [p, false])), [4, 2], '2x, 2');
+  const [, cube] = tf.whileLoop((i: tf.Tensor) => tf.less(i, 3), (i: tf.Tensor, v: tf.Tensor) => [i.add(1), v.mul(x)], [int(0), tf.constant(1)]) as tf.Tensor[];
+  const [c1] = tf.gradients(cube, x);
+  const [c2] = tf.gradients(c1!, x);
+  assert.equal(both([cube, c1!, c2!], feeds([x, 2])), [8, 12, 12], 'x³, 3x², 6x');
+}));
+
 test('bad input: non-bool or non-scalar pred, a JS boolean, mismatched branches', () => fresh((g) => {
   const x = tf.constant([1, 2]);
   const before = g.opCount;
