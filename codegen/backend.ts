@@ -10,6 +10,8 @@ import { instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from 
 import type { Dim } from './dims.js';
 import type { MemoryPlan } from './plan_memory.js';
 import { renderJs } from './render/js.js';
+import { renderWasm, type RenderedWasm } from './render/wasm.js';
+import { instantiateWasmPlan } from '../src/runtime/wasm_runner.js';
 import type { Schedule } from './schedule.js';
 
 /** A backend's rendering of one plan: the text plus what the text refers to by index. */
@@ -28,6 +30,8 @@ export interface RenderedPlan {
   readonly embeddedBuffers?: readonly { dtype: DType; length: number }[];
   /** Ops the embedded body plans' run-time errors name. */
   readonly embeddedErrorOps?: readonly OpDescription[];
+  /** The wasm backend's module and memory regions (render/wasm.ts). */
+  readonly wasm?: RenderedWasm;
 }
 
 export interface Backend {
@@ -58,7 +62,22 @@ export const jsBackend: Backend = {
   },
 };
 
-const BACKENDS = new Map<string, Backend>([[jsBackend.name, jsBackend]]);
+/** The JS plan factory's parameters, then the wasm state (exports, region offsets and views, trap). */
+export const WASM_FACTORY_PARAMS = [...JS_FACTORY_PARAMS, 'wasm'] as const;
+
+const wasmFactories = new WeakMap<PlanData, PlanFactory>();
+
+export const wasmBackend: Backend = {
+  name: 'wasm',
+  render: renderWasm,
+  instantiate(data, kernels = opSpec, dims = []) {
+    let factory = wasmFactories.get(data);
+    if (!factory) wasmFactories.set(data, (factory = new Function(...WASM_FACTORY_PARAMS, data.text) as PlanFactory));
+    return instantiateWasmPlan(data, factory, kernels, dims);
+  },
+};
+
+const BACKENDS = new Map<string, Backend>([[jsBackend.name, jsBackend], [wasmBackend.name, wasmBackend]]);
 
 /** The backend of a name ('js'); throws naming the available ones. */
 export function backendNamed(name: string): Backend {

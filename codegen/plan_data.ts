@@ -72,6 +72,11 @@ export function buildPlanData(backend: string, { input, program: p, refFetches, 
     dims: dims.map((d) => ({ ...d })),
     dimChecks: dimChecks.map((c) => ({ ...c })),
     sizeLimits: dims.length ? sizeLimits.map((l) => ({ size: planDim(l.size), dtype: l.dtype, op: { ...l.op } })) : [],
+    ...(rendered.wasm ? { wasm: {
+      bytes: rendered.wasm.bytes,
+      staged: rendered.wasm.staged.map((r) => ({ name: r.name, dtype: r.dtype, length: planDim(r.length) })),
+      fallback: { ...rendered.wasm.fallback },
+    } } : {}),
     hostCalls: rendered.hostCalls.map((h) => {
       const first = p.nodes[h.outputs[0]];
       return {

@@ -1,11 +1,13 @@
 // `import * as tf from 'tfgen'`: the DSL. Names follow TF1's Python API in camelCase.
 import './sugar.js';
 import { jitCompiler } from '../codegen/jit.js';
+import { wasmBackend } from '../codegen/backend.js';
 import { Session } from './session.js';
 
 // why: the `tfgen` entry is the DSL plus the JIT: its sessions compile plans with it unless given
 // another `compiler`. This is the one import from src/ into codegen/; `tfgen/runtime` leaves it out.
 Session.defaultCompiler = jitCompiler();
+Session.backendCompilers.set('wasm', jitCompiler({ backend: wasmBackend }));
 
 export type { DType, DTypeLike, TypedArray } from './dtypes.js';
 export { DTYPES } from './dtypes.js';

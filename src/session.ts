@@ -35,8 +35,11 @@ export class ConfigProto {
 export interface SessionOptions {
   graph?: Graph;
   config?: ConfigProto;
-  /** 'js' (default); later also 'gpu'. */
-  backend?: 'js';
+  /**
+   * 'js' (default): fused JS per plan; 'wasm': the kernels the wasm backend covers as WebAssembly
+   * SIMD128, the others in JS inside the same plan (`tfgen inspect` lists which). Later also 'gpu'.
+   */
+  backend?: 'js' | 'wasm';
   /** 'compiled' (default): generated, fused JS per plan; 'interpreter': op by op with the reference kernels (debugging, oracle). */
   executor?: 'compiled' | 'interpreter';
   /** What compiles this session's plans (default: `Session.defaultCompiler`; the `tfgen` entry sets the JIT). */
@@ -103,18 +106,22 @@ export class Session {
    * interpreted); the `tfgen` entry sets it to the JIT, so `tfgen/runtime` stays compiler-free.
    */
   static defaultCompiler: PlanCompiler | null = null;
+  /** Plan compilers of the backends other than 'js', by name (the `tfgen` entry registers 'wasm'). */
+  static readonly backendCompilers = new Map<string, PlanCompiler>();
 
   constructor(opts: SessionOptions = {}) {
     this.graph = opts.graph ?? getDefaultGraph();
     this.feedDicts = new FeedDicts(this.graph);
     this.config = opts.config ?? new ConfigProto();
     this.executor = opts.executor ?? 'compiled';
-    this.compiler = opts.compiler !== undefined ? opts.compiler : Session.defaultCompiler;
+    const named = opts.backend !== undefined && opts.backend !== 'js' ? Session.backendCompilers.get(opts.backend) : undefined;
+    this.compiler = opts.compiler !== undefined ? opts.compiler : named ?? Session.defaultCompiler;
     if (this.executor !== 'compiled' && this.executor !== 'interpreter') {
       throw new InvalidArgumentError(`Unknown executor '${String(opts.executor)}'; use 'compiled' or 'interpreter'.`);
     }
-    if (opts.backend !== undefined && opts.backend !== 'js') {
-      throw new InvalidArgumentError(`Unknown backend '${String(opts.backend)}'; available: 'js'.`);
+    if (opts.backend !== undefined && opts.backend !== 'js' && !named) {
+      const available = ['js', ...Session.backendCompilers.keys()].map((b) => `'${b}'`).join(', ');
+      throw new InvalidArgumentError(`Unknown backend '${String(opts.backend)}'; available: ${available}.`);
     }
   }
 

@@ -24,7 +24,19 @@ const num = (d: Dim, what: string): number => {
   return d;
 };
 
-export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
+/**
+ * How another backend reuses this renderer for the kernels it does not cover (per-kernel
+ * fallback): `kernel` returns a kernel's code in place of the JS loops (undefined: keep them);
+ * `factoryLines` and `runLines` are statements added where the factory binds its buffers and at
+ * the start of each run. Without hooks the text is the JS backend's.
+ */
+export interface JsHooks {
+  kernel?(k: Kernel, index: number, name: string, arr: (id: number) => string): string | undefined;
+  factoryLines?(): string[];
+  runLines?(): string[];
+}
+
+export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): RenderedPlan {
   const p = s.program;
   const at = (id: number) => p.nodes[id];
   const constants: NDArray[] = [];
@@ -300,8 +312,8 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
     if (k.kind === 'alias') return;
     body.push(kernelHeader(k, i));
     if (k.kind === 'host') { body.push(renderHost(k)); return; }
-    const code = k.kind === 'map' ? renderMap(k) : k.kind === 'reduce' ? renderReduce(k)
-      : k.kind === 'matmul' ? renderMatmul(at(k.out), k.out, [], [], []) : renderMovement(at(k.out));
+    const code = hooks.kernel?.(k, i, kernels[kernels.length - 1].name, arr) ?? (k.kind === 'map' ? renderMap(k) : k.kind === 'reduce' ? renderReduce(k)
+      : k.kind === 'matmul' ? renderMatmul(at(k.out), k.out, [], [], []) : renderMovement(at(k.out)));
     // why: each kernel is a function of its own (named after its ops), taking the run's feeds,
     // variables and host results it reads: V8 optimises each small loop on its own, where one large
     // run function was compiled again for every hot loop of a cold first run.
@@ -318,11 +330,11 @@ export function renderJs(s: Schedule, mem: MemoryPlan): RenderedPlan {
   const scratchDecl = scratch.map((_, i) => `s${i} = bufs[${embedded.scratchBase() + i}]`);
   const constDecl = constants.map((_, i) => `c${i} = consts[${i}]`);
   const decl = (xs: string[], pad: string) => (xs.length ? `${pad}const ${xs.join(', ')};\n` : '');
-  const runText = `return function run(feeds, vars, rt) {\n${decl([...feedDecl, ...varDecl], '  ')}${body.join('\n')}\n  return [${results.join(', ')}];\n};\n${functions.join('\n')}${functions.length ? '\n' : ''}`;
+  const runText = `return function run(feeds, vars, rt) {\n${decl([...feedDecl, ...varDecl], '  ')}${(hooks.runLines?.() ?? []).map((l) => `  ${l}\n`).join('')}${body.join('\n')}\n  return [${results.join(', ')}];\n};\n${functions.join('\n')}${functions.length ? '\n' : ''}`;
   // why: the run-time dims the text uses (D0, D1, …) are bound once per set of dims, with the buffers.
   const used = new Set([...runText.matchAll(/\bD(\d+)\b/g)].map((m) => Number(m[1])));
   const dimDecl = [...used].sort((a, b) => a - b).map((k) => `D${k} = dims[${k}]`);
-  const code = `${decl([...dimDecl, ...bufDecl, ...scratchDecl, ...constDecl], '')}${embedded.statements.map((st) => `${st}\n`).join('')}${runText}`;
+  const code = `${decl([...dimDecl, ...bufDecl, ...scratchDecl, ...constDecl], '')}${embedded.statements.map((st) => `${st}\n`).join('')}${(hooks.factoryLines?.() ?? []).map((l) => `${l}\n`).join('')}${runText}`;
   const text = `"use strict";${preludeFor(code)}${code}`;
   return { text, constants, hostCalls, scratch, kernels, errorOps, embeddedBuffers: embedded.buffers, embeddedErrorOps: embedded.errorOps };
 }

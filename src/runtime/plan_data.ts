@@ -38,6 +38,8 @@ export interface KernelData {
   readonly name: string;
   readonly kind: string;
   readonly ops: readonly string[];
+  /** Which code runs the kernel in a plan of a backend that falls back per kernel ('wasm' or 'js'); absent for the js backend. */
+  readonly runsOn?: 'wasm' | 'js';
 }
 
 export interface PlanData {
@@ -80,4 +82,10 @@ export interface PlanData {
   readonly dimChecks: readonly { feed: number; axis: number; dim: number; op?: string }[];
   /** Element counts with run-time dims (one per distinct count), checked against a typed array's limit before a run. */
   readonly sizeLimits: readonly { size: PlanDim; dtype: DType; op: { name: string; type: string } }[];
+  /**
+   * The wasm backend's module: its bytes, the regions of wasm memory after the planned buffers
+   * (arrays the text copies in: `name` is f<feed>, r<variable>, c<constant> or h<node>), and why
+   * each kernel left in JS is not covered.
+   */
+  readonly wasm?: { readonly bytes: Uint8Array; readonly staged: readonly { name: string; dtype: DType; length: PlanDim }[]; readonly fallback: Readonly<Record<string, string>> };
 }

@@ -29,7 +29,7 @@ export type HostFn = (rt: PlanRuntime, ...inputs: TypedArray[]) => TypedArray[];
 export type FailFn = (opName: string, message: string) => never;
 
 /** The contract of a backend's instantiated text (codegen/README.md, "The plan factory"). */
-export type PlanFactory = (bufs: TypedArray[], consts: TypedArray[], host: HostFn[], fail: FailFn, lib: typeof kernelLib, dims: readonly number[]) => PlanRun;
+export type PlanFactory = (bufs: TypedArray[], consts: TypedArray[], host: HostFn[], fail: FailFn, lib: typeof kernelLib, dims: readonly number[], backendState?: unknown) => PlanRun;
 
 /** A plan dim's value for the run-time dims `dims`. */
 export function dimValue(d: PlanDim, dims: readonly number[]): number {
@@ -75,12 +75,14 @@ export function dimsForFeeds(data: Pick<PlanData, 'feeds' | 'dims' | 'dimChecks'
  * Allocates the plan's buffers (sized for the run-time dims `dims`, if it has any), binds its
  * constants and host calls and returns its `run`.
  */
-export function instantiatePlan(data: PlanData, factory: PlanFactory, kernels: OpKernels = noKernels, dims: readonly number[] = []): PlanRun {
+export function instantiatePlan(data: PlanData, factory: PlanFactory, kernels: OpKernels = noKernels, dims: readonly number[] = [],
+  backend?: { buffers: TypedArray[]; state: unknown }): PlanRun {
   if (dims.length !== data.dims.length) {
     throw new InvalidArgumentError(`The plan takes ${data.dims.length} run-time dims (${data.feeds.map((f) => f.name).join(', ')}); got ${dims.length}: size it with dimsForFeeds.`);
   }
   const bufs: TypedArray[] = [
-    ...data.buffers.map((b) => allocate(b.dtype, dimValue(b.length, dims))),
+    // why: a backend may place the buffers itself (the wasm backend: views into its memory).
+    ...(backend?.buffers ?? data.buffers.map((b) => allocate(b.dtype, dimValue(b.length, dims)))),
     ...data.scratch.map((n) => new Float64Array(dimValue(n, dims))),
   ];
   const host = data.hostCalls.map((call) => hostCall(call, kernels, dims));
@@ -88,7 +90,7 @@ export function instantiatePlan(data: PlanData, factory: PlanFactory, kernels: O
   const fail: FailFn = (opName, message) => {
     throw new InvalidArgumentError(message, errorOps.get(opName) ?? null);
   };
-  return factory(bufs, data.constants.map((c) => c.data), host, fail, kernelLib, dims);
+  return factory(bufs, data.constants.map((c) => c.data), host, fail, kernelLib, dims, backend?.state);
 }
 
 /** A host call: wraps typed arrays as NDArrays and runs the op type's reference kernel. */

@@ -1,0 +1,98 @@
+// render_wasm: the wasm backend's plan. The JS renderer writes the plan (run, buffers, host
+// calls, every kernel this backend does not cover: per-kernel fallback inside the same plan);
+// covered kernels become WebAssembly SIMD128 functions of one module, called from the text
+// through `wasm` (the factory's last parameter, see codegen/README.md "The wasm backend").
+// All planned buffers live in one wasm memory; feeds, variables, constants and host results a
+// wasm kernel reads are copied into regions of their own ("staged"): feeds and variables once
+// at the start of each run, constants once, a host result before the kernel reading it.
+import type { DType } from '../../src/dtypes.js';
+import type { RenderedPlan } from '../backend.js';
+import { dimText, type Dim } from '../dims.js';
+import { numel, type Node } from '../ir.js';
+import type { MemoryPlan } from '../plan_memory.js';
+import type { Kernel, Schedule } from '../schedule.js';
+import { encodeModule, type WasmFunction } from '../wasm/encode.js';
+import { MAP_PRIMS, mapFunction } from '../wasm/map_kernel.js';
+import { renderJs } from './js.js';
+import { leafPlan, splitInvariant } from './kernel_walk.js';
+import { mergeDims } from './loops.js';
+
+/** What the text reads into wasm memory besides the planned buffers: `name` is the JS array (f0, r1, c2, h7). */
+export interface StagedRegion { readonly name: string; readonly dtype: DType; readonly length: Dim }
+
+export interface RenderedWasm {
+  readonly bytes: Uint8Array;
+  /** Regions after the planned buffers, in order (`wasm.stagedAt[j]`, `wasm.staged[j]`). */
+  readonly staged: readonly StagedRegion[];
+  /** Why each kernel not run by wasm stays in JS, by kernel name. */
+  readonly fallback: Readonly<Record<string, string>>;
+}
+
+/** Why a map kernel cannot run as a wasm f32x4 loop, or null when it can. */
+function notCovered(k: Extract<Kernel, { kind: 'map' }>, at: (id: number) => Node): string | null {
+  if (k.epilogueOf !== undefined) return 'matmul epilogue (matmul not covered yet)';
+  for (const id of k.body) {
+    const n = at(id);
+    if (!MAP_PRIMS.has(n.prim)) return `${n.prim} not covered yet`;
+    if (n.dtype !== 'float32' || n.inputs.some((i) => at(i).dtype !== 'float32')) return `${n.dtype} ${n.prim} (float32 only)`;
+  }
+  if (k.leaves.some((l) => at(l).dtype !== 'float32')) return 'non-float32 input';
+  const out = at(k.out);
+  if (out.shape.length === 0 || numel(out.shape) === 1) return 'one element (a call costs more than the loop)';
+  return null;
+}
+
+export function renderWasm(s: Schedule, mem: MemoryPlan): RenderedPlan & { wasm: RenderedWasm } {
+  const p = s.program;
+  const at = (id: number) => p.nodes[id];
+  const funcs: WasmFunction[] = [];
+  const staged: StagedRegion[] = [];
+  const fallback: Record<string, string> = {};
+  const runStaged: string[] = [];
+  /** The staged region of an array that is not a plan buffer (f0, r1, c2, h7). */
+  const stagedIndex = (name: string, node: Node): number => {
+    let j = staged.findIndex((r) => r.name === name);
+    if (j < 0) {
+      j = staged.push({ name, dtype: node.dtype, length: numel(node.shape) }) - 1;
+      if (/^[fr]\d+$/.test(name)) runStaged.push(`wsv[${j}].set(${name});`);
+    }
+    return j;
+  };
+  /** The byte offset of an array in wasm memory: a plan buffer `b<slot>`, or staged. */
+  const offset = (name: string, node: Node): string => {
+    const m = /^b(\d+)$/.exec(name);
+    return m ? `wat[${m[1]}]` : `wsat[${stagedIndex(name, node)}]`;
+  };
+  const kernel = (k: Kernel, _index: number, name: string, arr: (id: number) => string): string | undefined => {
+    if (k.kind !== 'map') { fallback[name] = `${k.kind} not covered yet`; return undefined; }
+    const why = notCovered(k, at);
+    if (why) { fallback[name] = why; return undefined; }
+    const out = at(k.out);
+    const plan = leafPlan(at, k.leaves, out.shape);
+    if (plan.hoisted.some((h) => h.dim !== undefined)) { fallback[name] = 'reads a run-time dim'; return undefined; }
+    const { strides } = mergeDims(out.shape, plan.looped.map((l) => l.strides));
+    if (strides.some((st) => st.length !== 1 || st[0] !== 1)) { fallback[name] = 'broadcast or strided input (contiguous only so far)'; return undefined; }
+    const looped = plan.looped.map((l) => l.id);
+    const constants = plan.hoisted.filter((h) => h.value !== undefined).map((h) => ({ id: h.id, value: h.value! }));
+    const scalars = plan.hoisted.filter((h) => h.value === undefined).map((h) => h.id);
+    const { pre, inner } = splitInvariant(at, k.body, looped);
+    funcs.push(mapFunction({ name, looped, scalars, constants, pre, inner, out: k.out }, at));
+    const reads = [k.out, ...looped, ...scalars].map((id) => ({ name: arr(id), id }));
+    const hostCopies = reads.filter((r) => r.name.startsWith('h')).map((r) => `  wsv[${stagedIndex(r.name, at(r.id))}].set(${r.name});`);
+    const args = [...reads.map((r) => offset(r.name, at(r.id))), dimText(numel(out.shape))];
+    // why: a trap (it should never happen) becomes an InternalError naming the kernel; the run
+    // then fails before the session commits any variable write.
+    return [...hostCopies, `  try { wx.${name}(${args.join(', ')}); } catch (e) { wasm.trap(${JSON.stringify(name)}, e); }`].join('\n');
+  };
+  const rendered = renderJs(s, mem, {
+    kernel,
+    factoryLines: () => (funcs.length ? ['const wx = wasm.exports, wat = wasm.at, wsat = wasm.stagedAt, wsv = wasm.staged;'] : []),
+    runLines: () => runStaged,
+  });
+  const wasmNames = new Set(funcs.map((f) => f.name));
+  return {
+    ...rendered,
+    kernels: rendered.kernels.map((k) => ({ ...k, runsOn: wasmNames.has(k.name) ? 'wasm' : 'js' })),
+    wasm: { bytes: encodeModule(funcs), staged, fallback },
+  };
+}

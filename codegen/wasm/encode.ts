@@ -1,0 +1,91 @@
+// A small WebAssembly binary encoder: just what the wasm backend's kernels need (one imported
+// memory, functions of i32 parameters, SIMD128). why not binaryen or wabt: the JIT builds modules
+// at run time, and either library would ship a whole compiler (megabytes of wasm) into every
+// program that only needs a few hundred bytes of kernels encoded; the format is simple enough.
+
+export const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
+export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
+
+/** Opcodes used by the kernels (core, then SIMD after the 0xfd prefix). */
+export const OP = {
+  unreachable: 0x00, block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d,
+  localGet: 0x20, localSet: 0x21, localTee: 0x22,
+  f32Load: 0x2a, f32Store: 0x38, f64Store: 0x39,
+  i32Const: 0x41, f32Const: 0x43, f64Const: 0x44,
+  i32LtU: 0x49, i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Shl: 0x74,
+  f32Abs: 0x8b, f32Neg: 0x8c, f32Sqrt: 0x91, f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Min: 0x96, f32Max: 0x97,
+  f64Add: 0xa0, f64PromoteF32: 0xbb,
+} as const;
+export const SIMD = {
+  v128Load: 0x00, v128Store: 0x0b, i8x16Shuffle: 0x0d, f32x4Splat: 0x13, f64x2ExtractLane: 0x21,
+  f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7,
+  f32x4Min: 0xe8, f32x4Max: 0xe9, f64x2Add: 0xf0, f64x2PromoteLowF32x4: 0x5f, v128Const: 0x0c,
+} as const;
+
+/** A growing byte list with the format's integer and float encodings. */
+export class Code {
+  readonly bytes: number[] = [];
+  op(...b: number[]): this { this.bytes.push(...b); return this; }
+  u32(v: number): this {
+    do { let b = v & 0x7f; v >>>= 7; if (v) b |= 0x80; this.bytes.push(b); } while (v);
+    return this;
+  }
+  s32(v: number): this {
+    for (;;) {
+      const b = v & 0x7f; v >>= 7;
+      if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) { this.bytes.push(b); return this; }
+      this.bytes.push(b | 0x80);
+    }
+  }
+  f32(v: number): this { const a = new Uint8Array(new Float32Array([v]).buffer); this.bytes.push(...a); return this; }
+  f64(v: number): this { const a = new Uint8Array(new Float64Array([v]).buffer); this.bytes.push(...a); return this; }
+  simd(op: number): this { return this.op(0xfd).u32(op); }
+  /** A memory access: alignment as log2 bytes, offset 0. */
+  mem(alignLog2: number): this { return this.u32(alignLog2).u32(0); }
+  name(s: string): this { const b = new TextEncoder().encode(s); this.u32(b.length); this.bytes.push(...b); return this; }
+  vec<T>(xs: readonly T[], each: (x: T) => void): this { this.u32(xs.length); xs.forEach(each); return this; }
+  append(c: Code | readonly number[]): this { this.bytes.push(...(c instanceof Code ? c.bytes : c)); return this; }
+}
+
+export interface WasmFunction {
+  readonly name: string;
+  /** Number of i32 parameters (byte offsets and counts). */
+  readonly params: number;
+  /** Local variables after the parameters, in order. */
+  readonly locals: readonly ValType[];
+  /** The instructions, without the final `end`. */
+  readonly body: Code;
+}
+
+function section(out: Code, id: number, content: Code) {
+  out.op(id).u32(content.bytes.length).append(content);
+}
+
+/** A module importing `env.memory` and exporting each function under its name. */
+export function encodeModule(funcs: readonly WasmFunction[]): Uint8Array {
+  const out = new Code().op(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  const arities = [...new Set(funcs.map((f) => f.params))];
+  const types = new Code();
+  types.vec(arities, (n) => { types.op(0x60).u32(n); for (let i = 0; i < n; i++) types.op(I32); types.u32(0); });
+  section(out, 1, types);
+  const imports = new Code();
+  imports.vec([0], () => imports.name('env').name('memory').op(0x02, 0x00).u32(0));
+  section(out, 2, imports);
+  const fnSec = new Code();
+  fnSec.vec(funcs, (f) => fnSec.u32(arities.indexOf(f.params)));
+  section(out, 3, fnSec);
+  const exportsSec = new Code();
+  exportsSec.vec(funcs, (f) => exportsSec.name(f.name).op(0x00).u32(funcs.indexOf(f)));
+  section(out, 7, exportsSec);
+  const code = new Code();
+  code.vec(funcs, (f) => {
+    const body = new Code();
+    // why: locals are declared as runs of one type.
+    const runs: { n: number; t: ValType }[] = [];
+    for (const t of f.locals) { const last = runs[runs.length - 1]; if (last && last.t === t) last.n++; else runs.push({ n: 1, t }); }
+    body.vec(runs, (r) => body.u32(r.n).op(r.t)).append(f.body).op(OP.end);
+    code.u32(body.bytes.length).append(body);
+  });
+  section(out, 10, code);
+  return Uint8Array.from(out.bytes);
+}

@@ -1,0 +1,170 @@
+// The wasm backend: covered kernels (float32 elementwise chains) as WebAssembly SIMD128, the
+// rest in JS inside the same plan. Elementwise float32 ops are IEEE single operations, so every
+// value is compared exactly (Object.is) with the interpreter and the JS backend.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '../../src/index.js';
+import { wasmBackend, type Backend } from '../../codegen/backend.js';
+import { jitCompiler } from '../../codegen/jit.js';
+import { compileProgram } from '../../codegen/pipeline.js';
+import { Code, encodeModule, OP } from '../../codegen/wasm/encode.js';
+import { opSpec } from '../../src/runtime/op_table.js';
+import { layoutRegions } from '../../src/runtime/wasm_runner.js';
+import { fetchDiff, mulberry32, randomGraph } from '../_lib/random_graph.js';
+import { property } from '../_lib/property.js';
+
+process.env.TFGEN_VERIFY ??= '1';
+const RUNS = Number(process.env.FC_RUNS ?? 300);
+
+const wasmKernels = (plan: tf.Session['_planFor'] extends (...a: never[]) => infer R ? R : never) =>
+  plan ? plan.data.kernels.filter((k) => k.runsOn === 'wasm').length : 0;
+
+/** Values with the float32 edge cases: NaN, ±0, ±Infinity, subnormals, the largest finite. */
+function edgyFloats(n: number, seed: number): Float32Array {
+  const rng = mulberry32(seed);
+  const special = [NaN, 0, -0, Infinity, -Infinity, 1e-40, -1e-45, 3.4028234663852886e38, 1, -1];
+  return Float32Array.from({ length: n }, () => (rng() < 0.15 ? special[Math.floor(rng() * special.length)] : (rng() - 0.5) * 10 ** Math.floor(rng() * 8 - 3)));
+}
+
+const CHAIN = 'random float32 elementwise chains: wasm equals the interpreter and the JS backend bit for bit (every length mod 4)';
+test(CHAIN, () => {
+  let covered = 0;
+  property(CHAIN, RUNS, (p) => {
+    const graph = new tf.Graph();
+    const n = p.int(2, 41);
+    const { fetch, feeds } = graph.asDefault(() => {
+      const xs = [0, 1, 2].map((i) => tf.placeholder('float32', [n], `x${i}`));
+      const vals: tf.Tensor[] = [...xs, tf.constant(p.int(0, 1) ? 0.3 : -2, 'float32')];
+      const steps = p.int(1, 8);
+      for (let s = 0; s < steps; s++) {
+        const a = vals[p.int(0, vals.length - 1)], b = vals[p.int(0, vals.length - 1)];
+        const op = p.int(0, 8);
+        const v = [() => tf.add(a, b), () => tf.subtract(a, b), () => tf.multiply(a, b), () => tf.divide(a, b), () => tf.minimum(a, b),
+          () => tf.maximum(a, b), () => tf.negative(a), () => tf.abs(a), () => tf.sqrt(a)][op]();
+        vals.push(v);
+      }
+      const feeds = new Map(xs.map((x, i) => [x, new tf.NDArray(edgyFloats(n, p.int(0, 1e6) + i), [n], 'float32')]));
+      return { fetch: vals[vals.length - 1], feeds };
+    });
+    const sw = new tf.Session({ graph, backend: 'wasm' }), sj = new tf.Session({ graph }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const got = sw.run(fetch, feeds), js = sj.run(fetch, feeds), ref = si.run(fetch, feeds);
+    const d = fetchDiff(got, ref) ?? fetchDiff(got, js);
+    if (d) throw new Error(`wasm ≠ reference for n=${n}: ${d}\nplan:\n${sw._planFor(fetch, feeds)?.source}`);
+    covered += wasmKernels(sw._planFor(fetch, feeds));
+  }, CHAIN);
+  // why: a backend that covered nothing would pass the comparison.
+  if (!process.env.FC_REPLAY) assert.ok(covered >= RUNS / 2, `only ${covered} wasm kernels in ${RUNS} plans`);
+});
+
+const GRAPHS = 'random graphs: the wasm backend\'s values and variables equal the interpreter\'s, bit for bit';
+test(GRAPHS, () => {
+  let covered = 0, plans = 0;
+  property(GRAPHS, RUNS, (p) => {
+    const rg = randomGraph(p);
+    const outs = [...rg.outputs.map((v) => v.t), ...rg.variables];
+    const sw = new tf.Session({ graph: rg.graph, backend: 'wasm' }), si = new tf.Session({ graph: rg.graph, executor: 'interpreter' });
+    if (rg.init) { sw.run(rg.init); si.run(rg.init); }
+    for (const feeds of rg.feeds) {
+      let expected: unknown[] | Error, got: unknown[] | Error;
+      try { expected = si.run(outs, feeds); } catch (e) { expected = e as Error; }
+      try { got = sw.run(outs, feeds); } catch (e) { got = e as Error; }
+      if (expected instanceof Error || got instanceof Error) {
+        const same = expected instanceof Error && got instanceof Error && expected.constructor === got.constructor && expected.message === got.message;
+        if (!same) throw new Error(`errors differ: wasm ${String(got)}; interpreter ${String(expected)}\n${rg.text}`);
+        continue;
+      }
+      plans++;
+      covered += wasmKernels(sw._planFor(outs, feeds));
+      outs.forEach((t, k) => {
+        const d = fetchDiff((got as unknown[])[k], (expected as unknown[])[k]);
+        if (d) throw new Error(`wasm ≠ interpreted for fetch ${k} (${t.name}): ${d}\ngraph:\n${rg.text}\nplan:\n${sw._planFor(outs, feeds)?.source}`);
+      });
+    }
+  }, GRAPHS);
+  if (!process.env.FC_REPLAY) assert.ok(covered >= plans / 20, `only ${covered} wasm kernels in ${plans} plans`);
+});
+
+test('per-kernel fallback: a plan keeps uncovered kernels in JS and lists why', () => {
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const x = tf.placeholder('float32', [null, 6], 'x');
+    const y = tf.add(tf.multiply(x, x), 1);
+    const z = tf.reduceSum(tf.exp(y));
+    const sess = new tf.Session({ backend: 'wasm' });
+    const xs = Float32Array.from({ length: 18 }, (_, i) => i / 7 - 1);
+    const [yv, zv] = sess.run([y, z], { x: new tf.NDArray(xs, [3, 6], 'float32') });
+    const [yj, zj] = new tf.Session().run([y, z], { x: new tf.NDArray(xs, [3, 6], 'float32') });
+    assert.is(fetchDiff(yv, yj), undefined);
+    assert.is(zv, zj);
+    const plan = sess._planFor([y, z], { x: new tf.NDArray(xs, [3, 6], 'float32') })!;
+    const kinds = plan.data.kernels.map((k) => `${k.kind}:${k.runsOn}`);
+    assert.equal(kinds, ['map:wasm', 'reduce:js'], plan.source);
+    assert.match(Object.values(plan.data.wasm!.fallback)[0], /reduce not covered/);
+    assert.is(plan.data.backend, 'wasm');
+  });
+});
+
+test('an unknown backend is an error naming the available ones', () => {
+  assert.throws(() => new tf.Session({ backend: 'webgpu' as 'js' }), (e: Error) => e instanceof tf.errors.InvalidArgumentError && /'js', 'wasm'/.test(e.message));
+});
+
+test('a trap inside a wasm kernel is an InternalError naming it; variables are unchanged', () => {
+  // why: a trap should never happen; this backend swaps the module for one whose kernels trap.
+  const trapping: Backend = {
+    ...wasmBackend,
+    render(s, m) {
+      const r = wasmBackend.render(s, m);
+      const names = [...r.text.matchAll(/wx\.(\w+)\(/g)].map((x) => x[1]);
+      const bytes = encodeModule([...new Set(names)].map((name) => ({ name, params: 0, locals: [], body: new Code().op(OP.unreachable) })));
+      return { ...r, wasm: { ...r.wasm!, bytes } };
+    },
+  };
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const v = new tf.Variable(tf.constant([1, 2, 3, 4, 5], 'float32'), { name: 'v' });
+    const step = tf.assign(v, tf.add(tf.multiply(v, 2), 1));
+    const sess = new tf.Session({ compiler: jitCompiler({ backend: trapping }) });
+    sess.run(v.initializer);
+    assert.throws(() => sess.run(step), (e: Error) => e instanceof tf.errors.InternalError && /wasm kernel k\d+_map_\w+ trapped/.test(e.message));
+    assert.equal([...(sess.run(v) as tf.NDArray).data], [1, 2, 3, 4, 5]);
+    const ok = new tf.Session({ backend: 'wasm' });
+    ok.run(v.initializer);
+    ok.run(step);
+    assert.equal([...(ok.run(v) as tf.NDArray).data], [3, 5, 7, 9, 11]);
+  });
+});
+
+test('variables, constants and host results read by wasm kernels are copied in each run', () => {
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const v = new tf.Variable(tf.constant([1, 2, 3, 4, 5, 6], 'float32'), { name: 'v' });
+    const c = tf.constant([0.5, 1.5, 2.5, 3.5, 4.5, 5.5], 'float32');
+    const step = tf.assign(v, tf.add(tf.multiply(v, c), c));
+    const sess = new tf.Session({ backend: 'wasm' }), ref = new tf.Session({ executor: 'interpreter' });
+    sess.run(v.initializer); ref.run(v.initializer);
+    for (let i = 0; i < 3; i++) { sess.run(step); ref.run(step); }
+    assert.is(fetchDiff(sess.run(v), ref.run(v)), undefined);
+  });
+});
+
+test('a plan too large for wasm memory is a ResourceExhaustedError when it is sized, before any run', () => {
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const x = tf.placeholder('float32', [null], 'x');
+    const y = tf.add(tf.multiply(x, x), x);
+    const data = compileProgram({ graph, schedule: [x.op, y.op.inputs[0].op, y.op], fetches: [y], targets: [],
+      feeds: [{ tensor: x, shape: [8] }] } as never, { backend: wasmBackend, runtimeDims: true }).data;
+    assert.ok(data.dims.length === 1 && data.kernels.some((k) => k.runsOn === 'wasm'), JSON.stringify(data.kernels));
+    // 2^29 floats: a 2 GiB output and the 2 GiB staged feed are more than 4 GiB.
+    assert.throws(() => wasmBackend.instantiate(data, opSpec, [2 ** 29]), (e: Error) => e instanceof tf.errors.ResourceExhaustedError && /more than wasm32's 4 GiB/.test(e.message));
+  });
+});
+
+test('memory layout: 16-byte aligned regions, never a multiple of 64 MiB apart', () => {
+  const n = 16 * 2 ** 20;
+  const { at } = layoutRegions([{ bytesPer: 4, length: n }, { bytesPer: 4, length: n }, { bytesPer: 4, length: 3 }, { bytesPer: 8, length: 5 }]);
+  assert.ok(at.every((o) => o % 16 === 0), String(at));
+  for (let i = 0; i < at.length; i++) for (let j = i + 1; j < at.length; j++) assert.ok((at[j] - at[i]) % 2 ** 26 !== 0, `${at}`);
+});
+
+test.run();
