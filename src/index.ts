@@ -70,6 +70,7 @@ export * as layers from './layers/index.js';
 export { GraphKeys, getCollection, addToCollection } from './collections.js';
 export { gradients } from './gradients.js';
 export { cond } from './ops/cond.js';
+export type { CondOptions } from './ops/cond.js';
 export { whileLoop } from './ops/while_loop.js';
 export type { WhileLoopOptions } from './ops/while_loop.js';
 export { Session, ConfigProto } from './session.js';

@@ -51,10 +51,21 @@ function ifOp(pred: Tensor, [thenFn, elseFn]: readonly [GraphFunction, GraphFunc
 /**
  * TF1's tf.cond: `trueFn()` when `pred` is true at run time, else `falseFn()`. Both are traced
  * now and must return the same structure of tensors, dtypes and compatible shapes; only the
- * taken branch runs. Gradients flow into the taken branch.
+ * taken branch runs. Gradients flow into the taken branch. A one-element array result comes back
+ * as its element unless `strict` (TF1).
  * @example const y = tf.cond(x.greater(0), () => x.mul(2), () => x.neg())
  */
-export function cond<T>(pred: TensorLike, trueFn: () => T, falseFn: () => T, name?: string): Traced<T> {
+export interface CondOptions {
+  /** TF1's strict: when false (the default), a branch result that is a one-element array comes back as its element. */
+  strict?: boolean;
+  name?: string;
+}
+
+export function cond<T>(pred: TensorLike, trueFn: () => T, falseFn: () => T, opts: CondOptions | string = {}): Traced<T> {
+  const o: CondOptions = typeof opts === 'string' ? { name: opts } : opts ?? {};
+  const unknown = Object.keys(o).filter((k) => k !== 'strict' && k !== 'name');
+  if (unknown.length) throw new InvalidArgumentError(`tf.cond: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; accepted: strict, name.`);
+  const name = o.name;
   if (typeof pred === 'boolean') {
     throw new InvalidArgumentError('tf.cond: pred must be a bool tensor, not the JS boolean ' + `${pred}: call the branch you want directly.`);
   }
@@ -73,6 +84,8 @@ export function cond<T>(pred: TensorLike, trueFn: () => T, falseFn: () => T, nam
     const thenFn = makeFunction(captures.inner, t.outputs, `the true branch of tf.cond '${scope.slice(0, -1)}'`);
     const elseFn = makeFunction(captures.inner, f.outputs, `the false branch of tf.cond '${scope.slice(0, -1)}'`);
     const outs = ifOp(p, [thenFn, elseFn], captures.outer, scope);
+    // why: TF1's non-strict cond unpacks a singleton list or tuple.
+    if (!o.strict && Array.isArray(t.result) && t.result.length === 1 && !Array.isArray(t.result[0])) return outs[0] as Traced<T>;
     return pack(t.result, outs) as Traced<T>;
   });
 }

@@ -41,6 +41,20 @@ test('cond returns the branches\' structure; outer tensors and variables are rea
   assert.equal((sess.run([r.a, r.b[0], r.b[1]], feeds([p, false])) as tf.FetchValue[]).map(plain), [[11, 12], -10, 2]);
 }));
 
+test('cond options: a one-element array is unpacked unless strict (TF1), a name, unknown keys refused', () => fresh((g) => {
+  const p = tf.placeholder(tf.bool, []);
+  const x = tf.constant(2);
+  const single = tf.cond(p, () => [x.mul(3)], () => [x]);
+  assert.instance(single, tf.Tensor);
+  const strict = tf.cond(p, () => [x.mul(3)], () => [x], { strict: true, name: 'pick' });
+  assert.ok(Array.isArray(strict));
+  assert.is(strict[0].name, 'pick:0');
+  assert.equal(both(single as unknown as tf.Tensor, feeds([p, true])), 6);
+  const before = g.opCount;
+  throwsClass(() => tf.cond(p, () => x, () => x, { stric: true } as never), IAE, "unknown option 'stric'", 'strict, name');
+  assert.is(g.opCount, before);
+}));
+
 test('only the taken branch runs: a bad gather in the other branch does not fail the run', () => fresh(() => {
   const p = tf.placeholder(tf.bool, []);
   const i = tf.placeholder(tf.int32, []);
