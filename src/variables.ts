@@ -7,6 +7,7 @@ import { controlDependencies, createOp, getDefaultGraph, nameScope, Operation, T
 import type { NDArray } from './ndarray.js';
 import { convertToTensor, isTensorLikeObject, out, type TensorLike } from './ops/define_op.js';
 import { Assign, AssignAdd, AssignSub, Identity, NoOp, VariableV2 } from './ops/sources.js';
+import { checkOptions } from './ops/op_args.js';
 import { formatShape, isFullyDefined, type Shape } from './shape.js';
 
 export const GLOBAL_VARIABLES = 'variables';
@@ -22,6 +23,10 @@ export interface VariableOptions {
   collections?: string[];
 }
 
+const VARIABLE_OPTIONS = {
+  kinds: { name: 'string', dtype: 'dtype', trainable: 'boolean', validateShape: 'boolean', collections: 'value' },
+} as const;
+
 export class Variable {
   /** The VariableV2 op; its output is the reference to the storage. */
   readonly op: Operation;
@@ -36,6 +41,7 @@ export class Variable {
    * @example const w = new tf.Variable(tf.zeros([3, 2]), {name: 'w'})
    */
   constructor(init: TensorLike | NDArray, opts: VariableOptions = {}) {
+    opts = checkOptions<VariableOptions>('tf.Variable', opts, VARIABLE_OPTIONS);
     const dtype = opts.dtype ? checkDType(opts.dtype) : undefined;
     this.trainable = opts.trainable ?? true;
     const built = nameScope(opts.name ?? 'Variable', (scope) => {

@@ -5,8 +5,11 @@ import type { Operation, Tensor } from '../graph.js';
 import { ApplyAdadelta, applyOp } from '../ops/training.js';
 import type { Variable } from '../variables.js';
 import { cast, hyper, Optimizer } from './optimizer.js';
+import { checkOptions } from '../ops/op_args.js';
 
 export interface AdadeltaOptions {
+  /** Accepted for TF1 programs and ignored: a run never races with another. */
+  useLocking?: boolean;
   name?: string;
 }
 
@@ -23,6 +26,8 @@ export class AdadeltaOptimizer extends Optimizer {
    * @example const train = new tf.train.AdadeltaOptimizer(1.0).minimize(loss)
    */
   constructor(learningRate: number | Tensor = 0.001, rho: number | Tensor = 0.95, epsilon: number | Tensor = 1e-8, opts: AdadeltaOptions = {}) {
+    // why: a misspelt option (use_nesterov, beta_1) must fail, not be ignored.
+    opts = checkOptions<AdadeltaOptions>('tf.train.AdadeltaOptimizer', opts, { kinds: { name: 'string', useLocking: 'boolean' } });
     super(opts.name ?? 'Adadelta');
     this.learningRate = learningRate;
     this.rho = rho;

@@ -5,8 +5,11 @@ import type { Operation, Tensor } from '../graph.js';
 import { ApplyAdagrad, applyOp } from '../ops/training.js';
 import type { Variable } from '../variables.js';
 import { cast, hyper, Optimizer } from './optimizer.js';
+import { checkOptions } from '../ops/op_args.js';
 
 export interface AdagradOptions {
+  /** Accepted for TF1 programs and ignored: a run never races with another. */
+  useLocking?: boolean;
   /** Starting value of the accumulators; must be positive (TF1 default 0.1). */
   initialAccumulatorValue?: number;
   name?: string;
@@ -22,6 +25,8 @@ export class AdagradOptimizer extends Optimizer {
    * @example const train = new tf.train.AdagradOptimizer(0.1).minimize(loss)
    */
   constructor(learningRate: number | Tensor, opts: AdagradOptions = {}) {
+    // why: a misspelt option (use_nesterov, beta_1) must fail, not be ignored.
+    opts = checkOptions<AdagradOptions>('tf.train.AdagradOptimizer', opts, { kinds: { initialAccumulatorValue: 'number', name: 'string', useLocking: 'boolean' } });
     super(opts.name ?? 'Adagrad');
     const init = opts.initialAccumulatorValue ?? 0.1;
     if (!(init > 0)) {

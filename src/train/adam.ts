@@ -5,8 +5,11 @@ import { controlDependencies, type Graph, nameScope, type Operation, type Tensor
 import { ApplyAdam, applyOp } from '../ops/training.js';
 import { assign, group, Variable } from '../variables.js';
 import { cast, hyper, Optimizer } from './optimizer.js';
+import { checkOptions } from '../ops/op_args.js';
 
 export interface AdamOptions {
+  /** Accepted for TF1 programs and ignored: a run never races with another. */
+  useLocking?: boolean;
   name?: string;
 }
 
@@ -25,6 +28,8 @@ export class AdamOptimizer extends Optimizer {
    */
   constructor(learningRate: number | Tensor = 0.001, beta1: number | Tensor = 0.9, beta2: number | Tensor = 0.999,
     epsilon: number | Tensor = 1e-8, opts: AdamOptions = {}) {
+    // why: a misspelt option (use_nesterov, beta_1) must fail, not be ignored.
+    opts = checkOptions<AdamOptions>('tf.train.AdamOptimizer', opts, { kinds: { name: 'string', useLocking: 'boolean' } });
     super(opts.name ?? 'Adam');
     this.learningRate = learningRate;
     this.beta1 = beta1;

@@ -4,8 +4,11 @@ import type { Operation, Tensor } from '../graph.js';
 import { ApplyMomentum, applyOp } from '../ops/training.js';
 import type { Variable } from '../variables.js';
 import { cast, hyper, Optimizer } from './optimizer.js';
+import { checkOptions } from '../ops/op_args.js';
 
 export interface MomentumOptions {
+  /** Accepted for TF1 programs and ignored: a run never races with another. */
+  useLocking?: boolean;
   /** Nesterov momentum: var -= lr·grad + lr·momentum·accum (TF1 use_nesterov). */
   useNesterov?: boolean;
   name?: string;
@@ -24,6 +27,8 @@ export class MomentumOptimizer extends Optimizer {
    * @example const train = new tf.train.MomentumOptimizer(0.01, 0.9).minimize(loss)
    */
   constructor(learningRate: number | Tensor, momentum: number | Tensor, opts: MomentumOptions = {}) {
+    // why: a misspelt option (use_nesterov, beta_1) must fail, not be ignored.
+    opts = checkOptions<MomentumOptions>('tf.train.MomentumOptimizer', opts, { kinds: { useNesterov: 'boolean', name: 'string', useLocking: 'boolean' } });
     super(opts.name ?? 'Momentum');
     this.learningRate = learningRate;
     this.momentum = momentum;

@@ -11,6 +11,7 @@ import { cast as castOp } from '../ops/array.js';
 import { NDArray } from '../ndarray.js';
 import { isFullyDefined, numElements } from '../shape.js';
 import { group, trainableVariables, Variable, assignAdd } from '../variables.js';
+import { checkOptions } from '../ops/op_args.js';
 
 export type GradAndVar = [Tensor | null, Variable];
 
@@ -116,7 +117,8 @@ export class GradientDescentOptimizer extends Optimizer {
   private lrT?: Tensor;
 
   /** Plain gradient descent: var -= learningRate · grad (TF1 tf.train.GradientDescentOptimizer). */
-  constructor(learningRate: number | Tensor, opts: { name?: string } = {}) {
+  constructor(learningRate: number | Tensor, opts: { name?: string; useLocking?: boolean } = {}) {
+    opts = checkOptions<typeof opts>('tf.train.GradientDescentOptimizer', opts, { kinds: { name: 'string', useLocking: 'boolean' } });
     super(opts.name ?? 'GradientDescent');
     this.learningRate = learningRate;
   }

@@ -5,8 +5,11 @@ import type { Operation, Tensor } from '../graph.js';
 import { ApplyCenteredRMSProp, ApplyRMSProp, applyOp } from '../ops/training.js';
 import type { Variable } from '../variables.js';
 import { cast, hyper, Optimizer } from './optimizer.js';
+import { checkOptions } from '../ops/op_args.js';
 
 export interface RMSPropOptions {
+  /** Accepted for TF1 programs and ignored: a run never races with another. */
+  useLocking?: boolean;
   /** Discount of the running mean square (TF1 default 0.9). */
   decay?: number | Tensor;
   momentum?: number | Tensor;
@@ -30,6 +33,8 @@ export class RMSPropOptimizer extends Optimizer {
    * @example const train = new tf.train.RMSPropOptimizer(0.01, {momentum: 0.9}).minimize(loss)
    */
   constructor(learningRate: number | Tensor, opts: RMSPropOptions = {}) {
+    // why: a misspelt option (use_nesterov, beta_1) must fail, not be ignored.
+    opts = checkOptions<RMSPropOptions>('tf.train.RMSPropOptimizer', opts, { kinds: { decay: 'value', momentum: 'value', epsilon: 'value', centered: 'boolean', name: 'string', useLocking: 'boolean' } });
     super(opts.name ?? 'RMSProp');
     this.learningRate = learningRate;
     this.decay = opts.decay ?? 0.9;
