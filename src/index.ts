@@ -3,11 +3,15 @@ import './sugar.js';
 import { jitCompiler } from '../codegen/jit.js';
 import { wasmBackend } from '../codegen/backend.js';
 import { Session } from './session.js';
+import type { Graph } from './graph.js';
+import { setGraphSessionFactory } from './runtime/model.js';
 
 // why: the `tfgen` entry is the DSL plus the JIT: its sessions compile plans with it unless given
 // another `compiler`. This is the one import from src/ into codegen/; `tfgen/runtime` leaves it out.
 Session.defaultCompiler = jitCompiler();
 Session.backendCompilers.set('wasm', jitCompiler({ backend: wasmBackend }));
+// why: so an app written against tfgen/runtime's Session also runs a model file imported directly (development).
+setGraphSessionFactory((graph) => new Session({ graph: graph as Graph }));
 
 export type { DType, DTypeLike, TypedArray } from './dtypes.js';
 export { DTYPES } from './dtypes.js';

@@ -72,6 +72,36 @@ export type FallbackCompiler = (model: CompiledModel, fetches: readonly string[]
 
 let fallback: FallbackCompiler | null = null;
 
+/** Fetches of a model file's own graph (Tensors, Operations, Variables), run when `tfgen` is loaded. */
+export type GraphFetches = { readonly graph: object } | readonly GraphFetches[] | { readonly [k: string]: GraphFetches };
+
+/** A DSL session on a graph (what `tfgen` installs), for runs of a model file's own tensors. */
+export type GraphSessionFactory = (graph: object) => { run(fetches: unknown, feeds?: unknown, options?: unknown): unknown; close(): void };
+
+let graphSessions: GraphSessionFactory | null = null;
+
+/**
+ * Installed by the `tfgen` entry: a runtime Session given the model file's own tensors (the
+ * model file imported directly, in development) runs them on a DSL session of their graph, so an
+ * app written against tfgen/runtime runs the same with and without `tfgen compile`.
+ */
+export function setGraphSessionFactory(f: GraphSessionFactory | null): void {
+  graphSessions = f;
+}
+
+/** The graph of the first graph element (Tensor, Operation, Variable) in a fetch structure. */
+function graphIn(x: unknown, depth = 0): object | undefined {
+  if (typeof x !== 'object' || x === null || depth > 32) return undefined;
+  if (x instanceof TensorHandle || x instanceof OperationHandle || x instanceof VariableHandle) return undefined;
+  if ('graph' in x && ('op' in x || 'outputs' in x || 'initializer' in x)) return (x as { graph: object }).graph;
+  const parts = Array.isArray(x) ? x : x instanceof Map ? [...x.values()] : Object.getPrototypeOf(x) === Object.prototype ? Object.values(x) : [];
+  for (const p of parts) {
+    const g = graphIn(p, depth + 1);
+    if (g) return g;
+  }
+  return undefined;
+}
+
 /** Installs the compiler that serves run-time misses of non-strict modules. */
 export function setFallbackCompiler(c: FallbackCompiler | null): void {
   fallback = c;
@@ -241,9 +271,13 @@ export class Session {
     this.model = model;
   }
 
-  run(fetches: HandleFetches, feeds?: Record<string, unknown> | Map<unknown, unknown> | null, options?: RunOptions): any {
+  run(fetches: HandleFetches | GraphFetches, feeds?: Record<string, unknown> | Map<unknown, unknown> | null, options?: RunOptions): any {
     if (this.closed) throw new InvalidArgumentError('Attempted to use a closed Session.');
-    const flat = flattenHandles(fetches);
+    if (!this.model) {
+      const graph = graphIn(fetches);
+      if (graph) return this.graphSession(graph).run(fetches, feeds, options);
+    }
+    const flat = flattenHandles(fetches as HandleFetches);
     const model = flat.model ?? this.model;
     if (!model) throw new InvalidArgumentError('sess.run needs at least one handle of a compiled model among its fetches.');
     this._bind(model);
@@ -269,9 +303,25 @@ export class Session {
     return new Map([...this._state].map(([k, v]) => [k, new NDArray(v.data.slice(), v.shape, v.dtype)]));
   }
 
+  private dsl?: { graph: object; session: ReturnType<GraphSessionFactory> };
+
+  /** The DSL session running a model file's own tensors (development, see setGraphSessionFactory). */
+  private graphSession(graph: object): ReturnType<GraphSessionFactory> {
+    if (this.dsl) {
+      if (this.dsl.graph !== graph) throw new InvalidArgumentError('This session runs another graph than these fetches\' graph.');
+      return this.dsl.session;
+    }
+    if (!graphSessions) {
+      throw new InvalidArgumentError('These fetches are tensors of a graph, not handles of a compiled module: import \'tfgen\' to run them in development, or compile the model file (tfgen compile, or the esbuild plugin).');
+    }
+    this.dsl = { graph, session: graphSessions(graph) };
+    return this.dsl.session;
+  }
+
   close(): void {
     this.closed = true;
     this._state.clear();
+    this.dsl?.session.close();
   }
 
   [Symbol.dispose](): void { this.close(); }
