@@ -65,6 +65,23 @@ test('only the taken branch runs: a bad gather in the other branch does not fail
   throwsClass(() => run(y, feeds([p, true], [i, 7]), 'interpreter'), IAE, 'indices');
 }));
 
+test('run-time errors inside a body name the op on both executors; an uninitialised variable read in a branch fails before anything runs', () => fresh(() => {
+  const idx = tf.placeholder(tf.int32, []);
+  const table = tf.constant([1, 2, 3]);
+  const [, got] = tf.whileLoop((i: tf.Tensor) => tf.less(i, 2), (i: tf.Tensor, s: tf.Tensor) => [i.add(1), s.add(tf.gather(table, idx.add(i)))], [int(0), tf.constant(0)]) as tf.Tensor[];
+  assert.equal(both(got, feeds([idx, 1])), 5);
+  for (const executor of [undefined, 'interpreter'] as const) {
+    const e = throwsClass(() => run(got, feeds([idx, 2]), executor), IAE, 'indices', 'is not in [0, 3)');
+    assert.match(e.op?.name ?? '', /GatherV2/, `${executor ?? 'compiled'}: names the gather`);
+  }
+  const v = new tf.Variable(3, { name: 'late' });
+  const p = tf.placeholder(tf.bool, []);
+  const y = tf.cond(p, () => v.mul(2), () => tf.constant(0));
+  for (const executor of [undefined, 'interpreter'] as const) {
+    throwsClass(() => run(y, feeds([p, true]), executor), tf.errors.FailedPreconditionError, 'Attempting to use uninitialized value late');
+  }
+}));
+
 test('whileLoop: Fibonacci and a power loop (hand-computed)', () => fresh(() => {
   const [n, a, b] = tf.whileLoop((i: tf.Tensor) => tf.less(i, 10), (i: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => [i.add(1), b, a.add(b)],
     [int(0), int(0), int(1)]) as tf.Tensor[];
