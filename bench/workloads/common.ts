@@ -7,11 +7,13 @@ import { useBackend, type Tfjs, type TfjsInfo } from '../lib/tfjs_loader.js';
 export type GpuJs = typeof import('gpu.js');
 
 export const TFGEN = 'tfgen';
+/** tfgen with `backend: 'wasm'` (workloads whose kernels it covers). */
+export const TFGEN_WASM = 'tfgen wasm';
 export const HAND = 'hand-written JS';
 export const GPUJS = 'gpu.js';
 export const tfjsName = (backend: string): string => `tfjs ${backend}`;
 /** Row order of the tables. */
-export const ENGINES = [TFGEN, tfjsName('cpu'), tfjsName('wasm'), GPUJS, HAND];
+export const ENGINES = [TFGEN, TFGEN_WASM, tfjsName('cpu'), tfjsName('wasm'), GPUJS, HAND];
 
 export interface Ctx {
   quick: boolean;
@@ -28,8 +30,8 @@ export interface Ctx {
 }
 
 /** A session on `graph` through the public API; records the executor it says it uses. */
-export function tfgenSession(ctx: Ctx, graph: tf.Graph): tf.Session {
-  const opts: tf.SessionOptions = { graph };
+export function tfgenSession(ctx: Ctx, graph: tf.Graph, backend?: tf.SessionOptions['backend']): tf.Session {
+  const opts: tf.SessionOptions = backend ? { graph, backend } : { graph };
   if (ctx.executor) (opts as { executor?: string }).executor = ctx.executor;
   const sess = new tf.Session(opts);
   ctx.executorSeen.add(executorOf(sess));

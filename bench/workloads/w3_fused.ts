@@ -6,7 +6,7 @@ import { fusedHypot } from '../hand/w3_fused.js';
 import { consume, type Column, type Runner } from '../lib/harness.js';
 import { uniformArray } from '../lib/rng.js';
 import {
-  GPUJS, gpuKernelMode, HAND, maxAbsDiff, planKind, TFGEN, tfgenSession, tfjsCells, withPlan, type Ctx,
+  GPUJS, gpuKernelMode, HAND, maxAbsDiff, planKind, TFGEN, TFGEN_WASM, tfgenSession, tfjsCells, withPlan, type Ctx,
 } from './common.js';
 
 interface Inputs {
@@ -37,15 +37,9 @@ function column(ctx: Ctx, n: number, label: string): Column {
   const release = (): void => {
     inputs = null;
   };
-  return {
-    workload: 'W3',
-    label,
-    unit: 'GB/s',
-    higherIsBetter: true,
-    metric: (ms) => (5 * 4 * n) / (ms * 1e6),
-    engines: [
-      {
-        engine: TFGEN,
+  /** tfgen's cell on one backend (the JS backend by default). */
+  const tfgenCell = (engine: string, backend?: 'wasm') => ({
+        engine,
         make(): Runner {
           const { a, b, c, d, ref } = get();
           const g = new tf.Graph();
@@ -59,10 +53,11 @@ function column(ctx: Ctx, n: number, label: string): Column {
             const hypot = tf.sqrt(tf.add(tf.multiply(ph.a, ph.a), tf.multiply(ph.b, ph.b)));
             return tf.add(tf.multiply(hypot, ph.c), ph.d);
           });
-          const sess = tfgenSession(ctx, g);
+          const sess = tfgenSession(ctx, g, backend);
           const feeds = new Map<tf.Tensor, Float32Array>([[ph.a, a], [ph.b, b], [ph.c, c], [ph.d, d]]);
           const first = (sess.run(out, feeds) as tf.NDArray).data;
-          const note = withPlan(planKind(ctx, sess, out, feeds), diffNote(first, ref));
+          const wasmKernels = backend ? `; ${sess._planFor(out, feeds)?.data.kernels.filter((k) => k.runsOn === 'wasm').length ?? 0} wasm kernel(s)` : '';
+          const note = withPlan(planKind(ctx, sess, out, feeds), diffNote(first, ref) + wasmKernels);
           return {
             run(reps) {
               // why: the hand-written loop writes a preallocated output; tfgen's equivalent is
@@ -73,7 +68,16 @@ function column(ctx: Ctx, n: number, label: string): Column {
             dispose: () => sess.close(),
           };
         },
-      },
+      });
+  return {
+    workload: 'W3',
+    label,
+    unit: 'GB/s',
+    higherIsBetter: true,
+    metric: (ms) => (5 * 4 * n) / (ms * 1e6),
+    engines: [
+      tfgenCell(TFGEN),
+      tfgenCell(TFGEN_WASM, 'wasm'),
       ...tfjsCells(ctx, (t) => {
         const { a, b, c, d, ref } = get();
         const [ta, tb, tc, td] = [a, b, c, d].map((v) => t.tensor1d(v));
