@@ -15,7 +15,7 @@ import { getDefaultGraph, nameScope, Tensor } from '../graph.js';
 import { NDArray } from '../ndarray.js';
 import type { OpSpec } from '../op_spec.js';
 import { formatShape, type Shape } from '../shape.js';
-import { zerosLike } from './array.js';
+import { stopGradient, zerosLike } from './array.js';
 import { convertToTensor, type TensorLike } from './define_op.js';
 import { functionGradient } from './function_grad.js';
 import { Captures, controlFlowOf, createControlOp, flatten, functionInput, makeFunction, outsideTraces, pack, runFunction, structureText, type GraphFunction } from './functions.js';
@@ -117,6 +117,12 @@ export interface WhileLoopOptions {
   shapeInvariants?: readonly (Shape | undefined)[];
   /** TF1's return_same_structure: a single loop variable comes back in its list too. */
   returnSameStructure?: boolean;
+  /** TF1's back_prop: false stops gradients at the loop's outputs. */
+  backProp?: boolean;
+  /** Accepted for TF1 programs; iterations run one after another here. */
+  parallelIterations?: number;
+  /** Accepted for TF1 programs; there is no device memory to swap. */
+  swapMemory?: boolean;
   name?: string;
 }
 
@@ -143,7 +149,7 @@ export function whileLoop<const T extends readonly unknown[] | Record<string, un
     throw new InvalidArgumentError(`tf.whileLoop: cond and body must be functions (got ${typeof cond} and ${typeof body}).`);
   }
   const o: WhileLoopOptions = Array.isArray(opts) ? { shapeInvariants: opts } : (opts as WhileLoopOptions);
-  const known = ['maximumIterations', 'shapeInvariants', 'returnSameStructure', 'name'];
+  const known = ['maximumIterations', 'shapeInvariants', 'returnSameStructure', 'backProp', 'parallelIterations', 'swapMemory', 'name'];
   const unknown = Object.keys(o).filter((k) => !known.includes(k));
   if (unknown.length) throw new InvalidArgumentError(`tf.whileLoop: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; accepted: ${known.join(', ')}.`);
   return nameScope(o.name ?? 'while', (scope) => {
@@ -199,7 +205,8 @@ export function whileLoop<const T extends readonly unknown[] | Record<string, un
     });
     const condFn = makeFunction([...condArgs, ...captures.inner], c.outputs, `the cond of ${loopName}`);
     const bodyFn = makeFunction([...bodyArgs, ...captures.inner], b.outputs, `the body of ${loopName}`);
-    const outs = whileOp(condFn, bodyFn, init, max, captures.outer, shapes, scope).slice(0, init.length);
+    const loop = whileOp(condFn, bodyFn, init, max, captures.outer, shapes, scope).slice(0, init.length);
+    const outs = o.backProp === false ? loop.map((t) => stopGradient(t)) : loop;
     if (loopVars instanceof Tensor) return outs[0] as WhileResult<T>;
     if (Array.isArray(loopVars) && loopVars.length === 1 && !o.returnSameStructure && !Array.isArray(loopVars[0])) return outs[0] as WhileResult<T>;
     return pack(loopVars, outs) as WhileResult<T>;

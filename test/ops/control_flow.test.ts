@@ -101,6 +101,11 @@ test('whileLoop: a single loop variable comes back unwrapped (TF1), maximumItera
   assert.equal(both(m as tf.Tensor), 7);
   const same = tf.whileLoop((i: tf.Tensor) => tf.less(i, 3), (i: tf.Tensor) => [i.add(1)], [int(0)], { returnSameStructure: true });
   assert.ok(Array.isArray(same));
+  const x = tf.placeholder(tf.float32, []);
+  const opts = { backProp: false, parallelIterations: 1, swapMemory: false };
+  const [, frozen] = tf.whileLoop((i: tf.Tensor) => tf.less(i, 2), (i: tf.Tensor, v: tf.Tensor) => [i.add(1), v.mul(x)], [int(0), x], opts) as tf.Tensor[];
+  assert.equal(both(frozen, feeds([x, 3])), 27);
+  assert.equal(tf.gradients(frozen, x), [null], 'backProp: false stops gradients');
 }));
 
 test('a cond nested in a while loop (Collatz steps of 27)', () => fresh(() => {
