@@ -4,7 +4,7 @@
 // a precompiled plan for it. A site that does not resolve is a warning with the reason; a fetch
 // or feed the model does not have is an error. Read with ts-morph and the type checker.
 import { basename, dirname, resolve } from 'node:path';
-import { Node, SyntaxKind, type CallExpression, type Expression, type Project, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type Expression, type SourceFile } from 'ts-morph';
 import { error, warning, type Diagnostic } from './diagnostics.js';
 
 /** One plan a call site needs, by name: fetched exports/tensor names and fed ones. */
@@ -35,7 +35,7 @@ class Unresolved extends Error {}
  * Finds the run call sites in `sources` that use the model. `modelPaths` are the import targets
  * that denote it (see modelModulePaths); `exportNames` what it exports.
  */
-export function findCallSites(project: Project, sources: readonly SourceFile[], modelPaths: readonly string[], exportNames: ReadonlySet<string>): CallSiteResult {
+export function findCallSites(sources: readonly SourceFile[], modelPaths: readonly string[], exportNames: ReadonlySet<string>): CallSiteResult {
   const requests: PlanRequest[] = [];
   const diagnostics: Diagnostic[] = [];
   const isModelSpecifier = (sf: SourceFile, spec: string) => {
@@ -75,7 +75,6 @@ export function findCallSites(project: Project, sources: readonly SourceFile[], 
       }
     }
   }
-  void project;
   return { requests, diagnostics };
 }
 

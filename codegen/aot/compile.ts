@@ -61,7 +61,7 @@ export async function compileModel(file: string, sources: readonly string[], opt
     const [{ findCallSites, modelModulePaths }, { checkerProject }] = await Promise.all([import('./call_sites.js'), import('./type_check.js')]);
     const project = checkerProject();
     const sfs = sources.map((s) => project.addSourceFileAtPath(resolve(s)));
-    const found = findCallSites(project, sfs, modelModulePaths(model.file, outDir), new Set(model.exports.map((e) => e.name)));
+    const found = findCallSites(sfs, modelModulePaths(model.file, outDir), new Set(model.exports.map((e) => e.name)));
     const errors = found.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) throw new CompileError([...warnings, ...found.diagnostics]);
     warnings.push(...found.diagnostics);

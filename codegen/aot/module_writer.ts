@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { DType, TypedArray } from '../../src/dtypes.js';
 import type { PlanData } from '../../src/runtime/plan_data.js';
 import { JS_FACTORY_PARAMS } from '../backend.js';
-import { arrayClass, ValueTable } from './values_text.js';
+import { ValueTable } from './values_text.js';
 
 export interface ModulePlan {
   /** `signature NAME`, `init`, or the `file:line:col` of the call site (relative). */
@@ -188,6 +188,5 @@ async function standaloneBody(m: ModuleInput, values: ValueTable): Promise<{ imp
     defs.push(`export const ${s.name} = standalone.signature(${json(s.name)}, ${json(inputs)}, [\n  ${specs.join(',\n  ')},\n], ${usesLib ? 'lib' : 'null'});`);
   }
   for (const e of m.exports) if (e.kind === 'value') defs.push(`export const ${e.name} = ${json(e.value)};`);
-  void arrayClass;
   return { imports: [], defs };
 }

@@ -14,8 +14,6 @@ const LITERAL_MAX = 16;
 /** A blob up to this many bytes is inline (base64); above, a sidecar file. */
 export const INLINE_BLOB_MAX = 64 * 1024;
 
-export const arrayClass = (d: DType) => ARRAY[d];
-
 /** A JS literal that evaluates to exactly `x` (keeps -0). */
 export function numberLiteral(x: number): string {
   if (Object.is(x, -0)) return '-0';

@@ -212,6 +212,7 @@ export class CompiledModel {
   signature(name: string): (inputs: Record<string, unknown>, session?: Session) => Record<string, unknown> {
     const sig = this.desc.signatures[name];
     const fetches: Record<string, Handle> = {};
+    // (only the names of these handles matter: plans are found by name)
     for (const [k, n] of Object.entries(sig.outputs)) fetches[k] = n.includes(':') ? new TensorHandle(this, n, 'float32', null) : new OperationHandle(this, n);
     return (inputs, session) => {
       if (typeof inputs !== 'object' || inputs === null) throw new InvalidArgumentError(`${name} takes one object of inputs {${Object.keys(sig.inputs).join(', ')}}.`);

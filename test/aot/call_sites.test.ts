@@ -41,7 +41,7 @@ test('resolved sites become plan requests; others warn; unknown exports are erro
     const project = checkerProject();
     const sf = project.addSourceFileAtPath(join(dir, 'app.ts'));
     const exportsOf = new Set(['X', 'Y', 'w', 'loss', 'train', 'init']);
-    const r = findCallSites(project, [sf], modelModulePaths(join(dir, 'model.tf.ts'), join(dir, 'out')), exportsOf);
+    const r = findCallSites([sf], modelModulePaths(join(dir, 'model.tf.ts'), join(dir, 'out')), exportsOf);
     const short = (site: string) => site.slice(dir.length + 1);
     assert.equal(r.requests.map((q) => ({ ...q, site: short(q.site) })), [
       { site: 'app.ts:6:1', fetches: [{ export: 'init' }], feeds: [] },
@@ -64,7 +64,7 @@ test('the compiled module counts as the model too; files not importing it are sk
   }, (dir) => {
     const project = checkerProject();
     const sfs = ['app.ts', 'other.ts'].map((f) => project.addSourceFileAtPath(join(dir, f)));
-    const r = findCallSites(project, sfs, modelModulePaths(join(dir, 'model.tf.ts'), join(dir, 'out')), new Set(['loss']));
+    const r = findCallSites(sfs, modelModulePaths(join(dir, 'model.tf.ts'), join(dir, 'out')), new Set(['loss']));
     assert.equal(r.requests.map((q) => [q.site.slice(dir.length + 1), q.fetches, q.feeds]), [['app.ts:4:1', [{ export: 'loss' }], [{ name: 'X' }, { name: 'Y' }]]]);
     assert.equal(r.diagnostics, []);
   }));
