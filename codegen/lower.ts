@@ -133,7 +133,7 @@ export function lowerGraph(input: LowerInput, opts: LowerOptions = {}): LoweredP
     });
     let outs: Handle[] | undefined;
     if (dims.length && inputs.some((x) => x && (hasSym(x.shape) || isDimsNode(x)))) {
-      outs = DIM_OPS[op.type]?.(dimContext(op, inputs, list.nodes, node, constNode, (k) => { dims[k].atLeast = 2; })) as Handle[] | undefined;
+      outs = namingOp(op, () => DIM_OPS[op.type]?.(dimContext(op, inputs, list.nodes, node, constNode, (k) => { dims[k].atLeast = 2; }))) as Handle[] | undefined;
       if (!outs && !DIM_SAFE.has(op.type)) throw new Specialise(`${op.type} '${op.name}' takes no run-time dims (inputs ${inputs.map((x) => (x ? shapeText(x.shape) : 'ref')).join(', ')})`);
     }
     const flow = controlFlowOf(op);
@@ -151,18 +151,19 @@ export function lowerGraph(input: LowerInput, opts: LowerOptions = {}): LoweredP
           current.set(v, value);
         },
       });
-      try {
-        outs = op.spec.lower(ctx, op) as unknown as Handle[];
-      } catch (e) {
-        // why: an op's own checks compare concrete dims; with run-time dims in its inputs, let the
-        // plan specialise (on concrete shapes the op either lowers or reports the real error).
-        if (dims.length && e instanceof OpError && inputs.some((x) => x && hasSym(x.shape))) throw new Specialise(`${op.type} '${op.name}': ${e.message}`);
-        // why: run-time errors name the op that failed, whichever executor found them.
-        if (e instanceof OpError && !e.op) throw new (e.constructor as new (m: string, op: Operation) => OpError)(e.message, op);
-        throw e;
-      }
+      const lower = op.spec.lower;
+      outs = namingOp(op, () => {
+        try {
+          return lower(ctx, op) as unknown as Handle[];
+        } catch (e) {
+          // why: an op's own checks compare concrete dims; with run-time dims in its inputs, let the
+          // plan specialise (on concrete shapes the op either lowers or reports the real error).
+          if (dims.length && e instanceof OpError && inputs.some((x) => x && hasSym(x.shape))) throw new Specialise(`${op.type} '${op.name}': ${e.message}`);
+          throw e;
+        }
+      });
     } else if (!op.spec.stateful && inputs.every((h) => constOf(h))) {
-      outs = foldWithReference(op, inputs.map((h) => constOf(h)!)).map(constNode);
+      outs = namingOp(op, () => foldWithReference(op, inputs.map((h) => constOf(h)!))).map(constNode);
     } else {
       if (op.spec.stateful && op.spec.writesState) throw new NotCompilable(`${op.type} writes state without a lowering`);
       if (inputs.some((x) => x && (hasSym(x.shape) || isDimsNode(x)))) throw new Specialise(`host op ${op.type} '${op.name}' needs concrete shapes`);
@@ -238,6 +239,16 @@ type NodeFn = (prim: Node['prim'], inputs: readonly Handle[], shape: readonly Di
 interface StateAccess {
   read(refInput: number): Handle;
   write(refInput: number, value: Handle): void;
+}
+
+/** Runs an op's lowering; an OpError it throws names that op. why: run-time errors name the op that failed, whichever executor found them. */
+function namingOp<T>(op: Operation, lower: () => T): T {
+  try {
+    return lower();
+  } catch (e) {
+    if (e instanceof OpError && !e.op) throw new (e.constructor as new (m: string, op: Operation) => OpError)(e.message, op);
+    throw e;
+  }
 }
 
 function broadcastShape(a: readonly Dim[], b: readonly Dim[], what: string): Dim[] {

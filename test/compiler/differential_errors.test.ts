@@ -220,6 +220,33 @@ test('fixed-seed run: every kind of fault occurs and makes runs fail', () => {
 });
 
 
+// why: found by the property test (seed -357693237). A reference kernel folded at compile time
+// (here the gradient's BroadcastGradientArgs over two constant shapes) threw without naming its op.
+test('a shape error found while folding constants names the op, as the interpreter does', () => {
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const v = new tf.Variable(tf.constant([-4, -3], { shape: [1, 1, 2] }), { name: 'v' });
+    const x = tf.placeholder('float32', [1, 1, null], 'x');
+    const y = tf.add(x, tf.assign(v, x));
+    const dx = tf.gradients(y, [x])[0]!;
+    const feeds = new Map([[x, new tf.NDArray(Float32Array.of(1, 2, 3), [1, 1, 3], 'float32')]]);
+    const outcomes = (['compiled', 'interpreter'] as const).map((executor) => {
+      using sess = new tf.Session({ graph, executor });
+      sess.run(v.initializer);
+      const outcome = attempt(() => sess.run([y, dx], feeds));
+      return { outcome, v: sess.run(v) };
+    });
+    for (const { outcome, v: after } of outcomes) {
+      assert.ok('error' in outcome && outcome.error instanceof tf.errors.InvalidArgumentError);
+      assert.equal((outcome.error as tf.errors.OpError).op?.name, 'gradients/Add_grad/BroadcastGradientArgs');
+      assert.ok(outcome.error.message.startsWith('Incompatible shapes: [1,1,3] vs. [1,1,2]'), outcome.error.message);
+      assert.equal(after, outcomes[0].v);
+      assert.equal(Array.from((after as tf.NDArray).data), [-4, -3]);
+    }
+    assert.equal(outcomeDiff(outcomes[0].outcome, outcomes[1].outcome), undefined);
+  });
+});
+
 test('training steps with bad batches fail alike and train nothing, on every optimizer', () => {
   const makers: (() => tf.train.Optimizer)[] = [
     () => new tf.train.GradientDescentOptimizer(0.05), () => new tf.train.MomentumOptimizer(0.05, 0.9),
