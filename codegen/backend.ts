@@ -10,7 +10,7 @@ import { instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from 
 import type { Dim } from './dims.js';
 import type { MemoryPlan } from './plan_memory.js';
 import { renderJs } from './render/js.js';
-import { renderWasm, type RenderedWasm } from './render/wasm.js';
+import { renderWasm, type RenderedWasm, type WasmOptions } from './render/wasm.js';
 import { instantiateWasmPlan } from '../src/runtime/wasm_runner.js';
 import type { Schedule } from './schedule.js';
 
@@ -67,15 +67,24 @@ export const WASM_FACTORY_PARAMS = [...JS_FACTORY_PARAMS, 'wasm'] as const;
 
 const wasmFactories = new WeakMap<PlanData, PlanFactory>();
 
-export const wasmBackend: Backend = {
-  name: 'wasm',
-  render: renderWasm,
-  instantiate(data, kernels = opSpec, dims = []) {
-    let factory = wasmFactories.get(data);
-    if (!factory) wasmFactories.set(data, (factory = new Function(...WASM_FACTORY_PARAMS, data.text) as PlanFactory));
-    return instantiateWasmPlan(data, factory, kernels, dims);
-  },
-};
+/**
+ * The wasm backend with options: `{sums: 'f64x2'}` accumulates full float32 sums and means in
+ * four float64 partial sums (faster, within the tolerance of codegen/README.md) instead of the
+ * reference's order. Use it as `jitCompiler({backend: wasmBackendWith({sums: 'f64x2'})})`.
+ */
+export function wasmBackendWith(opts: WasmOptions = {}): Backend {
+  return {
+    name: 'wasm',
+    render: (s, m) => renderWasm(s, m, opts),
+    instantiate(data, kernels = opSpec, dims = []) {
+      let factory = wasmFactories.get(data);
+      if (!factory) wasmFactories.set(data, (factory = new Function(...WASM_FACTORY_PARAMS, data.text) as PlanFactory));
+      return instantiateWasmPlan(data, factory, kernels, dims);
+    },
+  };
+}
+
+export const wasmBackend: Backend = wasmBackendWith();
 
 const BACKENDS = new Map<string, Backend>([[jsBackend.name, jsBackend], [wasmBackend.name, wasmBackend]]);
 

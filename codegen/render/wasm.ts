@@ -12,7 +12,7 @@ import { numel, type Node } from '../ir.js';
 import type { MemoryPlan } from '../plan_memory.js';
 import type { Kernel, Schedule } from '../schedule.js';
 import { encodeModule, type WasmFunction } from '../wasm/encode.js';
-import { MAP_PRIMS, mapFunction } from '../wasm/map_kernel.js';
+import { MAP_PRIMS, mapFunction, type SumMode } from '../wasm/map_kernel.js';
 import { renderJs } from './js.js';
 import { leafPlan, splitInvariant } from './kernel_walk.js';
 import { mergeDims } from './loops.js';
@@ -28,21 +28,35 @@ export interface RenderedWasm {
   readonly fallback: Readonly<Record<string, string>>;
 }
 
-/** Why a map kernel cannot run as a wasm f32x4 loop, or null when it can. */
-function notCovered(k: Extract<Kernel, { kind: 'map' }>, at: (id: number) => Node): string | null {
-  if (k.epilogueOf !== undefined) return 'matmul epilogue (matmul not covered yet)';
+/** Why a map or reduce kernel cannot run as a wasm f32x4 loop, or null when it can. */
+function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: number) => Node): string | null {
+  if (k.kind === 'map' && k.epilogueOf !== undefined) return 'matmul epilogue (matmul not covered yet)';
+  if (k.kind === 'reduce') {
+    const first = at(k.outs[0]);
+    for (const id of k.outs) {
+      const r = at(id);
+      if (r.attrs.kind !== 'sum' && r.attrs.kind !== 'mean') return `reduce ${r.attrs.kind} not covered yet`;
+      if (r.dtype !== 'float32' || at(r.inputs[0]).dtype !== 'float32') return `${r.dtype} reduce (float32 only)`;
+    }
+    if (numel(first.shape) !== 1) return 'partial reduction (full sums only so far)';
+    if (numel(at(first.inputs[0]).shape) === 1) return 'one element';
+  }
   for (const id of k.body) {
     const n = at(id);
     if (!MAP_PRIMS.has(n.prim)) return `${n.prim} not covered yet`;
     if (n.dtype !== 'float32' || n.inputs.some((i) => at(i).dtype !== 'float32')) return `${n.dtype} ${n.prim} (float32 only)`;
   }
   if (k.leaves.some((l) => at(l).dtype !== 'float32')) return 'non-float32 input';
-  const out = at(k.out);
-  if (out.shape.length === 0 || numel(out.shape) === 1) return 'one element (a call costs more than the loop)';
+  if (k.kind === 'map' && numel(at(k.out).shape) === 1) return 'one element (a call costs more than the loop)';
   return null;
 }
 
-export function renderWasm(s: Schedule, mem: MemoryPlan): RenderedPlan & { wasm: RenderedWasm } {
+export interface WasmOptions {
+  /** How full float32 sums and means accumulate (default 'ordered': bit-identical to the reference). */
+  sums?: SumMode;
+}
+
+export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {}): RenderedPlan & { wasm: RenderedWasm } {
   const p = s.program;
   const at = (id: number) => p.nodes[id];
   const funcs: WasmFunction[] = [];
@@ -64,22 +78,26 @@ export function renderWasm(s: Schedule, mem: MemoryPlan): RenderedPlan & { wasm:
     return m ? `wat[${m[1]}]` : `wsat[${stagedIndex(name, node)}]`;
   };
   const kernel = (k: Kernel, _index: number, name: string, arr: (id: number) => string): string | undefined => {
-    if (k.kind !== 'map') { fallback[name] = `${k.kind} not covered yet`; return undefined; }
+    if (k.kind !== 'map' && k.kind !== 'reduce') { fallback[name] = `${k.kind} not covered yet`; return undefined; }
     const why = notCovered(k, at);
     if (why) { fallback[name] = why; return undefined; }
-    const out = at(k.out);
-    const plan = leafPlan(at, k.leaves, out.shape);
+    const outIds = k.kind === 'map' ? [k.out] : k.outs;
+    // why: a map loops over its output's shape, a full reduction over its input's.
+    const space = k.kind === 'map' ? at(k.out).shape : at(at(k.outs[0]).inputs[0]).shape;
+    const plan = leafPlan(at, k.leaves, space);
     if (plan.hoisted.some((h) => h.dim !== undefined)) { fallback[name] = 'reads a run-time dim'; return undefined; }
-    const { strides } = mergeDims(out.shape, plan.looped.map((l) => l.strides));
+    const { strides } = mergeDims(space, plan.looped.map((l) => l.strides));
     if (strides.some((st) => st.length !== 1 || st[0] !== 1)) { fallback[name] = 'broadcast or strided input (contiguous only so far)'; return undefined; }
     const looped = plan.looped.map((l) => l.id);
     const constants = plan.hoisted.filter((h) => h.value !== undefined).map((h) => ({ id: h.id, value: h.value! }));
     const scalars = plan.hoisted.filter((h) => h.value === undefined).map((h) => h.id);
     const { pre, inner } = splitInvariant(at, k.body, looped);
-    funcs.push(mapFunction({ name, looped, scalars, constants, pre, inner, out: k.out }, at));
-    const reads = [k.out, ...looped, ...scalars].map((id) => ({ name: arr(id), id }));
+    const sums = k.kind === 'reduce'
+      ? { members: k.outs.map((id) => ({ value: at(id).inputs[0], mean: at(id).attrs.kind === 'mean' })), mode: opts.sums ?? 'ordered' } : undefined;
+    funcs.push(mapFunction({ name, looped, scalars, constants, pre, inner, out: outIds[0], sums }, at));
+    const reads = [...outIds, ...looped, ...scalars].map((id) => ({ name: arr(id), id }));
     const hostCopies = reads.filter((r) => r.name.startsWith('h')).map((r) => `  wsv[${stagedIndex(r.name, at(r.id))}].set(${r.name});`);
-    const args = [...reads.map((r) => offset(r.name, at(r.id))), dimText(numel(out.shape))];
+    const args = [...reads.map((r) => offset(r.name, at(r.id))), dimText(numel(space))];
     // why: a trap (it should never happen) becomes an InternalError naming the kernel; the run
     // then fails before the session commits any variable write.
     return [...hostCopies, `  try { wx.${name}(${args.join(', ')}); } catch (e) { wasm.trap(${JSON.stringify(name)}, e); }`].join('\n');

@@ -4,7 +4,7 @@
 // computes, bit for bit. Parameters: the output's byte offset, each looped input's, each
 // one-element input's, then the element count.
 import type { Node } from '../ir.js';
-import { Code, F32, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
+import { Code, F32, F64, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
 
 /** The prims this kernel computes, with their scalar and f32x4 opcodes ('copy' is no op). */
 const OPS: Record<string, readonly [number, number] | null> = {
@@ -16,8 +16,18 @@ const OPS: Record<string, readonly [number, number] | null> = {
 
 export const MAP_PRIMS: ReadonlySet<string> = new Set(Object.keys(OPS));
 
+/**
+ * How a full float32 sum or mean accumulates: 'ordered' adds each element to one float64
+ * accumulator in the reference's order (bit-identical, the f32x4 part only computes the fused
+ * elementwise body); 'f64x2' keeps four float64 partial sums in two f64x2 accumulators (faster;
+ * the order differs, see codegen/README.md for the tolerance).
+ */
+export type SumMode = 'ordered' | 'f64x2';
+
 export interface MapKernel {
   name: string;
+  /** A full reduction instead of a store: each member sums (or averages) its value over the loop. */
+  sums?: { readonly members: readonly { value: number; mean: boolean }[]; readonly mode: SumMode };
   /** Leaves read at the loop index (contiguous, the output's shape). */
   looped: readonly number[];
   /** One-element array leaves, read once. */
@@ -31,11 +41,12 @@ export interface MapKernel {
 }
 
 export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunction {
-  const params = 2 + k.looped.length + k.scalars.length;
+  const outs = k.sums ? k.sums.members.length : 1;
+  const params = 1 + outs + k.looped.length + k.scalars.length;
   const locals: ValType[] = [];
   const local = (t: ValType) => params + locals.push(t) - 1;
   const pOut = 0, pN = params - 1;
-  const pIn = new Map(k.looped.map((id, j) => [id, 1 + j]));
+  const pIn = new Map(k.looped.map((id, j) => [id, outs + j]));
   const S = new Map<number, number>(), V = new Map<number, number>();
   const c = new Code();
   const get = (i: number) => c.op(OP.localGet).u32(i);
@@ -51,11 +62,28 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
     set(map.get(id)!);
   };
   for (const { id, value } of k.constants) { S.set(id, local(F32)); c.op(OP.f32Const).f32(value); set(S.get(id)!); splat(id); }
-  k.scalars.forEach((id, j) => { S.set(id, local(F32)); get(1 + k.looped.length + j).op(OP.f32Load).mem(2); set(S.get(id)!); splat(id); });
+  k.scalars.forEach((id, j) => { S.set(id, local(F32)); get(outs + k.looped.length + j).op(OP.f32Load).mem(2); set(S.get(id)!); splat(id); });
   for (const id of k.pre) { compute(id, false); splat(id); }
   const i = local(I32), end4 = local(I32), end = local(I32);
   get(pN).op(OP.i32Const).s32(2).op(OP.i32Shl); set(end);
   get(pN).op(OP.i32Const).s32(-4).op(OP.i32And).op(OP.i32Const).s32(2).op(OP.i32Shl); set(end4);
+  const members = k.sums?.members ?? [];
+  const pairs = k.sums?.mode === 'f64x2';
+  // why: the scalar accumulators start at +0 as the reference's (a sum of -0s is +0).
+  const acc = members.map(() => local(F64));
+  const accV = pairs ? members.map(() => [local(V128), local(V128)]) : [];
+  const addScalar = (m: number) => { get(acc[m]); c.op(OP.f64Add); set(acc[m]); };
+  const accumulate = (vector: boolean) => members.forEach((m, j) => {
+    const v = (vector ? V : S).get(m.value)!;
+    if (!vector) { get(v); c.op(OP.f64PromoteF32); addScalar(j); return; }
+    if (!pairs) {
+      for (let lane = 0; lane < 4; lane++) { get(v); c.simd(SIMD.f32x4ExtractLane).op(lane).op(OP.f64PromoteF32); addScalar(j); }
+      return;
+    }
+    get(accV[j][0]); get(v); c.simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Add); set(accV[j][0]);
+    get(accV[j][1]); get(v); get(v); c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    c.simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Add); set(accV[j][1]);
+  });
   const loop = (vector: boolean, bound: number) => {
     c.op(OP.block, 0x40, OP.loop, 0x40);
     get(i); get(bound); c.op(OP.i32GeU, OP.brIf).u32(1);
@@ -67,12 +95,27 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
       set(map.get(id)!);
     }
     for (const id of k.inner) compute(id, vector);
-    get(pOut); get(i); c.op(OP.i32Add); get((vector ? V : S).get(k.out)!);
-    if (vector) c.simd(SIMD.v128Store).mem(4); else c.op(OP.f32Store).mem(2);
+    if (k.sums) accumulate(vector);
+    else {
+      get(pOut); get(i); c.op(OP.i32Add); get((vector ? V : S).get(k.out)!);
+      if (vector) c.simd(SIMD.v128Store).mem(4); else c.op(OP.f32Store).mem(2);
+    }
     get(i); c.op(OP.i32Const).s32(vector ? 16 : 4).op(OP.i32Add); set(i);
     c.op(OP.br).u32(0).op(OP.end, OP.end);
   };
   loop(true, end4);
+  if (pairs) {
+    // why: the four partial sums are added pairwise; the scalar tail then adds its elements to that.
+    members.forEach((_, j) => {
+      get(accV[j][0]); get(accV[j][1]); c.simd(SIMD.f64x2Add); set(accV[j][0]);
+      get(accV[j][0]); c.simd(SIMD.f64x2ExtractLane).op(0); get(accV[j][0]); c.simd(SIMD.f64x2ExtractLane).op(1); c.op(OP.f64Add); set(acc[j]);
+    });
+  }
   loop(false, end);
+  members.forEach((m, j) => {
+    get(j); get(acc[j]);
+    if (m.mean) { get(pN); c.op(OP.f64ConvertI32U, OP.f64Div); }
+    c.op(OP.f32DemoteF64, OP.f32Store).mem(2);
+  });
   return { name: k.name, params, locals, body: c };
 }

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
-import { wasmBackend, type Backend } from '../../codegen/backend.js';
+import { wasmBackend, wasmBackendWith, type Backend } from '../../codegen/backend.js';
 import { jitCompiler } from '../../codegen/jit.js';
 import { compileProgram } from '../../codegen/pipeline.js';
 import { Code, encodeModule, OP } from '../../codegen/wasm/encode.js';
@@ -99,9 +99,40 @@ test('per-kernel fallback: a plan keeps uncovered kernels in JS and lists why', 
     const plan = sess._planFor([y, z], { x: new tf.NDArray(xs, [3, 6], 'float32') })!;
     const kinds = plan.data.kernels.map((k) => `${k.kind}:${k.runsOn}`);
     assert.equal(kinds, ['map:wasm', 'reduce:js'], plan.source);
-    assert.match(Object.values(plan.data.wasm!.fallback)[0], /reduce not covered/);
+    assert.match(Object.values(plan.data.wasm!.fallback)[0], /exp not covered/);
     assert.is(plan.data.backend, 'wasm');
   });
+});
+
+const SUMS = 'full float32 sums and means of elementwise chains: ordered equals the reference bit for bit; f64x2 within its bound';
+test(SUMS, () => {
+  const f64x2 = jitCompiler({ backend: wasmBackendWith({ sums: 'f64x2' }) });
+  let covered = 0;
+  property(SUMS, RUNS, (p) => {
+    const graph = new tf.Graph();
+    const n = p.int(2, 70);
+    const { sum, mean, feeds, x } = graph.asDefault(() => {
+      const x = tf.placeholder('float32', [n], 'x'), y = tf.placeholder('float32', [n], 'y');
+      const v = [tf.multiply(x, y), tf.add(x, y), tf.sqrt(tf.abs(x)), x][p.int(0, 3)];
+      const rng = mulberry32(p.int(0, 1e6));
+      const scale = 10 ** p.int(-3, 6);
+      const data = () => new tf.NDArray(Float32Array.from({ length: n }, () => (rng() - 0.3) * scale), [n], 'float32');
+      return { sum: tf.reduceSum(v), mean: tf.reduceMean(v), feeds: new Map([[x, data()], [y, data()]]), x: v };
+    });
+    const sw = new tf.Session({ graph, backend: 'wasm' }), sf = new tf.Session({ graph, compiler: f64x2 }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const ref = si.run([sum, mean], feeds) as number[], got = sw.run([sum, mean], feeds) as number[], fast = sf.run([sum, mean], feeds) as number[];
+    assert.equal(got.map(String), ref.map(String), `ordered: n=${n}`);
+    const values = (si.run(x, feeds) as tf.NDArray).data;
+    const abs = Array.from(values).reduce((a, b) => a + Math.abs(b), 0);
+    [0, 1].forEach((k) => {
+      const r = ref[k];
+      const ulp = Math.abs(Math.fround(r) - Math.fround(r * (1 + 2 ** -23))) || 2 ** -149;
+      const bound = ulp + n * 2 ** -52 * (k ? abs / n : abs);
+      assert.ok(Math.abs(fast[k] - r) <= bound, `f64x2 n=${n}: ${fast[k]} vs ${r} (bound ${bound})`);
+    });
+    covered += wasmKernels(sw._planFor([sum, mean], feeds)) + wasmKernels(sf._planFor([sum, mean], feeds));
+  }, SUMS);
+  if (!process.env.FC_REPLAY) assert.ok(covered >= 2 * RUNS, `only ${covered} wasm kernels in ${2 * RUNS} plans`);
 });
 
 test('an unknown backend is an error naming the available ones', () => {
