@@ -214,6 +214,18 @@ test('compiled plans hold an if and a while around the compiled bodies (no refer
   assert.ok(sess._planFor([dx!], f)!.source.match(/while \(/g)!.length >= 2, 'the gradient is a loop over a recomputing loop');
 }));
 
+test('an unknown placeholder dim: the plan with a cond and a loop compiles for each fed shape', () => fresh(() => {
+  const x = tf.placeholder(tf.float32, [null]);
+  const p = tf.placeholder(tf.bool, []);
+  const y = tf.cond(p, () => x.mul(2), () => x.neg());
+  const [, z] = tf.whileLoop((i: tf.Tensor) => tf.less(i, 2), (i: tf.Tensor, v: tf.Tensor) => [i.add(1), v.add(y)], [int(0), x]) as tf.Tensor[];
+  using sess = new tf.Session();
+  for (const [xs, taken, want] of [[[1, 2], true, [5, 10]], [[1, 2, 3], true, [5, 10, 15]], [[4], false, [-4]]] as [number[], boolean, number[]][]) {
+    assert.equal(both(z, feeds([x, xs], [p, taken])), want);
+    assert.ok(sess._planFor([z], feeds([x, xs], [p, taken])), `compiled for [${xs.length}]`);
+  }
+}));
+
 test('a cond reading a variable, a trainable loop: the compiled step trains as the interpreter does', () => fresh(() => {
   const w = new tf.Variable([0.5, -0.25], { name: 'w', dtype: 'float64' });
   const x = tf.placeholder(tf.float64, [2]);
