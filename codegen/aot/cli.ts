@@ -33,6 +33,7 @@ compile options:
 
 inspect options:
   --signature NAME   Show the plan of one signature (default: every signature)
+  --backend B        js (default) or wasm: which kernels run as WebAssembly, and why the others stay in JS
   --format F         text (default), json, dot or svg (graphviz; ops as boxes, kernels as clusters)
   --out FILE         Write to FILE instead of standard output
 
@@ -95,6 +96,8 @@ async function compileCommand(args: readonly string[], io: Io): Promise<number> 
   checkFiles(positionals);
   if (values.weights !== undefined) checkFiles([values.weights as string]);
   const backend = (values.backend as string | undefined) ?? 'js';
+  // why: a module embeds the JS factory text; the wasm backend's plans run in the JIT only so far.
+  if (backend === 'wasm') throw new UsageError(`the wasm backend runs in the JIT only so far (new tf.Session({backend: 'wasm'})); compiled modules use --backend js (see how a plan runs with tfgen inspect --backend wasm)`);
   if (backend !== 'js') throw new UsageError(`unknown backend '${backend}'; available: js`);
   const opts: CompileOptions = {
     outDir: values['out-dir'] as string | undefined,
@@ -131,13 +134,15 @@ async function watchLoop(initial: readonly string[], once: () => Promise<{ input
 }
 
 async function inspectCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { signature: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } });
+  const { values, positionals } = parse(args, { signature: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } });
   if (values.help) { io.out(USAGE); return 0; }
   if (positionals.length !== 1) throw new UsageError('inspect takes one model file');
+  const backend = (values.backend as string | undefined) ?? 'js';
+  if (backend !== 'js' && backend !== 'wasm') throw new UsageError(`unknown backend '${backend}'; available: js, wasm`);
   const format = (values.format as string | undefined) ?? 'text';
   if (!['text', 'json', 'dot', 'svg'].includes(format)) throw new UsageError(`unknown format '${format}'; use text, json, dot or svg`);
   checkFiles(positionals);
-  const text = await inspectModel(positionals[0], { format: format as 'text', signature: values.signature as string | undefined });
+  const text = await inspectModel(positionals[0], { format: format as 'text', signature: values.signature as string | undefined, backend });
   if (values.out) {
     const { writeAtomically } = await import('./write_atomic.js');
     writeAtomically([{ path: values.out as string, contents: text }]);

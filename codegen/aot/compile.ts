@@ -12,7 +12,7 @@ import { formatDims } from '../../src/shape.js';
 import { decodeSafetensors } from '../../src/train/safetensors.js';
 import type { PlanData } from '../../src/runtime/plan_data.js';
 import { mixSeeds, DEFAULT_GRAPH_SEED } from '../../src/runtime/random.js';
-import { jsBackend } from '../backend.js';
+import { jsBackend, type Backend } from '../backend.js';
 import { compileProgram } from '../pipeline.js';
 import type { Leaf, PlanRequest } from './call_sites.js';
 import { CompileError, error, warning, type Diagnostic } from './diagnostics.js';
@@ -209,7 +209,8 @@ function siteError(site: string, message: string): CompileError {
  * placeholder dims become run-time dims (refused if an op cannot take them), or with
  * `unknownAs` the plan is specialised on that size.
  */
-export function compilePlan(graph: tf.Graph, fetches: readonly tf.Tensor[], targets: readonly tf.Operation[], feeds: readonly tf.Tensor[], at: Where, unknownAs?: number): PlanData {
+export function compilePlan(graph: tf.Graph, fetches: readonly tf.Tensor[], targets: readonly tf.Operation[], feeds: readonly tf.Tensor[], at: Where, unknownAs?: number,
+  backend: Backend = jsBackend): PlanData {
   const fed = new Map(feeds.map((t) => [t, null as never]));
   const schedule = buildSchedule({ tensors: fetches, targets }, fed);
   const fail = (message: string) => new CompileError([error(at.file, at.line, at.col, `${at.what}: ${message}`)]);
@@ -218,7 +219,7 @@ export function compilePlan(graph: tf.Graph, fetches: readonly tf.Tensor[], targ
     return t.shape.map((d) => d ?? unknownAs ?? SAMPLE_DIM);
   });
   const data = compileProgram({ graph, schedule, fetches, targets, feeds: feeds.map((tensor, i) => ({ tensor, shape: shapes[i] })) },
-    { backend: jsBackend, runtimeDims: unknownAs === undefined }).data;
+    { backend, runtimeDims: unknownAs === undefined }).data;
   // why: the pipeline specialises a plan on the sample size where an op cannot take run-time
   // dims; a module must not ship that plan as if it took any size.
   if (unknownAs === undefined) data.feeds.forEach((f) => {

@@ -65,7 +65,11 @@ export function inspectText(model: EvaluatedModel, plans: readonly InspectedPlan
     out.push(`  feeds: ${plan.feeds.map((f) => `${f.name} ${f.dtype} [${f.shape.map(dimText).join(',')}]`).join(', ') || '(none)'}`);
     out.push(`  fetches: ${plan.fetches.map((f) => `${f.name} ${f.dtype} [${f.shape.map(dimText).join(',')}]`).join(', ')}`);
     if (plan.variables.length) out.push(`  variables: ${plan.variables.map((v) => `${v.name}${v.read ? '' : ' (written only)'}`).join(', ')}`);
-    for (const k of plan.kernels) out.push(`  kernel ${k.name} (${k.kind}): ${k.ops.join(', ')}`);
+    for (const k of plan.kernels) {
+      // why: the wasm backend falls back to JS per kernel; say where each runs and why.
+      const where = k.runsOn === 'wasm' ? ', wasm' : k.runsOn === 'js' ? `, js: ${plan.wasm?.fallback[k.name] ?? 'not covered'}` : '';
+      out.push(`  kernel ${k.name} (${k.kind}${where}): ${k.ops.join(', ')}`);
+    }
     out.push(`  buffers: ${plan.buffers.map((b, i) => `b${i} ${b.dtype}[${dimText(b.length)}]`).join(', ') || '(none)'}`);
     for (const h of plan.hostCalls) out.push(`  host call ${h.op.name} (${h.op.type}): its reference kernel`);
     out.push('  code:', ...plan.text.split('\n').map((l) => `    ${l}`));

@@ -4,10 +4,11 @@ import * as tf from '../../src/index.js';
 import type { Signature } from '../../src/signature.js';
 import { CompileError, error } from './diagnostics.js';
 import { compilePlan } from './compile.js';
+import { backendNamed } from '../backend.js';
 import { inspectDot, inspectJson, inspectSvg, inspectText, type InspectFormat, type InspectedPlan } from './inspect.js';
 import { evaluateModel } from './model_file.js';
 
-export async function inspectModel(file: string, opts: { format: InspectFormat; signature?: string }): Promise<string> {
+export async function inspectModel(file: string, opts: { format: InspectFormat; signature?: string; backend?: string }): Promise<string> {
   // why: inspecting needs the graph, not the checker's verdict (compile reports type errors).
   const model = await evaluateModel(file, { typeCheck: false });
   const sigs = model.exports.filter((e) => e.kind === 'signature');
@@ -21,7 +22,7 @@ export async function inspectModel(file: string, opts: { format: InspectFormat; 
     const fetches = outs.filter((x): x is tf.Tensor => x instanceof tf.Tensor);
     const targets = outs.filter((x): x is tf.Operation => x instanceof tf.Operation);
     return { signature: s.name, plan: compilePlan(model.graph, fetches, targets, [...sig.inputTensors.values()],
-      { file: model.file, ...(model.exportPositions.get(s.name) ?? { line: 0, col: 0 }), what: `signature ${s.name}` }) };
+      { file: model.file, ...(model.exportPositions.get(s.name) ?? { line: 0, col: 0 }), what: `signature ${s.name}` }, undefined, backendNamed(opts.backend ?? 'js')) };
   });
   switch (opts.format) {
     case 'json': return inspectJson(model, plans);

@@ -12,6 +12,9 @@ import { opSpec } from '../../src/runtime/op_table.js';
 import { layoutRegions } from '../../src/runtime/wasm_runner.js';
 import { fetchDiff, mulberry32, randomGraph } from '../_lib/random_graph.js';
 import { property } from '../_lib/property.js';
+import { withFiles } from '../_lib/temp_dir.js';
+import { main } from '../../codegen/aot/cli.js';
+import { join } from 'node:path';
 
 process.env.TFGEN_VERIFY ??= '1';
 const RUNS = Number(process.env.FC_RUNS ?? 300);
@@ -197,5 +200,23 @@ test('memory layout: 16-byte aligned regions, never a multiple of 64 MiB apart',
   assert.ok(at.every((o) => o % 16 === 0), String(at));
   for (let i = 0; i < at.length; i++) for (let j = i + 1; j < at.length; j++) assert.ok((at[j] - at[i]) % 2 ** 26 !== 0, `${at}`);
 });
+
+const MODEL = `import * as tf from 'tfgen';
+export const X = tf.placeholder(tf.float32, [2, 3], 'X');
+const W = new tf.Variable(tf.ones([3, 4]), { name: 'W' });
+export const predict = tf.signature({ inputs: { X }, outputs: { h: tf.nn.relu(tf.matmul(X, W)), s: tf.reduceSum(tf.multiply(X, X)) } });
+`;
+
+test('tfgen inspect --backend wasm says where each kernel runs and why; compile --backend wasm is a clear usage error', () => withFiles({ 'm.tf.ts': MODEL }, async (dir) => {
+  const out: string[] = [], err: string[] = [];
+  const io = { out: (t: string) => { out.push(t); }, err: (t: string) => { err.push(t); } };
+  assert.is(await main(['inspect', join(dir, 'm.tf.ts'), '--backend', 'wasm'], io), 0, err.join(''));
+  const text = out.join('');
+  assert.match(text, /^ {2}kernel k\d+_map_MatMul_Relu \(map, js: matmul epilogue \(matmul not covered yet\)\): MatMul, Relu$/m);
+  assert.match(text, /^ {2}kernel k\d+_reduce_Mul_Sum \(reduce, wasm\): Mul, Sum$/m);
+  err.length = 0;
+  assert.is(await main(['compile', join(dir, 'm.tf.ts'), '--backend', 'wasm', '--out-dir', join(dir, 'out')], io), 2);
+  assert.match(err.join(''), /wasm backend runs in the JIT only so far/);
+}));
 
 test.run();
