@@ -21,7 +21,7 @@ export const DIM_SAFE: ReadonlySet<string> = new Set([
   'Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'LogicalAnd', 'LogicalOr', 'Select', 'SelectV2',
   'Neg', 'Square', 'Sqrt', 'Rsqrt', 'Exp', 'Log', 'Abs', 'Sign', 'Sigmoid', 'Tanh', 'Reciprocal', 'Floor', 'LogicalNot',
   'SqrtGrad', 'SigmoidGrad', 'TanhGrad', 'ReciprocalGrad', 'Relu', 'ReluGrad',
-  'MatMul', 'Sum', 'Mean', 'Max', 'Min', 'Prod',
+  'MatMul', 'Sum', 'Mean', 'Max', 'Min', 'Prod', 'ArgMax', 'ArgMin',
   'Softmax', 'LogSoftmax', 'SoftmaxCrossEntropyWithLogits', 'ExpandDims', 'Transpose',
 ]);
 

@@ -4,7 +4,6 @@
 // after the graph ops they fuse, with a comment listing them. The same text serves the JIT
 // (new Function, in development) and ahead-of-time modules (written into a file).
 import { isInt32Family } from '../../src/dtypes.js';
-import { numElements } from '../../src/shape.js';
 import type { NDArray } from '../../src/ndarray.js';
 import type { KernelData, OpDescription } from '../../src/runtime/plan_data.js';
 import { isArgReduce, isBinary, isUnary, type BinaryPrim, type UnaryPrim } from '../../src/prims.js';
@@ -19,10 +18,6 @@ import { EmbeddedPlans, renderControl } from './js_control.js';
 import { broadcastStrides, loopNest, mergeDims } from './loops.js';
 
 const rowMajor = (shape: readonly Dim[]) => broadcastStrides(shape, shape);
-const num = (d: Dim, what: string): number => {
-  if (typeof d !== 'number') throw new Specialise(`${what} with run-time dims`);
-  return d;
-};
 
 /**
  * How another backend reuses this renderer for the kernels it does not cover (per-kernel
@@ -121,11 +116,12 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
       // why: the first index wins ties; NaN counts as the extreme value (its first occurrence), as in the reference.
       const better = first.attrs.kind === 'argmax' ? '>' : '<';
       const axis = first.attrs.axes![0];
-      const xs = x.shape.map((d) => num(d, 'an arg-reduction'));
-      const outer = numElements(xs.slice(0, axis)), n = xs[axis], inner = numElements(xs.slice(axis + 1));
+      // why: with run-time dims the bounds are dim expressions (`D0`, `3*D0`), declared once by the factory.
+      const outer = dimText(numel(x.shape.slice(0, axis))), n = dimText(x.shape[axis]), inner = dimText(numel(x.shape.slice(axis + 1)));
+      const stride = dimText(numel(x.shape.slice(axis)));
       const xa = arr(first.inputs[0]);
       return `  for (let o = 0; o < ${outer}; o++) for (let i = 0; i < ${inner}; i++) {
-    let best = 0, bv = ${xa}[o * ${n * inner} + i];
+    let best = 0, bv = ${xa}[o * ${stride} + i];
     for (let k = 1; k < ${n}; k++) { const v = ${xa}[(o * ${n} + k) * ${inner} + i]; if (v ${better} bv || (v !== v && bv === bv)) { bv = v; best = k; } }
     ${arr(k.outs[0])}[o * ${inner} + i] = best;
   }`;

@@ -101,6 +101,43 @@ test('one plan for batch sizes 1, 7 and 64: the MLP\'s predict (logits) compiles
   assert.equal(plan.data.dims.map((d) => d.atLeast), [1]);
 });
 
+test('one plan for batch sizes 1, 7 and 64: argmax/argmin of the logits (an MLP classifier\'s classes) take the batch as a run-time dim', () => {
+  const m = mlp();
+  const { classes, lowest, firstRow } = m.g.asDefault(() => ({
+    classes: tf.argmax(m.logits, 1),
+    lowest: tf.argmin(m.logits, 1, undefined, undefined, 'int32'),
+    firstRow: tf.argmax(m.logits, 0),   // over the batch axis itself: D0 is the loop bound
+  }));
+  const { sc, si, counter } = sessions(m.g);
+  using _sc = sc, _si = si;
+  sc.run(m.initOp);
+  si.run(m.initOp);
+  const before = counter.compiles;
+  const fetches = [classes, lowest, firstRow];
+  for (const n of [7, 1, 64, 1, 7]) {
+    const feeds = new Map([[m.x, m.batch(n).get(m.x)!]]);
+    const got = sc.run(fetches, feeds) as tf.NDArray[];
+    same(got, si.run(fetches, feeds), `classes at batch ${n}`);
+    assert.equal(got[0].shape, [n]);
+    assert.is(got[0].dtype, 'int64');
+    assert.is(got[1].dtype, 'int32');
+  }
+  assert.is(counter.compiles - before, 1, 'one plan for every batch size');
+  const plan = sc._planFor(fetches, new Map([[m.x, m.batch(5).get(m.x)!]]))!;
+  assert.ok(plan.parametric);
+  // A row whose values tie and hold NaN: the first NaN wins, as in the reference kernel.
+  const g = new tf.Graph();
+  const { x, y } = g.asDefault(() => { const x = tf.placeholder('float32', [null, 4], 'x'); return { x, y: tf.argmax(x, 1) }; });
+  const t = sessions(g);
+  using _tc = t.sc, _ti = t.si;
+  for (const rows of [[[1, 1, 0, 0], [0, NaN, 2, NaN]], [[-0, 0, -1, -0], [3, 3, 3, 3], [Infinity, NaN, Infinity, 1]]]) {
+    const f = new Map([[x, new tf.NDArray(Float32Array.from(rows.flat()), [rows.length, 4], 'float32')]]);
+    same(t.sc.run(y, f), t.si.run(y, f), `ties and NaN, ${rows.length} rows`);
+  }
+  assert.equal((t.sc.run(y, new Map([[x, new tf.NDArray(Float32Array.of(1, 1, 0, 0, 0, NaN, 2, NaN), [2, 4], 'float32')]])) as tf.NDArray).toArray(), [0, 1]);
+  assert.is(t.counter.compiles, 1);
+});
+
 test('the training step\'s gradients take the batch to differ from 1: a fed 1 gets a plan of its own', () => {
   const m = mlp();
   const { sc, si, counter } = sessions(m.g);
