@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { constantValue, createOp, nameScope, type Tensor } from '../graph.js';
 import { matmul2d } from '../kernels.js';
 import { NDArray } from '../ndarray.js';
-import type { Attrs, InferContext, KernelOp, OpSpec } from '../op_spec.js';
+import type { Attrs, InferContext, KernelOp, OpSpec, OutputInfo } from '../op_spec.js';
 import { formatDims, type Dim, type Shape } from '../shape.js';
 import { shape as shapeOf } from './array.js';
 import { expandDims, squeeze } from './movement.js';
@@ -97,7 +97,35 @@ export function convGeometry(x: readonly number[], f: readonly number[], op: Ker
 }
 
 const asMatrix = (a: NDArray, rows: number, cols: number) => new NDArray(a.data, [rows, cols], a.dtype);
-const rowsOf = (g: Geometry) => g.n * g.oh * g.ow;
+/** The rows of the im2col matrix: one per output position. */
+export const rowsOf = (g: Geometry) => g.n * g.oh * g.ow;
+
+/**
+ * The shape rule of a backprop-input op (Conv2DBackpropInput and the depthwise one): the output
+ * is input_sizes; dy must have the forward output's shape, `forward` mapping convOutput's
+ * [n, oh, ow, filter's last dim] to it.
+ */
+export function inferBackpropInput(ctx: InferContext, forward: (s: Dim[], inChannels: Dim) => Dim[]): OutputInfo[] {
+  const [, f, dy] = ctx.inputs;
+  const sizes = sizesOf(ctx, 0);
+  checkConv(ctx, [1, 2], { shape: sizes, toString: () => `of shape ${formatDims(sizes)}` }, f, 'input_sizes');
+  checkRank4(dy, 'out_backprop', ctx.name);
+  checkBackprop(dy.shape, forward(convOutput(ctx, sizes, f.shape), sizes[3] ?? null), ctx.name);
+  return [{ dtype: f.dtype, shape: sizes }];
+}
+
+/** The shape rule of a backprop-filter op: the output is filter_sizes (see inferBackpropInput). */
+export function inferBackpropFilter(ctx: InferContext, forward: (s: Dim[], inChannels: Dim) => Dim[]): OutputInfo[] {
+  const [x, , dy] = ctx.inputs;
+  const sizes = sizesOf(ctx, 1);
+  checkConv(ctx, [0, 2], x, null, 'input');
+  checkRank4(dy, 'out_backprop', ctx.name);
+  if (x.shape?.[3] != null && sizes[2] !== null && x.shape[3] !== sizes[2]) {
+    throw new InvalidArgumentError(`${ctx.name}: input depth ${x.shape[3]} of ${x} must equal filter_sizes' in_channels ${sizes[2]}.`);
+  }
+  checkBackprop(dy.shape, forward(convOutput(ctx, x.shape, sizes), x.shape?.[3] ?? sizes[2] ?? null), ctx.name);
+  return [{ dtype: x.dtype, shape: sizes }];
+}
 
 export const Conv2D: OpSpec = {
   type: 'Conv2D',
@@ -128,14 +156,7 @@ export const Conv2D: OpSpec = {
 
 export const Conv2DBackpropInput: OpSpec = {
   type: 'Conv2DBackpropInput',
-  infer: (ctx) => {
-    const [, f, dy] = ctx.inputs;
-    const sizes = sizesOf(ctx, 0);
-    checkConv(ctx, [1, 2], { shape: sizes, toString: () => `of shape ${formatDims(sizes)}` }, f, 'input_sizes');
-    checkRank4(dy, 'out_backprop', ctx.name);
-    checkBackprop(dy.shape, convOutput(ctx, sizes, f.shape), `${ctx.name}`);
-    return [{ dtype: f.dtype, shape: sizes }];
-  },
+  infer: (ctx) => inferBackpropInput(ctx, (s) => s),
   // TF1 _Conv2DBackpropInputGrad: linear in filter and out_backprop.
   grad: (op, [dz]) => {
     const [, f, dy] = op.inputs;
@@ -161,17 +182,7 @@ export const Conv2DBackpropInput: OpSpec = {
 
 export const Conv2DBackpropFilter: OpSpec = {
   type: 'Conv2DBackpropFilter',
-  infer: (ctx) => {
-    const [x, , dy] = ctx.inputs;
-    const sizes = sizesOf(ctx, 1);
-    checkConv(ctx, [0, 2], x, null, 'input');
-    checkRank4(dy, 'out_backprop', ctx.name);
-    if (x.shape?.[3] != null && sizes[2] !== null && x.shape[3] !== sizes[2]) {
-      throw new InvalidArgumentError(`${ctx.name}: input depth ${x.shape[3]} of ${x} must equal filter_sizes' in_channels ${sizes[2]}.`);
-    }
-    checkBackprop(dy.shape, convOutput(ctx, x.shape, sizes), `${ctx.name}`);
-    return [{ dtype: x.dtype, shape: sizes }];
-  },
+  infer: (ctx) => inferBackpropFilter(ctx, (s) => s),
   // TF1 _Conv2DBackpropFilterGrad: linear in input and out_backprop.
   grad: (op, [dz]) => {
     const [x, , dy] = op.inputs;

@@ -3,7 +3,6 @@
 // convolved with its own `channel_multiplier` filters, output channel c·m + q. Lowered as the
 // windows of conv2d (windows.ts) times the filter, summed over the window: a multiply fused
 // into a reduction, no matmul. tf.nn.separable_conv2d is depthwise then a 1×1 conv2d.
-import { InvalidArgumentError } from '../errors.js';
 import { createOp, nameScope, type Tensor } from '../graph.js';
 import { allocate } from '../dtypes.js';
 import { NDArray } from '../ndarray.js';
@@ -12,14 +11,13 @@ import type { IRValue, LowerContext } from '../prims.js';
 import { type Dim } from '../shape.js';
 import { shape as shapeOf } from './array.js';
 import {
-  attrsOf, checkBackprop, checkConv, checkedArgs, conv2d, convArgs, convGeometry, convOutput, floats, sizesOf,
-  type ConvArgList, type ConvArgs,
+  attrsOf, checkBackprop, checkConv, checkedArgs, conv2d, convArgs, convGeometry, convOutput, floats, inferBackpropFilter,
+  inferBackpropInput, rowsOf, type ConvArgList, type ConvArgs,
 } from './conv.js';
 import { out, type TensorLike } from './define_op.js';
 import { loweredInts } from './op_args.js';
-import { checkRank4, col2imArray, im2colArray, lowerCol2im, lowerIm2col, windowSize, type Geometry, type Padding } from './windows.js';
+import { col2imArray, im2colArray, lowerCol2im, lowerIm2col, windowSize, type Geometry, type Padding } from './windows.js';
 
-const rowsOf = (g: Geometry) => g.n * g.oh * g.ow;
 /** [n, oh, ow, c·m] from the conv output rule (whose last dim is the filter's, m). */
 function depthwiseOutput(s: Dim[], c: Dim): Dim[] {
   return [s[0], s[1], s[2], c !== null && s[3] !== null ? c * s[3] : null];
@@ -73,14 +71,7 @@ export const DepthwiseConv2dNative: OpSpec = {
 
 export const DepthwiseConv2dNativeBackpropInput: OpSpec = {
   type: 'DepthwiseConv2dNativeBackpropInput',
-  infer: (ctx) => {
-    const [, f, dy] = ctx.inputs;
-    const sizes = sizesOf(ctx, 0);
-    checkConv(ctx, [1, 2], { shape: sizes, toString: () => `of shape [${sizes}]` }, f, 'input_sizes');
-    checkRank4(dy, 'out_backprop', ctx.name);
-    checkBackprop(dy.shape, depthwiseOutput(convOutput(ctx, sizes, f.shape), sizes[3] ?? null), ctx.name);
-    return [{ dtype: f.dtype, shape: sizes }];
-  },
+  infer: (ctx) => inferBackpropInput(ctx, depthwiseOutput),
   grad: (op, [dz]) => {
     const [, f, dy] = op.inputs;
     const a = convArgs(op);
@@ -114,17 +105,7 @@ export const DepthwiseConv2dNativeBackpropInput: OpSpec = {
 
 export const DepthwiseConv2dNativeBackpropFilter: OpSpec = {
   type: 'DepthwiseConv2dNativeBackpropFilter',
-  infer: (ctx) => {
-    const [x, , dy] = ctx.inputs;
-    const sizes = sizesOf(ctx, 1);
-    checkConv(ctx, [0, 2], x, null, 'input');
-    checkRank4(dy, 'out_backprop', ctx.name);
-    if (x.shape?.[3] != null && sizes[2] !== null && x.shape[3] !== sizes[2]) {
-      throw new InvalidArgumentError(`${ctx.name}: input depth ${x.shape[3]} of ${x} must equal filter_sizes' in_channels ${sizes[2]}.`);
-    }
-    checkBackprop(dy.shape, depthwiseOutput(convOutput(ctx, x.shape, sizes), x.shape?.[3] ?? sizes[2] ?? null), ctx.name);
-    return [{ dtype: x.dtype, shape: sizes }];
-  },
+  infer: (ctx) => inferBackpropFilter(ctx, depthwiseOutput),
   grad: (op, [dz]) => {
     const [x, , dy] = op.inputs;
     const a = convArgs(op);
