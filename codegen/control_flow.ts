@@ -21,7 +21,8 @@ const sameShape = (a: readonly unknown[], b: readonly unknown[]) => a.length ===
 
 export function lowerControlFlow<H extends Handle>(op: Operation, flow: ControlFlow, inputs: readonly H[], node: NodeFn<H>): H[] {
   const what = `${op.type} '${op.name}'`;
-  if (inputs.some((h) => !h || hasSym(h.shape))) throw new Specialise(`${what} takes no run-time dims`);
+  if (inputs.some((h) => !h)) throw new NotCompilable(`${what} assigns variables inside its branches (interpreted)`);
+  if (inputs.some((h) => hasSym(h.shape))) throw new Specialise(`${what} takes no run-time dims`);
   const shapes = inputs.map((h) => h.shape as number[]);
   const compile = (fn: GraphFunction, argShapes: readonly number[][]): PlanData => {
     const { data } = compileProgram({ schedule: fn.ops, fetches: fn.outputs, feeds: fn.inputs.map((tensor, i) => ({ tensor, shape: argShapes[i] })), targets: [] });

@@ -5,7 +5,7 @@
 // it into an `if` around the two branches' compiled code (codegen/control_flow.ts).
 import type { DType } from '../dtypes.js';
 import { InvalidArgumentError } from '../errors.js';
-import { getDefaultGraph, nameScope, Tensor } from '../graph.js';
+import { getDefaultGraph, nameScope, type Operation, Tensor } from '../graph.js';
 import type { OpSpec } from '../op_spec.js';
 import { compatible, formatShape, mergeShapes, type Shape } from '../shape.js';
 import { zerosLike } from './array.js';
@@ -34,17 +34,21 @@ export const If: OpSpec = {
     thenGrad.inputs.forEach((capIdx, k) => { result[capIdx + 1] = grads[k]; });
     return result;
   },
-  reference: (inputs, { op }) => {
+  reference: (inputs, ctx) => {
+    const op = ctx.op as Operation;
     const [thenFn, elseFn] = controlFlowOf(op)!.functions;
-    return runFunction(inputs[0].data[0] ? thenFn : elseFn, inputs.slice(1));
+    const refInputs = op.spec.refInputs ?? [];
+    return runFunction(inputs[0].data[0] ? thenFn : elseFn, inputs.slice(1), refInputs.length ? { ctx, inputs: refInputs.map((i) => [i - 1, i]) } : undefined);
   },
 };
 
 /** An If op over two closed functions taking `args`; returns its outputs. */
-function ifOp(pred: Tensor, [thenFn, elseFn]: readonly [GraphFunction, GraphFunction], args: Tensor[], name: string): Tensor[] {
+function ifOp(pred: Tensor, [thenFn, elseFn]: readonly [GraphFunction, GraphFunction], args: Tensor[], name: string, refs: readonly number[] = []): Tensor[] {
   const Tout = thenFn.outputs.map((t) => t.dtype);
   const output_shapes = thenFn.outputs.map((t, i) => mergeShapes(t.shape, elseFn.outputs[i].shape));
-  const op = createControlOp(If, { kind: 'if', functions: [thenFn, elseFn] }, [pred, ...args], { Tout, output_shapes }, name);
+  // why: a cond whose branches assign variables takes them by reference (TF1: the taken branch's assigns run).
+  const spec: OpSpec = refs.length ? { ...If, refInputs: refs.map((i) => i + 1), stateful: true, writesState: true } : If;
+  const op = createControlOp(spec, { kind: 'if', functions: [thenFn, elseFn] }, [pred, ...args], { Tout, output_shapes }, name);
   return [...op.outputs];
 }
 
@@ -77,13 +81,13 @@ export function cond<T>(pred: TensorLike, trueFn: () => T, falseFn: () => T, opt
     if (p.dtype !== 'bool') throw new InvalidArgumentError(`tf.cond: pred ${p} must be a bool tensor, but it has dtype ${p.dtype}; compare it (e.g. x.greater(0)) or tf.cast it to bool.`);
     if (p.shape !== null && p.shape.length !== 0) throw new InvalidArgumentError(`tf.cond: pred ${p} must be a scalar, but it has shape ${formatShape(p.shape)}; reduce it (tf.reduceAll / tf.reduceAny).`);
     const g = getDefaultGraph();
-    const captures = new Captures(g, `tf.cond '${scope.slice(0, -1)}'`);
+    const captures = new Captures(g, `tf.cond '${scope.slice(0, -1)}'`, true);
     const t = captures.trace(trueFn);
     const f = captures.trace(falseFn);
     checkBranches(t, f);
     const thenFn = makeFunction(captures.inner, t.outputs, `the true branch of tf.cond '${scope.slice(0, -1)}'`);
     const elseFn = makeFunction(captures.inner, f.outputs, `the false branch of tf.cond '${scope.slice(0, -1)}'`);
-    const outs = ifOp(p, [thenFn, elseFn], captures.outer, scope);
+    const outs = ifOp(p, [thenFn, elseFn], captures.outer, scope, captures.refs);
     // why: TF1's non-strict cond unpacks a singleton list or tuple.
     if (!o.strict && Array.isArray(t.result) && t.result.length === 1 && !Array.isArray(t.result[0])) return outs[0] as Traced<T>;
     return pack(t.result, outs) as Traced<T>;

@@ -1,6 +1,7 @@
 // The gradient of a graph function, as another graph function: it takes the function's inputs
 // and one upstream gradient per differentiable output, recomputes the forward ops (they are the
 // same graph ops, reached from the gradients) and returns one gradient per differentiable input.
+import { InvalidArgumentError } from '../errors.js';
 import type { Tensor } from '../graph.js';
 import { gradients } from '../gradients.js';
 import { zerosLike } from './array.js';
@@ -19,6 +20,10 @@ export function functionGradient(fn: GraphFunction, what: string): FunctionGradi
   const outIdx = fn.outputs.flatMap((t, i) => (differentiable(t) ? [i] : []));
   const inIdx = fn.inputs.flatMap((t, i) => (differentiable(t) ? [i] : []));
   if (!outIdx.length || !inIdx.length) return null;
+  const assign = fn.ops.find((op) => op.spec.writesState);
+  if (assign) {
+    throw new InvalidArgumentError(`tf.gradients through ${what} is not supported: it assigns a variable (${assign.type} '${assign.name}'), which the gradient would run again.`, assign);
+  }
   const g = fn.outputs[0].graph;
   return outsideTraces(g, () => {
     const dys = outIdx.map((i) => functionInput(fn.outputs[i].dtype, fn.outputs[i].shape, 'dy'));

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { createOp, type Graph, type Operation, Tensor } from '../graph.js';
 import { interpret, type RunState } from '../interpret.js';
 import type { NDArray } from '../ndarray.js';
-import type { OpSpec } from '../op_spec.js';
+import type { KernelContext, OpSpec } from '../op_spec.js';
 import type { Shape } from '../shape.js';
 import { convertToTensor, type TensorLike } from './define_op.js';
 import { Placeholder } from './sources.js';
@@ -41,6 +41,13 @@ export function createControlOp(spec: OpSpec, flow: ControlFlow, inputs: Tensor[
   return op;
 }
 
+/** A variable reference entering a cond branch (bound by its If op to the variable: assignments inside write it). */
+export const FunctionRef: OpSpec = {
+  type: 'FunctionRef',
+  infer: ({ attrs }) => [{ dtype: attrs.dtype as DType, shape: (attrs.shape as Shape) ?? null, isRef: true }],
+  reference: (_, { op }) => { throw new InvalidArgumentError(`'${op.name}' stands for a variable inside a tf.cond branch and runs only through its cond.`); },
+};
+
 /** A placeholder standing for a function input (never fed by a session: its control-flow op binds it). */
 export function functionInput(dtype: DType, shape: Shape, name: string): Tensor {
   return createOp(Placeholder, [], { dtype, shape: shape ? [...shape] : null }, name).outputs[0];
@@ -61,9 +68,10 @@ export function makeFunction(inputs: readonly Tensor[], outputs: readonly Tensor
     if (op.type === 'Placeholder') {
       throw new InvalidArgumentError(`${what} reads placeholder '${op.name}' that is not one of its inputs: create placeholders outside tf.cond / tf.whileLoop.`, op);
     }
-    if (op.spec.stateful) {
+    // why: assignments reach a function only through a captured variable reference (FunctionRef).
+    if (op.spec.stateful && !op.spec.writesState) {
       throw new InvalidArgumentError(
-        `${what} contains ${op.type} '${op.name}': variables, assignments and random ops inside tf.cond / tf.whileLoop are not supported; ` +
+        `${what} contains ${op.type} '${op.name}': creating variables and random ops inside tf.cond / tf.whileLoop are not supported; ` +
         'create variables and random tensors outside and use their values inside.', op);
     }
     for (const t of op.inputs) stack.push(t.op);
@@ -77,12 +85,15 @@ export class Captures {
   readonly outer: Tensor[] = [];
   readonly inner: Tensor[] = [];
   private readonly map = new Map<Tensor, Tensor>();
+  private readonly refMap = new Map<Tensor, Tensor>();
+  /** Indices into `outer` of captured variable references (assigned inside; cond only). */
+  readonly refs: number[] = [];
   /** Ops with an id below this existed before the traces: their tensors are captured. */
   private readonly start: number;
   /** The name scope of the cond or loop: input placeholders are named in it, not in the scope of their reader. */
   private readonly scope: string;
 
-  constructor(readonly graph: Graph, private readonly what: string) {
+  constructor(readonly graph: Graph, private readonly what: string, private readonly allowAssign = false) {
     this.start = graph.opCount;
     this.scope = graph.nameStack;
   }
@@ -90,19 +101,22 @@ export class Captures {
   /** The input standing for `t` inside the traced function (t itself when made inside). */
   capture(t: Tensor, spec?: OpSpec, index?: number): Tensor {
     if (t.graph !== this.graph || t.op.id >= this.start) return t;
-    if (spec && index !== undefined && spec.refInputs?.includes(index)) {
-      throw new InvalidArgumentError(`${this.what}: ${spec.type} writes variable '${t.op.name}' inside the branch; assignments inside tf.cond / tf.whileLoop are not supported (assign outside, or choose the value with tf.cond and assign it).`, t.op);
+    const asRef = spec && index !== undefined && spec.refInputs?.includes(index) && t.isRef;
+    if (asRef && !this.allowAssign) {
+      throw new InvalidArgumentError(`${this.what}: ${spec.type} writes variable '${t.op.name}' inside the loop; assignments inside tf.whileLoop are not supported (assign outside, or carry the value as a loop variable).`, t.op);
     }
-    let inner = this.map.get(t);
+    const map = asRef ? this.refMap : this.map;
+    let inner = map.get(t);
     if (!inner) {
       const g = this.graph, readerScope = g.nameStack;
       g.nameStack = this.scope;
       try {
-        inner = functionInput(t.dtype, t.shape, 'input');
+        inner = asRef ? createOp(FunctionRef, [], { dtype: t.dtype, shape: t.shape ? [...t.shape] : null }, 'ref').outputs[0] : functionInput(t.dtype, t.shape, 'input');
       } finally {
         g.nameStack = readerScope;
       }
-      this.map.set(t, inner);
+      map.set(t, inner);
+      if (asRef) this.refs.push(this.outer.length);
       this.outer.push(t);
       this.inner.push(inner);
     }
@@ -176,11 +190,26 @@ const NO_STATE: RunState = {
   randomStream: () => { throw new InvalidArgumentError('random ops inside tf.cond / tf.whileLoop are not supported'); },
 };
 
-/** Runs a function with the reference interpreter (the If/While/Call kernels). */
-export function runFunction(fn: GraphFunction, args: readonly NDArray[]): NDArray[] {
+/**
+ * Runs a function with the reference interpreter (the If/While/Call kernels). `refs`: for a cond
+ * that assigns variables, the function inputs bound to variables (`ctx.refInput(opInput)`); their
+ * values are read through ctx and the function's writes go back to it.
+ */
+export function runFunction(fn: GraphFunction, args: readonly NDArray[], refs?: { ctx: KernelContext; inputs: readonly [number, number][] }): NDArray[] {
   const feeds = new Map<Tensor, NDArray>();
   fn.inputs.forEach((t, i) => feeds.set(t, args[i]));
-  const { values } = interpret(fn.ops, feeds, fn.outputs, NO_STATE);
+  let state = NO_STATE;
+  if (refs?.inputs.length) {
+    const variables = new Map<Operation, NDArray>();
+    for (const [arg, opInput] of refs.inputs) {
+      const v = refs.ctx.refInput(opInput);
+      feeds.set(fn.inputs[arg], { variable: v } as unknown as NDArray);
+      if (refs.ctx.isInitialized(v)) variables.set(v, refs.ctx.readVariable(v));
+    }
+    state = { ...NO_STATE, variables };
+  }
+  const { values, writes } = interpret(fn.ops, feeds, fn.outputs, state);
+  if (refs) for (const [v, value] of writes) refs.ctx.writeVariable(v, value);
   return fn.outputs.map((t) => values.get(t)!);
 }
 

@@ -9,6 +9,7 @@ import * as cond from '../ops/cond.js';
 import * as conv from '../ops/conv.js';
 import * as depthwise from '../ops/depthwise.js';
 import * as dropout from '../ops/dropout.js';
+import * as functions from '../ops/functions.js';
 import * as indexing from '../ops/indexing.js';
 import * as mathBinary from '../ops/math_binary.js';
 import * as mathUnary from '../ops/math_unary.js';
@@ -30,7 +31,7 @@ import * as summary from '../summary/ops.js';
 
 /** Every module defining op specs (a new op module adds one line here). */
 const OP_MODULES: readonly object[] = [
-  activations, array, biasAdd, cond, conv, depthwise, dropout, indexing, mathBinary, mathUnary, matmul, movement, nn, normalization, padding, pool,
+  activations, array, biasAdd, cond, conv, depthwise, dropout, functions, indexing, mathBinary, mathUnary, matmul, movement, nn, normalization, padding, pool,
   random, reduce, scan, sources, stacking, summary, topK, training, whileLoop,
 ];
 

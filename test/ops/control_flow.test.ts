@@ -188,13 +188,32 @@ test('bad input: a body changing a shape, returning the wrong count or dtype, a 
   assert.equal(both(v), [1, 1, 1, 1, 1, 1, 1, 1]);
 }));
 
-test('not supported inside branches: assignments, variables and random ops (clear errors)', () => fresh((g) => {
+test('assignments inside cond branches: only the taken branch assigns (TF1), a read after it sees the new value', () => fresh(() => {
   const v = new tf.Variable(1, { name: 'v' });
   const p = tf.placeholder(tf.bool, []);
+  const r = tf.cond(p, () => { const a = tf.assignAdd(v, 10); return [a, v.mul(2)]; }, () => [tf.assign(v, -1), tf.constant(0)], { strict: true });
+  for (const executor of [undefined, 'interpreter'] as const) {
+    using sess = new tf.Session(executor ? { executor } : {});
+    sess.run(v.initializer);
+    assert.equal(sess.run(r, feeds([p, true])), [11, 2], `${executor ?? 'compiled'}: the value assigned; v read in the branch as the run found it`);
+    assert.is(sess.run(v), 11);
+    assert.equal(sess.run(r, feeds([p, false])), [-1, 0]);
+    assert.is(sess.run(v), -1);
+  }
+}));
+
+test('not supported inside branches: assignments in loops, new variables, random ops, gradients through an assignment (clear errors)', () => fresh((g) => {
+  const v = new tf.Variable(1, { name: 'v' });
+  const p = tf.placeholder(tf.bool, []);
+  const zero = tf.constant(0, { dtype: 'int32' });
   const before = g.opCount;
-  throwsClass(() => tf.cond(p, () => v.assign(2), () => v.value()), IAE, "writes variable 'v'", 'not supported');
+  throwsClass(() => tf.whileLoop((i: tf.Tensor) => tf.less(i, 2), (i: tf.Tensor) => { tf.assign(v, 2); return i.add(1); }, [zero]), IAE, "writes variable 'v'", 'not supported');
   throwsClass(() => tf.cond(p, () => tf.randomUniform([]), () => tf.constant(0)), IAE, 'RandomUniform', 'not supported');
+  throwsClass(() => tf.cond(p, () => new tf.Variable(3, { name: 'inner' }).value(), () => tf.constant(0)), IAE, 'VariableV2', 'not supported');
   assert.is(g.opCount, before);
+  const x = tf.placeholder(tf.float32, []);
+  const y = tf.cond(p, () => tf.assign(v, x), () => x.mul(2));
+  throwsClass(() => tf.gradients(y, x), IAE, 'assigns a variable', 'Assign');
 }));
 
 test('compiled plans hold an if and a while around the compiled bodies (no reference kernel), bit for bit', () => fresh(() => {
