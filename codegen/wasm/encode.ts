@@ -9,6 +9,7 @@ export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
 /** Opcodes used by the kernels (core, then SIMD after the 0xfd prefix). */
 export const OP = {
   unreachable: 0x00, block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d,
+  select: 0x1b, f32Lt: 0x5d, f32Ceil: 0x8d, f32Floor: 0x8e, f32Nearest: 0x90,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   f32Load: 0x2a, f32Store: 0x38, f64Store: 0x39,
   i32Const: 0x41, f32Const: 0x43, f64Const: 0x44,
@@ -17,7 +18,7 @@ export const OP = {
   f64Add: 0xa0, f64Div: 0xa3, f32DemoteF64: 0xb6, f64ConvertI32U: 0xb8, f64PromoteF32: 0xbb,
 } as const;
 export const SIMD = {
-  v128Load: 0x00, v128Store: 0x0b, i8x16Shuffle: 0x0d, f32x4Splat: 0x13, f32x4ExtractLane: 0x1f, f64x2ExtractLane: 0x21,
+  v128Load: 0x00, v128Store: 0x0b, f32x4Lt: 0x43, v128Bitselect: 0x52, f32x4Ceil: 0x67, f32x4Floor: 0x68, f32x4Nearest: 0x6a, i8x16Shuffle: 0x0d, f32x4Splat: 0x13, f32x4ExtractLane: 0x1f, f64x2ExtractLane: 0x21,
   f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7,
   f32x4Min: 0xe8, f32x4Max: 0xe9, f64x2Add: 0xf0, f64x2PromoteLowF32x4: 0x5f, v128Const: 0x0c,
 } as const;

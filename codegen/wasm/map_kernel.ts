@@ -12,6 +12,10 @@ const OPS: Record<string, readonly [number, number] | null> = {
   // why: f32.min/max propagate NaN and order -0 below +0, as the JS backend's fmin/fmax (Math.min/max) do.
   min: [OP.f32Min, SIMD.f32x4Min], max: [OP.f32Max, SIMD.f32x4Max],
   neg: [OP.f32Neg, SIMD.f32x4Neg], abs: [OP.f32Abs, SIMD.f32x4Abs], sqrt: [OP.f32Sqrt, SIMD.f32x4Sqrt], copy: null,
+  // why: exact in both (integers, sign and NaN kept); TF's round is half to even, which is IEEE nearest.
+  floor: [OP.f32Floor, SIMD.f32x4Floor], ceil: [OP.f32Ceil, SIMD.f32x4Ceil], round: [OP.f32Nearest, SIMD.f32x4Nearest],
+  // Spelled in `compute`: recip is 1 / x (one correctly rounded division); relu is x < 0 ? +0 : x (keeps NaN and -0).
+  recip: null, relu: null,
 };
 
 export const MAP_PRIMS: ReadonlySet<string> = new Set(Object.keys(OPS));
@@ -55,8 +59,19 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
   const compute = (id: number, vector: boolean) => {
     const n = at(id);
     const ops = OPS[n.prim];
-    for (const i of n.inputs) get((vector ? V : S).get(i)!);
-    if (ops) { if (vector) c.simd(ops[1]); else c.op(ops[0]); }
+    const x = (vector ? V : S).get(n.inputs[0])!;
+    const zero = () => (vector ? c.simd(SIMD.v128Const).op(...new Array<number>(16).fill(0)) : c.op(OP.f32Const).f32(0));
+    if (n.prim === 'recip') {
+      if (vector) c.op(OP.f32Const).f32(1).simd(SIMD.f32x4Splat); else c.op(OP.f32Const).f32(1);
+      get(x);
+      if (vector) c.simd(SIMD.f32x4Div); else c.op(OP.f32Div);
+    } else if (n.prim === 'relu') {
+      zero(); get(x); get(x); zero();
+      if (vector) c.simd(SIMD.f32x4Lt).simd(SIMD.v128Bitselect); else c.op(OP.f32Lt, OP.select);
+    } else {
+      for (const i of n.inputs) get((vector ? V : S).get(i)!);
+      if (ops) { if (vector) c.simd(ops[1]); else c.op(ops[0]); }
+    }
     const map = vector ? V : S;
     if (!map.has(id)) map.set(id, local(vector ? V128 : F32));
     set(map.get(id)!);

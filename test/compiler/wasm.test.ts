@@ -25,7 +25,7 @@ const wasmKernels = (plan: tf.Session['_planFor'] extends (...a: never[]) => inf
 /** Values with the float32 edge cases: NaN, ±0, ±Infinity, subnormals, the largest finite. */
 function edgyFloats(n: number, seed: number): Float32Array {
   const rng = mulberry32(seed);
-  const special = [NaN, 0, -0, Infinity, -Infinity, 1e-40, -1e-45, 3.4028234663852886e38, 1, -1];
+  const special = [NaN, 0, -0, Infinity, -Infinity, 1e-40, -1e-45, 3.4028234663852886e38, 1, -1, 0.5, -0.5, 2.5, -1.5, -0.25];
   return Float32Array.from({ length: n }, () => (rng() < 0.15 ? special[Math.floor(rng() * special.length)] : (rng() - 0.5) * 10 ** Math.floor(rng() * 8 - 3)));
 }
 
@@ -41,9 +41,10 @@ test(CHAIN, () => {
       const steps = p.int(1, 8);
       for (let s = 0; s < steps; s++) {
         const a = vals[p.int(0, vals.length - 1)], b = vals[p.int(0, vals.length - 1)];
-        const op = p.int(0, 8);
-        const v = [() => tf.add(a, b), () => tf.subtract(a, b), () => tf.multiply(a, b), () => tf.divide(a, b), () => tf.minimum(a, b),
-          () => tf.maximum(a, b), () => tf.negative(a), () => tf.abs(a), () => tf.sqrt(a)][op]();
+        const ops = [() => tf.add(a, b), () => tf.subtract(a, b), () => tf.multiply(a, b), () => tf.divide(a, b), () => tf.minimum(a, b),
+          () => tf.maximum(a, b), () => tf.negative(a), () => tf.abs(a), () => tf.sqrt(a), () => tf.floor(a), () => tf.ceil(a),
+          () => tf.round(a), () => tf.reciprocal(a), () => tf.nn.relu(a)];
+        const v = ops[p.int(0, ops.length - 1)]();
         vals.push(v);
       }
       const feeds = new Map(xs.map((x, i) => [x, new tf.NDArray(edgyFloats(n, p.int(0, 1e6) + i), [n], 'float32')]));
