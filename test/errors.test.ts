@@ -234,7 +234,7 @@ function trainingGraph() {
 }
 
 test('a run that throws changes no variable (bad feed, failing op, uninitialised read)', () => fresh(() => {
-  const { w, X, loss, train, step, inc, reset, S, reshaped } = trainingGraph();
+  const { w, loss, train, step, inc, reset, reshaped } = trainingGraph();
   const sess = new tf.Session();
   sess.run(tf.globalVariablesInitializer());
   const xs = [[1, 0], [0, 1], [1, 1]];

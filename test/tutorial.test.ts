@@ -34,7 +34,6 @@ const stdout = (n: number) => cell(`In [${n}]`);
 
 const opList = (...ops: [string, string][]) =>
   `[${ops.map(([n, t]) => `<tf.Operation '${n}' type=${t}>`).join(',\n ')}]`;
-const opNames = (text: string) => [...text.matchAll(/<tf\.Operation '([^']+)'/g)].map((m) => m[1]);
 
 test('graph cells print TF1 op lists and tensor reprs', () => {
   assert.is(out(4), '[]');

@@ -6,7 +6,7 @@ import { createOp, nameScope, Operation, Tensor } from '../graph.js';
 import { inferDType, NDArray, toNDArray } from '../ndarray.js';
 import type { Attrs, InferContext, OpSpec, OutputInfo } from '../op_spec.js';
 import { Const } from './const_op.js';
-import { broadcastStatic, formatDims, type Shape } from '../shape.js';
+import { broadcastStatic, formatDims } from '../shape.js';
 
 /** Anything that can stand where a tensor is expected (Variables expose `_asTensor`). */
 export type TensorLike = Tensor | { _asTensor(): Tensor } | number | boolean | NDArray | ArrayLike<number> | BigInt64Array | unknown[];

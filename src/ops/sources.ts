@@ -5,7 +5,7 @@ import { opArgs, type ArgSpec, type OptArgs } from './op_args.js';
 import { FailedPreconditionError, InvalidArgumentError } from '../errors.js';
 import { createOp, Operation, Tensor } from '../graph.js';
 import { castArray, mapBinary } from '../kernels.js';
-import { NDArray, toNDArray, inferDType } from '../ndarray.js';
+import { NDArray, inferDType } from '../ndarray.js';
 import type { KernelOp, OpSpec } from '../op_spec.js';
 import { stringArray, stringElements, stringValue } from '../strings.js';
 import { NotLowerable } from '../prims.js';

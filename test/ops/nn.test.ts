@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
 import { assertClose, gradCheck, randomArray } from '../_lib/gradcheck.js';
-import { evaluate, feed, fresh, plain, throwsClass, type Built } from '../_lib/op_cases.js';
+import { evaluate, feed, fresh, throwsClass, type Built } from '../_lib/op_cases.js';
 
 const IAE = tf.errors.InvalidArgumentError;
 const L = [[1, 2, 3], [1, 2, 3]];
