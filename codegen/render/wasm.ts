@@ -15,7 +15,7 @@ import { encodeModule, type WasmFunction } from '../wasm/encode.js';
 import { MAP_PRIMS, mapFunction, type SumMode } from '../wasm/map_kernel.js';
 import { renderJs } from './js.js';
 import { leafPlan, splitInvariant } from './kernel_walk.js';
-import { mergeDims } from './loops.js';
+import { broadcastStrides, mergeDims } from './loops.js';
 
 /** What the text reads into wasm memory besides the planned buffers: `name` is the JS array (f0, r1, c2, h7). */
 export interface StagedRegion { readonly name: string; readonly dtype: DType; readonly length: Dim }
@@ -86,18 +86,30 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     const space = k.kind === 'map' ? at(k.out).shape : at(at(k.outs[0]).inputs[0]).shape;
     const plan = leafPlan(at, k.leaves, space);
     if (plan.hoisted.some((h) => h.dim !== undefined)) { fallback[name] = 'reads a run-time dim'; return undefined; }
-    const { strides } = mergeDims(space, plan.looped.map((l) => l.strides));
-    if (strides.some((st) => st.length !== 1 || st[0] !== 1)) { fallback[name] = 'broadcast or strided input (contiguous only so far)'; return undefined; }
-    const looped = plan.looped.map((l) => l.id);
+    // why: the output is contiguous; an input is read at its index, or broadcast along rows or columns of a 2-d space.
+    const merged = mergeDims(space, [broadcastStrides(space, space), ...plan.looped.map((l) => l.strides)]);
+    const D = merged.dims;
+    if (D.length > 2 || (D.length === 2 && k.kind === 'reduce')) { fallback[name] = 'strided input (contiguous or row/column broadcast only)'; return undefined; }
+    const [rows, cols]: Dim[] = D.length === 2 ? [D[0], D[1]] : [1, D[0] ?? 1];
+    const full = [], rowLeaves: number[] = [], colLeaves: number[] = [];
+    for (const [j, l] of plan.looped.entries()) {
+      const st = merged.strides[j + 1];
+      const is = (a: Dim, b: Dim) => (D.length === 2 ? st[0] === a && st[1] === b : st[0] === b);
+      if (is(cols, 1)) full.push(l.id);
+      else if (is(0, 1)) rowLeaves.push(l.id);
+      else if (D.length === 2 && is(1, 0)) colLeaves.push(l.id);
+      else { fallback[name] = 'strided input (contiguous or row/column broadcast only)'; return undefined; }
+    }
+    const looped = [...full, ...rowLeaves];
     const constants = plan.hoisted.filter((h) => h.value !== undefined).map((h) => ({ id: h.id, value: h.value! }));
     const scalars = plan.hoisted.filter((h) => h.value === undefined).map((h) => h.id);
-    const { pre, inner } = splitInvariant(at, k.body, looped);
+    const { pre, inner } = splitInvariant(at, k.body, [...looped, ...colLeaves]);
     const sums = k.kind === 'reduce'
       ? { members: k.outs.map((id) => ({ value: at(id).inputs[0], mean: at(id).attrs.kind === 'mean' })), mode: opts.sums ?? 'ordered' } : undefined;
-    funcs.push(mapFunction({ name, looped, scalars, constants, pre, inner, out: outIds[0], sums }, at));
-    const reads = [...outIds, ...looped, ...scalars].map((id) => ({ name: arr(id), id }));
+    funcs.push(mapFunction({ name, looped, rowLeaves, colLeaves, scalars, constants, pre, inner, out: outIds[0], sums }, at));
+    const reads = [...outIds, ...looped, ...colLeaves, ...scalars].map((id) => ({ name: arr(id), id }));
     const hostCopies = reads.filter((r) => r.name.startsWith('h')).map((r) => `  wsv[${stagedIndex(r.name, at(r.id))}].set(${r.name});`);
-    const args = [...reads.map((r) => offset(r.name, at(r.id))), dimText(numel(space))];
+    const args = [...reads.map((r) => offset(r.name, at(r.id))), dimText(rows), dimText(cols)];
     // why: a trap (it should never happen) becomes an InternalError naming the kernel; the run
     // then fails before the session commits any variable write.
     return [...hostCopies, `  try { wx.${name}(${args.join(', ')}); } catch (e) { wasm.trap(${JSON.stringify(name)}, e); }`].join('\n');

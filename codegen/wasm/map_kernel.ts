@@ -1,8 +1,9 @@
 // A float32 elementwise chain as one WebAssembly function: an f32x4 loop over four elements
-// per iteration, then a scalar loop over the last n mod 4. Every op is an IEEE single operation
+// per iteration, then a scalar loop over the last n mod 4, for each row of a [rows, cols]
+// iteration space (one row unless an input broadcasts). Every op is an IEEE single operation
 // (correctly rounded), so each lane computes what the JS backend's `Math.fround` after every op
-// computes, bit for bit. Parameters: the output's byte offset, each looped input's, each
-// one-element input's, then the element count.
+// computes, bit for bit. Parameters: the outputs' byte offsets, each looped input's, each
+// per-row input's, each one-element input's, then the row and column counts.
 import type { Node } from '../ir.js';
 import { Code, F32, F64, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
 
@@ -32,8 +33,11 @@ export interface MapKernel {
   name: string;
   /** A full reduction instead of a store: each member sums (or averages) its value over the loop. */
   sums?: { readonly members: readonly { value: number; mean: boolean }[]; readonly mode: SumMode };
-  /** Leaves read at the loop index (contiguous, the output's shape). */
+  /** Leaves read at the loop index (contiguous, the output's shape, or one row broadcast over rows: `rowLeaves`). */
   looped: readonly number[];
+  rowLeaves?: readonly number[];
+  /** Leaves with one value per row (a column broadcast over the columns). */
+  colLeaves?: readonly number[];
   /** One-element array leaves, read once. */
   scalars: readonly number[];
   /** Scalar constant leaves. */
@@ -46,10 +50,11 @@ export interface MapKernel {
 
 export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunction {
   const outs = k.sums ? k.sums.members.length : 1;
-  const params = 1 + outs + k.looped.length + k.scalars.length;
+  const colLeaves = k.colLeaves ?? [], rowLeaves = new Set(k.rowLeaves ?? []);
+  const params = 2 + outs + k.looped.length + colLeaves.length + k.scalars.length;
   const locals: ValType[] = [];
   const local = (t: ValType) => params + locals.push(t) - 1;
-  const pOut = 0, pN = params - 1;
+  const pOut = 0, pRows = params - 2, pN = params - 1;
   const pIn = new Map(k.looped.map((id, j) => [id, outs + j]));
   const S = new Map<number, number>(), V = new Map<number, number>();
   const c = new Code();
@@ -77,9 +82,9 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
     set(map.get(id)!);
   };
   for (const { id, value } of k.constants) { S.set(id, local(F32)); c.op(OP.f32Const).f32(value); set(S.get(id)!); splat(id); }
-  k.scalars.forEach((id, j) => { S.set(id, local(F32)); get(outs + k.looped.length + j).op(OP.f32Load).mem(2); set(S.get(id)!); splat(id); });
+  k.scalars.forEach((id, j) => { S.set(id, local(F32)); get(outs + k.looped.length + colLeaves.length + j).op(OP.f32Load).mem(2); set(S.get(id)!); splat(id); });
   for (const id of k.pre) { compute(id, false); splat(id); }
-  const i = local(I32), end4 = local(I32), end = local(I32);
+  const i = local(I32), end4 = local(I32), end = local(I32), row = local(I32), rowOff = local(I32), colOff = local(I32);
   get(pN).op(OP.i32Const).s32(2).op(OP.i32Shl); set(end);
   get(pN).op(OP.i32Const).s32(-4).op(OP.i32And).op(OP.i32Const).s32(2).op(OP.i32Shl); set(end4);
   const members = k.sums?.members ?? [];
@@ -104,6 +109,7 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
     get(i); get(bound); c.op(OP.i32GeU, OP.brIf).u32(1);
     for (const id of k.looped) {
       get(pIn.get(id)!); get(i); c.op(OP.i32Add);
+      if (!rowLeaves.has(id)) { get(rowOff); c.op(OP.i32Add); }
       if (vector) c.simd(SIMD.v128Load).mem(4); else c.op(OP.f32Load).mem(2);
       const map = vector ? V : S;
       if (!map.has(id)) map.set(id, local(vector ? V128 : F32));
@@ -112,12 +118,21 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
     for (const id of k.inner) compute(id, vector);
     if (k.sums) accumulate(vector);
     else {
-      get(pOut); get(i); c.op(OP.i32Add); get((vector ? V : S).get(k.out)!);
+      get(pOut); get(i); c.op(OP.i32Add); get(rowOff); c.op(OP.i32Add); get((vector ? V : S).get(k.out)!);
       if (vector) c.simd(SIMD.v128Store).mem(4); else c.op(OP.f32Store).mem(2);
     }
     get(i); c.op(OP.i32Const).s32(vector ? 16 : 4).op(OP.i32Add); set(i);
     c.op(OP.br).u32(0).op(OP.end, OP.end);
   };
+  // why: one row when nothing broadcasts (reductions always: their partial sums are combined once, below).
+  c.op(OP.block, 0x40, OP.loop, 0x40);
+  get(row); get(pRows); c.op(OP.i32GeU, OP.brIf).u32(1);
+  colLeaves.forEach((id, j) => {
+    if (!S.has(id)) { S.set(id, local(F32)); V.set(id, local(V128)); }
+    get(outs + k.looped.length + j); get(colOff); c.op(OP.i32Add).op(OP.f32Load).mem(2); set(S.get(id)!);
+    get(S.get(id)!).simd(SIMD.f32x4Splat); set(V.get(id)!);
+  });
+  c.op(OP.i32Const).s32(0); set(i);
   loop(true, end4);
   if (pairs) {
     // why: the four partial sums are added pairwise; the scalar tail then adds its elements to that.
@@ -127,6 +142,10 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
     });
   }
   loop(false, end);
+  get(rowOff); get(end); c.op(OP.i32Add); set(rowOff);
+  get(colOff); c.op(OP.i32Const).s32(4).op(OP.i32Add); set(colOff);
+  get(row); c.op(OP.i32Const).s32(1).op(OP.i32Add); set(row);
+  c.op(OP.br).u32(0).op(OP.end, OP.end);
   members.forEach((m, j) => {
     get(j); get(acc[j]);
     if (m.mean) { get(pN); c.op(OP.f64ConvertI32U, OP.f64Div); }

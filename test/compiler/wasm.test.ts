@@ -108,6 +108,32 @@ test('per-kernel fallback: a plan keeps uncovered kernels in JS and lists why', 
   });
 });
 
+const BROADCAST = 'row and column broadcasts over [rows, cols]: wasm equals the interpreter bit for bit';
+test(BROADCAST, () => {
+  let covered = 0;
+  property(BROADCAST, RUNS, (p) => {
+    const graph = new tf.Graph();
+    const r = p.int(2, 6), c = p.int(2, 11);
+    const shapes = [[r, c], [c], [r, 1], [1, c]];
+    const { fetch, feeds } = graph.asDefault(() => {
+      const xs = shapes.map((sh, i) => tf.placeholder('float32', sh, `x${i}`));
+      const vals: tf.Tensor[] = [xs[0]];
+      const steps = p.int(1, 5);
+      for (let s = 0; s < steps; s++) {
+        const a = vals[p.int(0, vals.length - 1)], b = xs[p.int(0, xs.length - 1)];
+        vals.push([() => tf.add(a, b), () => tf.multiply(b, a), () => tf.subtract(b, a), () => tf.maximum(a, b)][p.int(0, 3)]());
+      }
+      const feeds = new Map(xs.map((x, i) => [x, new tf.NDArray(edgyFloats(shapes[i][0] * (shapes[i][1] ?? 1), p.int(0, 1e6)), shapes[i], 'float32')]));
+      return { fetch: vals[vals.length - 1], feeds };
+    });
+    const sw = new tf.Session({ graph, backend: 'wasm' }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const d = fetchDiff(sw.run(fetch, feeds), si.run(fetch, feeds));
+    if (d) throw new Error(`wasm ≠ reference for [${r}, ${c}]: ${d}\nplan:\n${sw._planFor(fetch, feeds)?.source}`);
+    covered += wasmKernels(sw._planFor(fetch, feeds));
+  }, BROADCAST);
+  if (!process.env.FC_REPLAY) assert.ok(covered >= RUNS / 2, `only ${covered} wasm kernels in ${RUNS} plans`);
+});
+
 const SUMS = 'full float32 sums and means of elementwise chains: ordered equals the reference bit for bit; f64x2 within its bound';
 test(SUMS, () => {
   const f64x2 = jitCompiler({ backend: wasmBackendWith({ sums: 'f64x2' }) });
