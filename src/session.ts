@@ -12,7 +12,7 @@ import { withDefaultSession } from './default_session.js';
 import { getDefaultGraph, Graph, Operation, Tensor } from './graph.js';
 import { interpret, uninitialisedRead, type RunState } from './interpret.js';
 import { NDArray } from './ndarray.js';
-import { DEFAULT_GRAPH_SEED, mixSeeds, streamOn } from './runtime/random.js';
+import { DEFAULT_GRAPH_SEED, mixSeeds, SessionStreams } from './runtime/random.js';
 import { fitsShape, formatShape } from './shape.js';
 import { Variable } from './variables.js';
 
@@ -83,10 +83,8 @@ export class Session {
   readonly config: ConfigProto;
   private closed = false;
   private readonly variables = new Map<Operation, NDArray>();
-  private readonly streams = new Map<Operation, RandomState>();
-  /** Streams drawn from in the current run, with their positions before it (undone if it fails). */
-  private readonly drawn: [RandomState, number][] = [];
-  private runNo = 0;
+  /** Random streams by op; a failed run's draws are undone. */
+  private readonly streams = new SessionStreams<Operation>((op) => this.seedOf(op));
   private readonly fetchCache = new WeakMap<object, FlatFetches>();
   private readonly feedDicts: FeedDicts;
   /** The fetch structures run last, most recent first, recognised by shape. */
@@ -136,15 +134,14 @@ export class Session {
     const direct = this.directFeeds(flat, feedDict);
     const feeds = direct ? direct : this.feedDicts.convert(feedDict ?? undefined);
     const plan = direct ? flat.last! : this.plan(flat, feeds as Map<Tensor, NDArray>);
-    this.runNo++;
-    this.drawn.length = 0;
+    this.streams.beginRun();
     let values: FetchValue[];
     try {
       values = plan.compiled ? this.runCompiled(plan, flat, feeds, options?.reuseOutputs === true) : this.interpret(plan.schedule, flat, feeds as Map<Tensor, NDArray>);
     } catch (e) {
       // why: a run that throws changes no state, random streams included (variables are committed
       // only at the end; draws happen during the run).
-      for (const [st, pos] of this.drawn) st.s = pos;
+      this.streams.rewind();
       throw e;
     }
     return rebuildFetches(flat.root, values);
@@ -312,23 +309,15 @@ export class Session {
   }
 
   private randomStream(op: Operation): () => number {
-    let st = this.streams.get(op);
-    if (!st) {
-      // why: the seeds recorded when the op was built (TF1's seed/seed2 attrs), not the graph's now.
-      const opSeed = op.attrs.seed2 as number | null | undefined;
-      const graphSeed = 'seed' in op.attrs ? (op.attrs.seed as number | null) : this.graph.seed;
-      let seed: number;
-      if (graphSeed === null && (opSeed === null || opSeed === undefined)) seed = (Math.random() * 2 ** 32) >>> 0 ^ nextRandomSeed++;
-      else seed = mixSeeds(graphSeed ?? DEFAULT_GRAPH_SEED, opSeed ?? op.id);
-      const state = { s: seed >>> 0, run: -1 } as RandomState;
-      state.stream = streamOn(state);
-      this.streams.set(op, (st = state));
-    }
-    if (st.run !== this.runNo) {
-      st.run = this.runNo;
-      this.drawn.push([st, st.s]);
-    }
-    return st.stream;
+    return this.streams.stream(op);
+  }
+
+  /** A random op's seed: the seeds recorded when the op was built (TF1's seed/seed2 attrs), not the graph's now. */
+  private seedOf(op: Operation): number {
+    const opSeed = op.attrs.seed2 as number | null | undefined;
+    const graphSeed = 'seed' in op.attrs ? (op.attrs.seed as number | null) : this.graph.seed;
+    if (graphSeed === null && (opSeed === null || opSeed === undefined)) return (Math.random() * 2 ** 32) >>> 0 ^ nextRandomSeed++;
+    return mixSeeds(graphSeed ?? DEFAULT_GRAPH_SEED, opSeed ?? op.id);
   }
 
   /**
@@ -453,9 +442,6 @@ export class Session {
     return this.plan(this.flatten(fetches), this.feedDicts.convert(feedDict ?? undefined)).compiled;
   }
 }
-
-/** A random op's stream in a session: its position `s`, and the run that last drew from it. */
-interface RandomState { s: number; run: number; stream: () => number }
 
 interface PlanEntry {
   session: Session;

@@ -8,8 +8,8 @@ import { FailedPreconditionError, InvalidArgumentError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 import type { PlanData } from './plan_data.js';
 import { dimsForFeeds, instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from './runner.js';
-import { uniformStream } from './random.js';
-import { runPlanData, type PlanState } from './run_plan.js';
+import { SessionStreams } from './random.js';
+import { runPlanData, type PlanState, type RunValue } from './run_plan.js';
 import { flattenHandles, type HandleFetches } from './handle_fetches.js';
 
 export type StaticShape = readonly (number | null)[];
@@ -250,9 +250,10 @@ export class Session {
   private model: CompiledModel | null = null;
   /** @internal Variable values by VariableV2 name. */
   readonly _state = new Map<string, NDArray>();
-  private readonly streams = new Map<string, () => number>();
+  /** Random streams by op name; a failed run's draws are undone, as in the DSL session. */
+  private readonly streams = new SessionStreams<string>((op) => this.model?.seeds[op] ?? ((Math.random() * 2 ** 32) >>> 0));
   private closed = false;
-  private readonly rt = { randomStream: (op: string) => this.stream(op) };
+  private readonly rt = { randomStream: (op: string) => this.streams.stream(op) };
 
   /** @internal The model this session runs (the first whose handles it ran, or bound by a signature). */
   _model(): CompiledModel {
@@ -285,18 +286,16 @@ export class Session {
     const feedValues = feedsByName(feeds);
     const bound = model._plan(flat.tensors, flat.targets, [...feedValues].map(([name, v]) => ({ name, shape: shapeOf(v) })));
     const state: PlanState = { variables: this._state, randomStream: this.rt.randomStream };
-    const values = runPlanData(bound, state, feedValues, options?.reuseOutputs === true);
-    return flat.rebuild(values);
-  }
-
-  private stream(op: string): () => number {
-    let s = this.streams.get(op);
-    if (!s) {
-      const seed = this.model?.seeds[op];
-      s = uniformStream(seed ?? ((Math.random() * 2 ** 32) >>> 0));
-      this.streams.set(op, s);
+    this.streams.beginRun();
+    let values: Map<string, RunValue>;
+    try {
+      values = runPlanData(bound, state, feedValues, options?.reuseOutputs === true);
+    } catch (e) {
+      // why: a run that throws changes no state: writes are committed only when it succeeds, and its draws are undone.
+      this.streams.rewind();
+      throw e;
     }
-    return s;
+    return flat.rebuild(values);
   }
 
   /** The values of the initialised variables, by name (copies). */

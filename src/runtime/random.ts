@@ -38,3 +38,53 @@ export function normalSample(uniform: () => number): number {
   const v = uniform();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
+
+/** A stream's position `s`, and the run that last drew from it. */
+interface StreamState { s: number; run: number; stream: () => number }
+
+/**
+ * A session's random streams by op (an Operation, or an op name in the runtime), each created on
+ * its first draw from `seedOf`. why: a run that throws changes no state, random streams
+ * included, so each run records the positions of the streams it draws from (on its first draw
+ * from each) and `rewind` puts them back.
+ */
+export class SessionStreams<K> {
+  private readonly streams = new Map<K, StreamState>();
+  /** Streams drawn from in the current run, with their positions before it. */
+  private readonly drawn: [StreamState, number][] = [];
+  private runNo = 0;
+
+  constructor(private readonly seedOf: (key: K) => number) {}
+
+  /** Starts a run: the draws from here on are undone by `rewind`. */
+  beginRun(): void {
+    this.runNo++;
+    this.drawn.length = 0;
+  }
+
+  /** Undoes the current run's draws (it failed). */
+  rewind(): void {
+    for (const [st, pos] of this.drawn) st.s = pos;
+    this.drawn.length = 0;
+  }
+
+  /** The stream of `key`, its position recorded on the run's first draw from it. */
+  stream(key: K): () => number {
+    let st = this.streams.get(key);
+    if (!st) {
+      const state = { s: this.seedOf(key) >>> 0, run: -1 } as StreamState;
+      state.stream = streamOn(state);
+      this.streams.set(key, (st = state));
+    }
+    if (st.run !== this.runNo) {
+      st.run = this.runNo;
+      this.drawn.push([st, st.s]);
+    }
+    return st.stream;
+  }
+
+  clear(): void {
+    this.streams.clear();
+    this.drawn.length = 0;
+  }
+}
