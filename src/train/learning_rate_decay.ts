@@ -47,41 +47,41 @@ function progress(step: Tensor, decaySteps: TensorLike, lr: Tensor, staircase: b
 }
 
 /**
+ * The frame the rate-based schedules share: options checked, one name scope, the learning rate,
+ * then `decay` of it, decayRate in its dtype and the progress globalStep / decaySteps.
+ */
+function rateSchedule(api: string, fn: string, scopeName: string, learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike,
+  decayRate: TensorLike, args: DecayArgs, decay: (lr: Tensor, rate: Tensor, p: Tensor, scope: string) => Tensor): Tensor {
+  const { staircase = false, name } = opArgs(`tf.train.${api}`, args, DECAY_ARGS);
+  positive(decaySteps, 'decaySteps', fn);
+  return nameScope(name ?? scopeName, (scope) => {
+    const [lr, step] = rateAndStep(learningRate, globalStep, fn);
+    // why: decayRate's cast is built before the progress ops, as TF1 orders them (op names depend on it).
+    const rate = castTo(decayRate, lr, 'decayRate');
+    return decay(lr, rate, progress(step, decaySteps, lr, staircase), scope);
+  });
+}
+
+/**
  * learningRate · decayRate^(globalStep / decaySteps), the exponent floored with `staircase`
  * (TF1 tf.train.exponential_decay).
  * @example const lr = tf.train.exponentialDecay(0.1, step, 1000, 0.96, true)
  */
 export function exponentialDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, ...args: DecayArgs): Tensor {
-  const fn = 'exponential_decay';
-  const { staircase = false, name } = opArgs(`tf.train.exponentialDecay`, args, DECAY_ARGS);
-  positive(decaySteps, 'decaySteps', fn);
-  return nameScope(name ?? 'ExponentialDecay', (scope) => {
-    const [lr, step] = rateAndStep(learningRate, globalStep, fn);
-    return multiply(lr, pow(castTo(decayRate, lr, 'decayRate'), progress(step, decaySteps, lr, staircase)), scope);
-  });
+  return rateSchedule('exponentialDecay', 'exponential_decay', 'ExponentialDecay', learningRate, globalStep, decaySteps, decayRate, args,
+    (lr, rate, p, scope) => multiply(lr, pow(rate, p), scope));
 }
 
 /** learningRate / (1 + decayRate · globalStep / decaySteps) (TF1 tf.train.inverse_time_decay). */
 export function inverseTimeDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, ...args: DecayArgs): Tensor {
-  const fn = 'inverse_time_decay';
-  const { staircase = false, name } = opArgs(`tf.train.inverseTimeDecay`, args, DECAY_ARGS);
-  positive(decaySteps, 'decaySteps', fn);
-  return nameScope(name ?? 'InverseTimeDecay', (scope) => {
-    const [lr, step] = rateAndStep(learningRate, globalStep, fn);
-    const denom = add(1, multiply(castTo(decayRate, lr, 'decayRate'), progress(step, decaySteps, lr, staircase)));
-    return divide(lr, denom, scope);
-  });
+  return rateSchedule('inverseTimeDecay', 'inverse_time_decay', 'InverseTimeDecay', learningRate, globalStep, decaySteps, decayRate, args,
+    (lr, rate, p, scope) => divide(lr, add(1, multiply(rate, p)), scope));
 }
 
 /** learningRate · e^(−decayRate · globalStep / decaySteps) (TF1 tf.train.natural_exp_decay). */
 export function naturalExpDecay(learningRate: TensorLike, globalStep: Step, decaySteps: TensorLike, decayRate: TensorLike, ...args: DecayArgs): Tensor {
-  const fn = 'natural_exp_decay';
-  const { staircase = false, name } = opArgs(`tf.train.naturalExpDecay`, args, DECAY_ARGS);
-  positive(decaySteps, 'decaySteps', fn);
-  return nameScope(name ?? 'NaturalExpDecay', (scope) => {
-    const [lr, step] = rateAndStep(learningRate, globalStep, fn);
-    return multiply(lr, exp(negative(multiply(castTo(decayRate, lr, 'decayRate'), progress(step, decaySteps, lr, staircase)))), scope);
-  });
+  return rateSchedule('naturalExpDecay', 'natural_exp_decay', 'NaturalExpDecay', learningRate, globalStep, decaySteps, decayRate, args,
+    (lr, rate, p, scope) => multiply(lr, exp(negative(multiply(rate, p))), scope));
 }
 
 /**
