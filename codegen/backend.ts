@@ -12,6 +12,7 @@ import type { MemoryPlan } from './plan_memory.js';
 import { renderJs } from './render/js.js';
 import { renderWasm, type RenderedWasm, type WasmOptions } from './render/wasm.js';
 import { instantiateWasmPlan } from '../src/runtime/wasm_runner.js';
+import { encodeModule } from './wasm/encode.js';
 import type { Schedule } from './schedule.js';
 
 /** A backend's rendering of one plan: the text plus what the text refers to by index. */
@@ -67,6 +68,25 @@ export const WASM_FACTORY_PARAMS = [...JS_FACTORY_PARAMS, 'wasm'] as const;
 
 const wasmFactories = new WeakMap<PlanData, PlanFactory>();
 
+let usable: boolean | undefined;
+/**
+ * Whether this realm compiles WebAssembly (a strict Content-Security-Policy without
+ * 'wasm-unsafe-eval' refuses it); when not, the wasm backend renders every kernel in JS and says so once.
+ */
+export function wasmUsable(recheck = false): boolean {
+  if (usable === undefined || recheck) {
+    try {
+      new WebAssembly.Module(encodeModule([]) as unknown as BufferSource);
+      usable = true;
+    } catch (e) {
+      usable = false;
+      console.warn(`tfgen: WebAssembly cannot be compiled here (${(e as Error).message}; a Content-Security-Policy needs 'wasm-unsafe-eval'): ` +
+        `the wasm backend runs every kernel in JS.`);
+    }
+  }
+  return usable;
+}
+
 /**
  * The wasm backend with options: `{sums: 'f64x2'}` accumulates full float32 sums and means in
  * four float64 partial sums (faster, within the tolerance of codegen/README.md) instead of the
@@ -75,7 +95,11 @@ const wasmFactories = new WeakMap<PlanData, PlanFactory>();
 export function wasmBackendWith(opts: WasmOptions = {}): Backend {
   return {
     name: 'wasm',
-    render: (s, m) => renderWasm(s, m, opts),
+    render: (s, m) => {
+      if (wasmUsable()) return renderWasm(s, m, opts);
+      const js = renderJs(s, m);
+      return { ...js, kernels: js.kernels.map((k) => ({ ...k, runsOn: 'js' as const })) };
+    },
     instantiate(data, kernels = opSpec, dims = []) {
       let factory = wasmFactories.get(data);
       if (!factory) wasmFactories.set(data, (factory = new Function(...WASM_FACTORY_PARAMS, data.text) as PlanFactory));

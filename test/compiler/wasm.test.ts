@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
-import { wasmBackend, wasmBackendWith, type Backend } from '../../codegen/backend.js';
+import { wasmBackend, wasmBackendWith, wasmUsable, type Backend } from '../../codegen/backend.js';
 import { jitCompiler } from '../../codegen/jit.js';
 import { compileProgram } from '../../codegen/pipeline.js';
 import { Code, encodeModule, OP } from '../../codegen/wasm/encode.js';
@@ -226,6 +226,33 @@ test('memory layout: 16-byte aligned regions, never a multiple of 64 MiB apart',
   const { at } = layoutRegions([{ bytesPer: 4, length: n }, { bytesPer: 4, length: n }, { bytesPer: 4, length: 3 }, { bytesPer: 8, length: 5 }]);
   assert.ok(at.every((o) => o % 16 === 0), String(at));
   for (let i = 0; i < at.length; i++) for (let j = i + 1; j < at.length; j++) assert.ok((at[j] - at[i]) % 2 ** 26 !== 0, `${at}`);
+});
+
+test('without WebAssembly (a strict CSP) the wasm backend runs every kernel in JS and says so once', () => {
+  const real = globalThis.WebAssembly, warn = console.warn;
+  const warnings: string[] = [];
+  console.warn = (m: string) => { warnings.push(m); };
+  const refusing = { ...real, Module: function () { throw new real.CompileError('Refused to compile or instantiate WebAssembly module'); } };
+  try {
+    (globalThis as { WebAssembly: unknown }).WebAssembly = refusing;
+    assert.is(wasmUsable(true), false);
+    const graph = new tf.Graph();
+    graph.asDefault(() => {
+      const x = tf.placeholder('float32', [8], 'x');
+      const y = tf.sqrt(tf.add(tf.multiply(x, x), 1));
+      const xs = new tf.NDArray(Float32Array.from({ length: 8 }, (_, i) => i - 3), [8], 'float32');
+      const sess = new tf.Session({ backend: 'wasm' });
+      assert.is(fetchDiff(sess.run(y, { x: xs }), new tf.Session({ executor: 'interpreter' }).run(y, { x: xs })), undefined);
+      assert.equal(sess._planFor(y, { x: xs })!.data.kernels.map((k) => k.runsOn), ['js']);
+      new tf.Session({ backend: 'wasm' }).run(tf.negative(y), { x: xs });
+    });
+    assert.is(warnings.length, 1);
+    assert.match(warnings[0], /wasm-unsafe-eval/);
+  } finally {
+    (globalThis as { WebAssembly: unknown }).WebAssembly = real;
+    console.warn = warn;
+    wasmUsable(true);
+  }
 });
 
 const MODEL = `import * as tf from 'tfgen';
