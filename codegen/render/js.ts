@@ -75,7 +75,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
     else if (isBinary(n.prim)) e = binaryExpr(n.prim as BinaryPrim, t(0), t(1), inDtype);
     else if (n.prim === 'where') e = `(${t(0)} ? ${t(1)} : ${t(2)})`;
     else if (n.prim === 'fma') e = n.dtype === 'float32' ? `fmaf(${t(0)}, ${t(1)}, ${t(2)})` : `${t(0)} * ${t(1)} + ${t(2)}`;
-    else if (n.prim === 'cast') e = castExpr(t(0), n.dtype);
+    else if (n.prim === 'cast') e = castExpr(t(0), n.dtype, at(n.inputs[0]).dtype);
     else throw new Error(`render: ${n.prim} is not elementwise`);
     return `const t${id} = ${e};`;
   });

@@ -1,7 +1,7 @@
 // The JS expression of each elementwise primitive, by dtype: the one table the JS renderer
 // (and later the gpu.js renderer, overriding what differs) uses. Each result is rounded to its
 // dtype the way a typed-array store would, so fused code equals the reference kernels.
-import type { DType } from '../../src/dtypes.js';
+import { isInt32Family, type DType } from '../../src/dtypes.js';
 import type { BinaryPrim, UnaryPrim } from '../../src/prims.js';
 
 /** Helpers the generated code defines once (they mirror src/dtypes.ts castScalar and the kernels). */
@@ -60,7 +60,10 @@ export function roundTo(dtype: DType, e: string): string {
 }
 
 /** A cast of a value of `from` to `to`, as src/dtypes.ts castScalar does. */
-export function castExpr(x: string, to: DType): string {
+export function castExpr(x: string, to: DType, from?: DType): string {
+  // why: an int of 32 bits or fewer (or a bool's 0/1) is already the int64 number (no range check,
+  // so an argmax's int64 classes need no int64 helper in a standalone module).
+  if (to === 'int64' && from !== undefined && (isInt32Family(from) || from === 'bool')) return x;
   switch (to) {
     case 'float32': return `Math.fround(${x})`;
     case 'float64': return x;

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/train/safetensors.js';
+import { compiledEqualsInterpreter } from '../_lib/compiled.js';
 import { feed, fresh, plain, run, runBoth, throwsClass } from '../_lib/op_cases.js';
 
 const IAE = tf.errors.InvalidArgumentError;
@@ -45,6 +46,17 @@ test('int64 arithmetic is exact past 2^31 and up to 2^53 - 1, on both executors'
   assert.is(tf.divide(tf.constant([7], { dtype: 'int64' }), tf.constant([2], { dtype: 'int64' })).dtype, 'float64');
   assert.equal(both(tf.cast(tf.constant([2.9, -2.9, NaN, 1e15 + 0.5], { dtype: 'float64' }), 'int64')), [2, -2, 0, 1e15]);
   assert.equal(both(tf.cast(tf.constant([LIMIT], { dtype: 'int64' }), 'float64')), [LIMIT]);
+}));
+
+test('casts of fed int32, int16, uint8 and bool to int64 keep every value, compiled as in the interpreter', () => fresh(() => {
+  const feeds = new Map<tf.Tensor, unknown>();
+  const i32 = feed(feeds, 'int32', [4], [2147483647, -2147483648, 0, -1]);
+  const i16 = feed(feeds, 'int16', [2], [-32768, 32767]);
+  const u8 = feed(feeds, 'uint8', [2], [255, 0]);
+  const b = feed(feeds, 'bool', [2], [true, false]);
+  const fetches = [i32, i16, u8, b].map((t) => tf.add(tf.cast(t, 'int64'), tf.constant(3_000_000_000, { dtype: 'int64' })));
+  const got = compiledEqualsInterpreter(fetches, feeds).map((a) => Array.from(a.data));
+  assert.equal(got, [[5147483647, 852516352, 3e9, 2999999999], [2999967232, 3000032767], [3000000255, 3e9], [3000000001, 3e9]]);
 }));
 
 test('int64 beyond ±(2^53 - 1): conversions and results fail clearly, never round', () => fresh(() => {
