@@ -28,7 +28,7 @@ const m = new tf.Variable(1.2388, { name: 'm' });
 const b = new tf.Variable(7.4462, { name: 'b' });
 export const predict = tf.signature({ inputs: { X }, outputs: { sold: X.mul(m).add(b) } });
 `;
-/** 784-256-256-10 relu, softmax out: the MNIST-sized classifier of the targets. */
+/** 784-256-256-10 relu, softmax and argmax (the classes) out: the MNIST-sized classifier of the targets. */
 const MLP = `import * as tf from 'tfgen';
 export const X = tf.placeholder(tf.float32, [null, 784], 'X');
 const dense = (x: tf.Tensor, n: number, units: number, seed: number) => {
@@ -39,8 +39,7 @@ const dense = (x: tf.Tensor, n: number, units: number, seed: number) => {
 const h1 = tf.nn.relu(dense(X, 784, 256, 1));
 const h2 = tf.nn.relu(dense(h1, 256, 256, 2));
 const logits = dense(h2, 256, 10, 3);
-// (argmax is left out: its plan does not take a run-time batch dim yet)
-export const predict = tf.signature({ inputs: { X }, outputs: { probs: tf.nn.softmax(logits) } });
+export const predict = tf.signature({ inputs: { X }, outputs: { probs: tf.nn.softmax(logits), classes: tf.argmax(logits, 1) } });
 `;
 writeFileSync(join(work, 'linreg.tf.ts'), LINREG);
 writeFileSync(join(work, 'mlp.tf.ts'), MLP);
