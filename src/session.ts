@@ -14,7 +14,6 @@ import { interpret, uninitialisedRead, type RunState } from './interpret.js';
 import { NDArray } from './ndarray.js';
 import { DEFAULT_GRAPH_SEED, mixSeeds, SessionStreams } from './runtime/random.js';
 import { fitsShape, formatShape } from './shape.js';
-import { Variable } from './variables.js';
 
 export type { FeedDict, FeedValue } from './feeds.js';
 export type { Fetches, FetchLeaf, FetchValue } from './fetches.js';
