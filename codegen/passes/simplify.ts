@@ -1,5 +1,5 @@
 // simplify: algebraic identities as one table of rules, each `(node, nodes) → replacement id`
-// or undefined. x·1, x+(−0), x−0, −(−x), reshape of reshape, transpose of transpose, identity
+// or undefined. x·1, x+(−0), (y+0)+0, x−0, −(−x), reshape of reshape, transpose of transpose, identity
 // transpose, no-op reshape/broadcast/cast. After it no rule applies to any node.
 import { sameDims } from '../dims.js';
 import { rewrite, type Node, type Program } from '../ir.js';
@@ -25,6 +25,15 @@ const RULES: Record<string, Rule> = {
   mulByOne: (n, at) => (n.prim === 'mul' ? neutral(n, at, 1, true) : undefined),
   // why: -0 + 0 is +0, so only x + (-0) is x for floats (ints have one zero); x - 0 is always x.
   addZero: (n, at) => (n.prim === 'add' ? neutral(n, at, n.dtype === 'float32' || n.dtype === 'float64' ? -0 : 0, true) : undefined),
+  // why: y + 0 is never -0, so adding +0 to it again changes nothing (gradients of reductions over
+  // no axes stack these: the linear-regression step added 0 twice per element).
+  zeroAfterZero: (n, at) => {
+    if (n.prim !== 'add' || (n.dtype !== 'float32' && n.dtype !== 'float64')) return undefined;
+    const x = neutral(n, at, 0, true);
+    if (x === undefined) return undefined;
+    const inner = at(x);
+    return inner.prim === 'add' && inner.inputs.some((i) => isConstValue(at(i), 0)) ? x : undefined;
+  },
   subZero: (n, at) => (n.prim === 'sub' ? neutral(n, at, 0, false) : undefined),
   doubleNegation: (n, at) => (n.prim === 'neg' && at(n.inputs[0]).prim === 'neg' ? at(n.inputs[0]).inputs[0] : undefined),
   noopReshape: (n, at) => ((n.prim === 'reshape' || n.prim === 'copy') && sameShape(at(n.inputs[0]).shape, n.shape) ? n.inputs[0] : undefined),

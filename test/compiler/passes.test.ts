@@ -121,6 +121,26 @@ test('simplify: float x+0, 0−x, x−(−0), x·2 and neutrals that broadcast x
   ));
 });
 
+test('simplify: (x+0)+0 is x+0 (y+0 is never −0), while (x·2)+0 keeps its +0', () => {
+  const b = new Build();
+  const x = b.input([2]);
+  const zero = b.const([0]), two = b.const([2]);
+  const once = b.node('add', [x, zero]);
+  const doubled = b.node('mul', [x, two]);
+  const outs = [b.node('add', [once, zero]), b.node('add', [zero, b.node('add', [once, zero])]), b.node('add', [doubled, zero])];
+  assert.fixture(after(simplify, b.program(outs)), lines(
+    '%0 = input() {feed=0} : float32[2]  # x0',
+    '%1 = const() {value=[0]} : float32[]  # c',
+    '%2 = const() {value=[2]} : float32[]  # c',
+    '%3 = add(%0, %1) : float32[2]  # add',
+    '%4 = mul(%0, %2) : float32[2]  # mul',
+    '%5 = add(%4, %1) : float32[2]  # add',
+    'outputs: %3, %3, %5',
+  ));
+  // why: the values agree with adding twice, −0 included.
+  for (const v of [-0, 0, -1.5, Number.MIN_VALUE]) assert.ok(Object.is((v + 0) + 0, v + 0));
+});
+
 test('simplify: −(−x) is x, −(−(−x)) is −x (the dead −x is left to cse and dce)', () => {
   const b = new Build();
   const x = b.input([3]);
