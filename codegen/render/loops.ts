@@ -43,7 +43,8 @@ export function mergeDims(dims: readonly Dim[], operands: readonly Dim[][]): { d
  */
 export function loopNest(dims: readonly Dim[], strides: readonly Dim[][], body: (idx: string[]) => string, pad = '  '): string {
   const rank = dims.length;
-  if (rank === 0) return body(strides.map(() => '0'));
+  // why: a scalar kernel's statement is indented like a loop's, so generated text reads evenly.
+  if (rank === 0) return body(strides.map(() => '0')).split('\n').map((l) => pad + l).join('\n');
   const lines: string[] = [];
   // Offset variable of operand k after fixing dims < d: o{k}_{d}; at d = 0 it is 0.
   const off = (k: number, d: number) => (d === 0 ? '0' : `o${k}_${d}`);
