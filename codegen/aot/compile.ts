@@ -177,14 +177,17 @@ export async function compileModel(file: string, sources: readonly string[], opt
   const seeds: Record<string, number | null> = {};
   for (const p of plans) for (const name of p.data.randomOps) seeds[name] = streamSeed(g.getOperationByName(name), g);
 
-  const moduleName = `${stem}.js`;
+  // why: the extension says the module kind, as TypeScript's do: a .tf.mts/.tf.mjs model gives
+  // .mjs/.d.mts, an ES module wherever it lands (a .js one needs package.json "type": "module").
+  const esmOnly = /\.tf\.m[tj]s$/.test(model.file);
+  const moduleName = `${stem}${esmOnly ? '.mjs' : '.js'}`;
   const written = await writeModule({
     source: rel(model.file), moduleName, standalone: opts.standalone === true, strict: opts.strict === true,
     plans, variables, initPlan, seeds, exports: exportsOut, inlineAll: opts.inlineAll === true,
   });
   const files: OutputFile[] = [
     { path: join(outDir, moduleName), contents: written.text },
-    { path: join(outDir, `${stem}.d.ts`), contents: renderDts({ source: rel(model.file), exports: dtsExports, standalone: opts.standalone === true }) },
+    { path: join(outDir, `${stem}${esmOnly ? '.d.mts' : '.d.ts'}`), contents: renderDts({ source: rel(model.file), exports: dtsExports, standalone: opts.standalone === true }) },
   ];
   if (written.sidecar) files.push({ path: join(outDir, written.sidecarName), contents: written.sidecar });
   const inputs = [...model.inputs, ...sources.map((s) => resolve(s)), ...(opts.weights ? [resolve(opts.weights)] : [])];

@@ -50,7 +50,7 @@ export function tfgen(options: TfgenPluginOptions = {}): Plugin {
         const opts: CompileOptions = { outDir: dirname(args.path), standalone: options.standalone, strict: options.strict, weights: options.weights, inlineAll: true, typeCheck: options.typeCheck === true };
         try {
           const r = await compileModel(args.path, [...sources].filter((s) => !MODEL_FILE.test(s)), opts);
-          const js = r.files.find((f) => f.path.endsWith('.js'))!;
+          const js = r.files.find((f) => /\.m?js$/.test(f.path))!;
           return {
             contents: js.contents as string,
             loader: 'js',

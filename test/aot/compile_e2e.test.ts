@@ -148,6 +148,16 @@ test('--standalone --weights: a module without imports predicts with the trained
   assert.throws(() => mod.predict({ Z: [1] }), /predict: unknown input 'Z'; inputs are X/);
 }));
 
+test('a .tf.mts model gives .mjs and .d.mts: an ES module even in a CommonJS package', () => withFiles({
+  'package.json': '{"type":"commonjs"}', 'linreg.tf.mts': MODEL,
+}, async (dir) => {
+  const q = quiet();
+  assert.is(await main(['compile', join(dir, 'linreg.tf.mts'), '--standalone', '--out-dir', join(dir, 'out')], q.io), 0, q.err.join(''));
+  assert.equal(readdirSync(join(dir, 'out')).sort(), ['linreg.d.mts', 'linreg.mjs']);
+  const mod = await importFresh(join(dir, 'out/linreg.mjs'));
+  assert.equal(Array.from(mod.predict({ X: [0, 2] }).y.data), [Math.fround(-0.5), Math.fround(0)]);
+}));
+
 test('weights above the inline threshold go to a sidecar .bin, read when the module loads', () => withFiles({
   'package.json': '{"type":"module"}',
   'big.tf.ts': `import * as tf from 'tfgen';
