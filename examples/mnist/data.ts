@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+// why: the seeded stream the library's random ops draw from (public as tfgen/runtime).
+import { uniformStream } from '../../src/runtime/index.js';
 
 export const IMAGE_SIZE = 28;
 export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
@@ -58,18 +60,6 @@ export function allDigits(): { images: Float32Array; labels: Int32Array } {
   return (cache = { images, labels });
 }
 
-/** A small seeded generator (mulberry32): uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function subset(all: { images: Float32Array; labels: Int32Array }, order: ArrayLike<number>): DataSet {
   const n = order.length;
   const images = new Float32Array(n * PIXELS), labels = new Int32Array(n), oneHot = new Float32Array(n * CLASSES);
@@ -91,7 +81,7 @@ export function loadMnist(opts: LoadOptions = {}): Mnist {
     throw new RangeError(`loadMnist: train (${train}) + test (${test}) must be positive and at most the ${total} digits the package ships`);
   }
   const order = Int32Array.from({ length: total }, (_, i) => i);
-  const rand = seededRandom(opts.seed ?? 1);
+  const rand = uniformStream(opts.seed ?? 1);
   for (let i = total - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
@@ -107,7 +97,7 @@ export class Batches {
   epochs = 0;
 
   constructor(private readonly data: DataSet, private readonly batchSize: number, seed = 2) {
-    this.rand = seededRandom(seed);
+    this.rand = uniformStream(seed);
     this.order = Int32Array.from({ length: data.size }, (_, i) => i);
     this.shuffle();
   }
