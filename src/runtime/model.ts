@@ -173,8 +173,7 @@ export class CompiledModel {
       plan: e.plans[0],
       runFor: (shapes) => {
         for (const plan of e.plans) {
-          const data = { ...plan.data, text: '' } as PlanData;
-          const sized = dimsForFeeds(data, shapes);
+          const sized = dimsForFeeds(plan.data, shapes);
           if (!sized) continue;
           const k = sized.dims.join(',');
           let runs = e.runs.get(plan);
@@ -183,7 +182,8 @@ export class CompiledModel {
           if (!run) {
             // why: buffers are sized per distinct set of run-time dims; a stream of new sizes must not grow memory forever.
             if (runs.size >= MAX_SIZES_PER_PLAN) runs.delete(runs.keys().next().value!);
-            run = plan.instantiate ? plan.instantiate(sized.dims) : instantiatePlan(data, plan.factory!, this.kernels, sized.dims);
+            // why: the text is in the module as `factory`; the plan data is completed only here, on a miss, not per run.
+            run = plan.instantiate ? plan.instantiate(sized.dims) : instantiatePlan({ ...plan.data, text: '' }, plan.factory!, this.kernels, sized.dims);
             runs.set(k, run);
           }
           return { run, dims: sized.dims, data: plan.data };
