@@ -230,10 +230,10 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
     return name;
   };
 
-  /** out[i] = x[j] over `iter`, with the two operands' strides. */
-  const copyLoop = (out: string, xa: string, iter: readonly Dim[], dst: Dim[], src: Dim[]) => {
+  /** out[dstBase + i] = x[srcBase + j] over `iter`, with the two operands' strides. */
+  const copyLoop = (out: string, xa: string, iter: readonly Dim[], dst: Dim[], src: Dim[], dstBase = 0, srcBase = 0) => {
     const { dims, strides } = mergeDims(iter, [dst, src]);
-    return loopNest(dims, strides, (idx) => `${out}[${idx[0]}] = ${xa}[${idx[1]}];`);
+    return loopNest(dims, strides, (idx) => `${out}[${dstBase ? `${dstBase} + ` : ''}${idx[0]}] = ${xa}[${srcBase ? `${srcBase} + ` : ''}${idx[1]}];`);
   };
 
   const renderMovement = (n: Node): string => {
@@ -246,20 +246,16 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
     const out = arr(n.id);
     const x = at(n.inputs[0]);
     const xa = arr(x.id);
-    const copy = (iter: readonly number[], dst: number[], src: number[], dstBase: number, srcBase: number) => {
-      const { dims, strides } = mergeDims(iter, [dst, src]);
-      return loopNest(dims, strides, (idx) => `${out}[${dstBase ? `${dstBase} + ` : ''}${idx[0]}] = ${xa}[${srcBase ? `${srcBase} + ` : ''}${idx[1]}];`);
-    };
     const inStrides = rm(shp(x));
     switch (n.prim) {
       case 'slice': {
         const base = n.attrs.begin!.reduce((a, b, d) => a + b * inStrides[d], 0);
-        return copy(shp(n), rm(shp(n)), inStrides, 0, base);
+        return copyLoop(out, xa, shp(n), rm(shp(n)), inStrides, 0, base);
       }
       case 'pad': {
         const outStrides = rm(shp(n));
         const base = n.attrs.paddings!.reduce((a, [before], d) => a + before * outStrides[d], 0);
-        return [`  ${out}.fill(${literal(n.attrs.padValue ?? 0)});`, copy(shp(x), outStrides, inStrides, base, 0)].join('\n');
+        return [`  ${out}.fill(${literal(n.attrs.padValue ?? 0)});`, copyLoop(out, xa, shp(x), outStrides, inStrides, base)].join('\n');
       }
       case 'concat': {
         const axis = n.attrs.axis!;
@@ -267,10 +263,9 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
         let offset = 0;
         return n.inputs.map((id) => {
           const xi = at(id);
-          const { dims, strides } = mergeDims(shp(xi), [outStrides, rm(shp(xi))]);
           const base = offset * outStrides[axis];
           offset += shp(xi)[axis];
-          return loopNest(dims, strides, (idx) => `${out}[${base ? `${base} + ` : ''}${idx[0]}] = ${arr(id)}[${idx[1]}];`);
+          return copyLoop(out, arr(id), shp(xi), outStrides, rm(shp(xi)), base);
         }).join('\n');
       }
       case 'gather': {
