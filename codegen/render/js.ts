@@ -287,13 +287,10 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
   const embedded = new EmbeddedPlans(constants, mem.slots.length);
   const renderHost = (k: Extract<Kernel, { kind: 'host' }>): string => {
     const first = at(k.outs[0]);
-    if (first.attrs.control) {
-      const names = k.outs.map((id) => { const nm = `h${id}`; hostName.set(id, nm); return nm; });
-      return renderControl(first.attrs.control, k.outs.map(at), names, first.inputs.map(arr), embedded);
-    }
+    const names = k.outs.map((id) => { const nm = `h${id}`; hostName.set(id, nm); return nm; });
+    if (first.attrs.control) return renderControl(first.attrs.control, k.outs.map(at), names, first.inputs.map(arr), embedded);
     const idx = hostCalls.length;
     hostCalls.push({ op: first.attrs.hostOp!, inputs: [...first.inputs], outputs: k.outs });
-    const names = k.outs.map((id) => { const nm = `h${id}`; hostName.set(id, nm); return nm; });
     return `  const [${names.join(', ')}] = host[${idx}](rt${first.inputs.map((i) => `, ${arr(i)}`).join('')});`;
   };
 
