@@ -227,8 +227,8 @@ export function checkedArgs(strides: unknown, padding: unknown, args: readonly u
 
 export const attrsOf = (a: ConvArgs, dtype: string): Attrs => ({ T: dtype, strides: a.strides, padding: a.padding, dilations: a.dilations, data_format: 'NHWC' });
 
-function conv(x: Tensor, f: Tensor, a: ConvArgs, name?: string): Tensor {
-  return out(createOp(Conv2D, [x, f], attrsOf(a, x.dtype), name ?? 'Conv2D'));
+function conv(x: Tensor, f: Tensor, a: ConvArgs): Tensor {
+  return out(createOp(Conv2D, [x, f], attrsOf(a, x.dtype), 'Conv2D'));
 }
 function backpropInput(sizes: Tensor, f: Tensor, dy: Tensor, a: ConvArgs, name?: string): Tensor {
   return out(createOp(Conv2DBackpropInput, [sizes, f, dy], attrsOf(a, f.dtype), name ?? 'Conv2DBackpropInput'));
@@ -255,10 +255,16 @@ export function floats(values: Record<string, TensorLike>, fn: string): Tensor[]
  * @example tf.nn.conv2d(x, w, [1, 1, 1, 1], 'SAME')
  */
 export function conv2d(input: TensorLike, filter: TensorLike, strides: number | number[], padding: Padding | string, ...args: ConvArgList): Tensor {
-  const a = checkedArgs(strides, padding, args, 'tf.nn.conv2d');
-  return nameScope(a.name ?? 'Conv2D', (scope) => {
-    const [x, f] = floats({ input, filter }, 'tf.nn.conv2d');
-    return conv(x, f, a, scope);
+  return userConv(Conv2D, 'Conv2D', 'tf.nn.conv2d', input, filter, strides, padding, args);
+}
+
+/** The public wrapper of a forward conv op (conv2d, depthwiseConv2d): checks the arguments, converts the operands, builds the op in its name scope. */
+export function userConv(spec: OpSpec, defaultName: string, fn: string, input: TensorLike, filter: TensorLike,
+  strides: number | number[], padding: Padding | string, args: readonly unknown[]): Tensor {
+  const a = checkedArgs(strides, padding, args, fn);
+  return nameScope(a.name ?? defaultName, (scope) => {
+    const [x, f] = floats({ input, filter }, fn);
+    return out(createOp(spec, [x, f], attrsOf(a, x.dtype), scope));
   });
 }
 

@@ -12,7 +12,7 @@ import { type Dim } from '../shape.js';
 import { shape as shapeOf } from './array.js';
 import {
   attrsOf, checkBackprop, checkConv, checkedArgs, conv2d, convArgs, convGeometry, convOutput, floats, inferBackpropFilter,
-  inferBackpropInput, rowsOf, type ConvArgList, type ConvArgs,
+  inferBackpropInput, rowsOf, userConv, type ConvArgList, type ConvArgs,
 } from './conv.js';
 import { out, type TensorLike } from './define_op.js';
 import { loweredInts } from './op_args.js';
@@ -137,8 +137,8 @@ export const DepthwiseConv2dNativeBackpropFilter: OpSpec = {
   },
 };
 
-function depthwise(x: Tensor, f: Tensor, a: ConvArgs, name?: string): Tensor {
-  return out(createOp(DepthwiseConv2dNative, [x, f], attrsOf(a, x.dtype), name ?? 'depthwise'));
+function depthwise(x: Tensor, f: Tensor, a: ConvArgs): Tensor {
+  return out(createOp(DepthwiseConv2dNative, [x, f], attrsOf(a, x.dtype), 'depthwise'));
 }
 function backpropInput(sizes: Tensor, f: Tensor, dy: Tensor, a: ConvArgs): Tensor {
   return out(createOp(DepthwiseConv2dNativeBackpropInput, [sizes, f, dy], attrsOf(a, f.dtype), 'DepthwiseConv2dNativeBackpropInput'));
@@ -153,11 +153,7 @@ function backpropFilter(x: Tensor, sizes: Tensor, dy: Tensor, a: ConvArgs): Tens
  * tf.nn.depthwise_conv2d; `dilations` as TF1's `rate`). @example tf.nn.depthwiseConv2d(x, w, 1, 'SAME')
  */
 export function depthwiseConv2d(input: TensorLike, filter: TensorLike, strides: number | number[], padding: Padding | string, ...args: ConvArgList): Tensor {
-  const a = checkedArgs(strides, padding, args, 'tf.nn.depthwiseConv2d');
-  return nameScope(a.name ?? 'depthwise', (scope) => {
-    const [x, f] = floats({ input, filter }, 'tf.nn.depthwiseConv2d');
-    return depthwise(x, f, a, scope);
-  });
+  return userConv(DepthwiseConv2dNative, 'depthwise', 'tf.nn.depthwiseConv2d', input, filter, strides, padding, args);
 }
 
 /**
