@@ -98,6 +98,9 @@ test('deep CNN (narrowed): runs with dropout and Adam, logs the loss, input imag
   const image = evs.find((e) => e.summary).summary.value.find((v: any) => v.tag === 'input/image/0').image;
   assert.equal([image.height, image.width, image.colorspace], [28, 28, 1]);
   assert.ok(tf.summary.readScalars(r.logdir)[0].tag === 'cross_entropy');
+  // why: the README promises the same accuracy for the same steps (seeded split, batches, initial values, dropout).
+  const again = deepCnn({ train: 100, test: 50, steps: 3, widths: [2, 4, 8], outDir, print: quiet });
+  assert.equal([again.testAccuracy, again.finalLoss], [r.testAccuracy, r.finalLoss]);
 });
 
 test.run();
