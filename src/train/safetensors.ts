@@ -5,6 +5,10 @@
 import { allocate, int64Value, type DType } from '../dtypes.js';
 import { DataLossError, InvalidArgumentError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
+import { crc32 } from '../summary/checksums.js';
+
+// why: one CRC-32 table for the project (PNG chunks in summaries use it too); re-exported for this module's callers.
+export { crc32 };
 
 type StoredDType = Exclude<DType, 'string'>;
 export const SAFETENSORS_DTYPE: Readonly<Record<StoredDType, string>> = {
@@ -204,21 +208,4 @@ function checksumOf(entries: readonly Entry[], data: Uint8Array): string {
     .map((e) => [e.name, SAFETENSORS_DTYPE[e.dtype as StoredDType], e.shape, [e.begin, e.end]]);
   const crc = crc32(data, crc32(new TextEncoder().encode(JSON.stringify(canonical))));
   return `crc32:${crc.toString(16).padStart(8, '0')}`;
-}
-
-let table: Uint32Array | undefined;
-
-/** CRC-32 (IEEE 802.3, as zlib's crc32); pass the previous value to continue over more bytes. */
-export function crc32(bytes: Uint8Array, previous = 0): number {
-  if (!table) {
-    table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c >>> 0;
-    }
-  }
-  let c = ~previous >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
 }
