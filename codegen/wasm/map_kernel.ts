@@ -48,6 +48,28 @@ export interface MapKernel {
   out: number;
 }
 
+/**
+ * Pushes node `n`'s value, one float32 lane or four (`vector`), its inputs being in the locals
+ * `operand(id)`. Shared by every kernel computing elementwise chains (maps, matmul epilogues).
+ */
+export function emitElementwise(c: Code, n: Node, vector: boolean, operand: (id: number) => number): void {
+  const ops = OPS[n.prim];
+  const get = (i: number) => c.op(OP.localGet).u32(i);
+  const x = operand(n.inputs[0]);
+  const zero = () => (vector ? c.simd(SIMD.v128Const).op(...new Array<number>(16).fill(0)) : c.op(OP.f32Const).f32(0));
+  if (n.prim === 'recip') {
+    if (vector) c.op(OP.f32Const).f32(1).simd(SIMD.f32x4Splat); else c.op(OP.f32Const).f32(1);
+    get(x);
+    if (vector) c.simd(SIMD.f32x4Div); else c.op(OP.f32Div);
+  } else if (n.prim === 'relu') {
+    zero(); get(x); get(x); zero();
+    if (vector) c.simd(SIMD.f32x4Lt).simd(SIMD.v128Bitselect); else c.op(OP.f32Lt, OP.select);
+  } else {
+    for (const i of n.inputs) get(operand(i));
+    if (ops) { if (vector) c.simd(ops[1]); else c.op(ops[0]); }
+  }
+}
+
 export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunction {
   const outs = k.sums ? k.sums.members.length : 1;
   const colLeaves = k.colLeaves ?? [], rowLeaves = new Set(k.rowLeaves ?? []);
@@ -62,22 +84,8 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
   const set = (i: number) => c.op(OP.localSet).u32(i);
   const splat = (id: number) => { V.set(id, local(V128)); get(S.get(id)!).simd(SIMD.f32x4Splat); set(V.get(id)!); };
   const compute = (id: number, vector: boolean) => {
-    const n = at(id);
-    const ops = OPS[n.prim];
-    const x = (vector ? V : S).get(n.inputs[0])!;
-    const zero = () => (vector ? c.simd(SIMD.v128Const).op(...new Array<number>(16).fill(0)) : c.op(OP.f32Const).f32(0));
-    if (n.prim === 'recip') {
-      if (vector) c.op(OP.f32Const).f32(1).simd(SIMD.f32x4Splat); else c.op(OP.f32Const).f32(1);
-      get(x);
-      if (vector) c.simd(SIMD.f32x4Div); else c.op(OP.f32Div);
-    } else if (n.prim === 'relu') {
-      zero(); get(x); get(x); zero();
-      if (vector) c.simd(SIMD.f32x4Lt).simd(SIMD.v128Bitselect); else c.op(OP.f32Lt, OP.select);
-    } else {
-      for (const i of n.inputs) get((vector ? V : S).get(i)!);
-      if (ops) { if (vector) c.simd(ops[1]); else c.op(ops[0]); }
-    }
     const map = vector ? V : S;
+    emitElementwise(c, at(id), vector, (i) => map.get(i)!);
     if (!map.has(id)) map.set(id, local(vector ? V128 : F32));
     set(map.get(id)!);
   };
