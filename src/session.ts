@@ -14,6 +14,7 @@ import { interpret, uninitialisedRead, type RunState } from './interpret.js';
 import { NDArray } from './ndarray.js';
 import { DEFAULT_GRAPH_SEED, mixSeeds, SessionStreams } from './runtime/random.js';
 import { fitsShape, formatShape } from './shape.js';
+import { moveIntoHomes } from './runtime/wasm_runner.js';
 
 export type { FeedDict, FeedValue } from './feeds.js';
 export type { Fetches, FetchLeaf, FetchValue } from './fetches.js';
@@ -200,6 +201,12 @@ export class Session {
       // why: a variable resized by a shape-changing assign no longer fits this plan: interpret.
       if (c.variables.some((v, i) => plan.vars![i] !== undefined && plan.vars![i]!.length !== c.variableSizes[i])) {
         return this.interpret(plan.schedule, flat, feeds);
+      }
+      // why: a backend keeping variables in memory of its own (wasm) gets them moved there once;
+      // the session stores that view, so other plans see (and re-read) the new storage.
+      for (const i of moveIntoHomes(plan.bound!.run, plan.vars)) {
+        const v = c.variables[i];
+        this.setVariable(v, new NDArray(plan.vars[i]!, this.variables.get(v)!.shape, v.outputs[0].dtype));
       }
       plan.varsVersion = this.stateVersion;
     }

@@ -3,8 +3,9 @@
 // covered kernels become WebAssembly SIMD128 functions of one module, called from the text
 // through `wasm` (the factory's last parameter, see codegen/README.md "The wasm backend").
 // All planned buffers live in one wasm memory; feeds, variables, constants and host results a
-// wasm kernel reads are copied into regions of their own ("staged"): feeds and variables once
-// at the start of each run, constants once, a host result before the kernel reading it.
+// wasm kernel reads have regions of their own ("staged"): a feed is copied in at the start of
+// each run, a variable only when it does not live in its region already (resident variables,
+// src/runtime/wasm_runner.ts), constants once, a host result before the kernel reading it.
 import type { DType } from '../../src/dtypes.js';
 import type { RenderedPlan } from '../backend.js';
 import { dimText, type Dim } from '../dims.js';
@@ -68,7 +69,8 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     let j = staged.findIndex((r) => r.name === name);
     if (j < 0) {
       j = staged.push({ name, dtype: node.dtype, length: numel(node.shape) }) - 1;
-      if (/^[fr]\d+$/.test(name)) runStaged.push(`wsv[${j}].set(${name});`);
+      // why: an input already in its region (a resident variable, see wasm_runner.ts) needs no copy.
+      if (/^[fr]\d+$/.test(name)) runStaged.push(`if (${name} !== wsv[${j}]) wsv[${j}].set(${name});`);
     }
     return j;
   };

@@ -9,6 +9,7 @@ import { NDArray } from '../ndarray.js';
 import type { BoundPlan } from './model.js';
 import type { PlanDim } from './plan_data.js';
 import { dimValue } from './runner.js';
+import { moveIntoHomes } from './wasm_runner.js';
 
 export interface PlanState {
   /** Variable values by VariableV2 name. */
@@ -40,6 +41,11 @@ export function runPlanData(bound: BoundPlan, state: PlanState, feeds: ReadonlyM
     if (v.read && !state.variables.has(v.name)) throw new FailedPreconditionError(`Attempting to use uninitialized value ${v.name}`);
   }
   const vars = plan.variables.map((v) => state.variables.get(v.name)?.data);
+  // why: a backend keeping variables in memory of its own (wasm) gets them moved there once.
+  for (const i of moveIntoHomes(run, vars)) {
+    const v = plan.variables[i], cur = state.variables.get(v.name)!;
+    state.variables.set(v.name, new NDArray(vars[i]!, cur.shape, cur.dtype));
+  }
   const res = run(converted.map((a) => a.data), vars, { randomStream: (i) => state.randomStream(plan.randomOps[i]) });
   const out = new Map<string, RunValue>();
   const n = plan.fetches.length;

@@ -22,8 +22,17 @@ export interface PlanRuntime {
   randomStream(index: number): () => number;
 }
 
-/** feeds (plan order) and variable storage (plan order) → fetched values, then write values. */
-export type PlanRun = (feeds: TypedArray[], vars: (TypedArray | undefined)[], rt: PlanRuntime) => TypedArray[];
+/**
+ * feeds (plan order) and variable storage (plan order) → fetched values, then write values.
+ * `homes`: where a backend keeps some inputs in memory of its own (the wasm backend: regions of
+ * its wasm memory, by variable and feed index); an input whose array is its home is not copied in.
+ */
+export type PlanRun = ((feeds: TypedArray[], vars: (TypedArray | undefined)[], rt: PlanRuntime) => TypedArray[]) & { readonly homes?: PlanHomes };
+
+export interface PlanHomes {
+  readonly variables: readonly (TypedArray | undefined)[];
+  readonly feeds: readonly (TypedArray | undefined)[];
+}
 
 export type HostFn = (rt: PlanRuntime, ...inputs: TypedArray[]) => TypedArray[];
 export type FailFn = (opName: string, message: string) => never;

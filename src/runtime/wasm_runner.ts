@@ -2,7 +2,14 @@
 // (16-byte aligned, a 64-byte gap after each so that equal-sized arrays are never a whole
 // power-of-two apart: arrays exactly 64 MiB apart ran up to a third slower), instantiates the
 // plan's module on it and hands the text its exports, region offsets and views. The memory is
-// sized once per set of run-time dims and never grows, so the views stay valid.
+// sized once per set of run-time dims and never grows, so the views stay valid (a fetched array
+// of a `reuseOutputs` run is such a view: valid as long as it is referenced, overwritten by the
+// plan's next run).
+// Resident variables: the run's `homes` are the regions of the variables (and feeds) its wasm
+// kernels read; a session moves a variable into its home once (`moveIntoHomes`), then keeps it
+// there: JS kernels and the session read it through that view, writes commit into it, and the
+// run copies it in no more. A variable already living in another plan's wasm memory stays there
+// (that plan keeps it without copies; this one copies it into its region each run).
 import { storageFor, type TypedArray } from '../dtypes.js';
 import { InternalError, ResourceExhaustedError } from '../errors.js';
 import type { PlanData } from './plan_data.js';
@@ -13,6 +20,33 @@ const MAX_PAGES = 65536; // 4 GiB, wasm32's limit
 const GAP = 64;
 
 const modules = new WeakMap<PlanData, WebAssembly.Module>();
+
+/** The buffers of the memories made here (never grown, so never detached). */
+const wasmBuffers = new WeakSet<ArrayBufferLike>();
+
+/** Whether an array lives in the wasm memory of some plan. */
+export function inWasmMemory(a: TypedArray): boolean {
+  return wasmBuffers.has(a.buffer);
+}
+
+/**
+ * Moves the variables a plan's wasm kernels read into their regions of its memory (copying each
+ * value once), unless one is there already or lives in another plan's wasm memory. Updates `vars`
+ * in place and returns the indices moved: the caller stores those views as the variables' storage.
+ */
+export function moveIntoHomes(run: PlanRun, vars: (TypedArray | undefined)[]): number[] {
+  const homes = run.homes?.variables;
+  const moved: number[] = [];
+  if (!homes) return moved;
+  homes.forEach((home, i) => {
+    const cur = vars[i];
+    if (!home || !cur || cur === home || cur.length !== home.length || inWasmMemory(cur)) return;
+    home.set(cur as never);
+    vars[i] = home;
+    moved.push(i);
+  });
+  return moved;
+}
 
 /** What the plan text receives as `wasm`. */
 export interface WasmState {
@@ -76,5 +110,11 @@ export function instantiateWasmPlan(data: PlanData, factory: PlanFactory, kernel
       throw e;
     },
   };
-  return instantiatePlan(data, factory, kernels, dims, { buffers: views.slice(0, nb), state });
+  wasmBuffers.add(memory.buffer);
+  const run = instantiatePlan(data, factory, kernels, dims, { buffers: views.slice(0, nb), state });
+  const home = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => {
+    const j = wasm.staged.findIndex((r) => r.name === `${prefix}${i}`);
+    return j < 0 ? undefined : views[nb + j];
+  });
+  return Object.assign(run, { homes: { variables: home('r', data.variables.length), feeds: home('f', data.feeds.length) } });
 }
