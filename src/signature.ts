@@ -7,6 +7,7 @@ import { Graph, Operation, Tensor } from './graph.js';
 import type { FeedValue } from './feeds.js';
 import type { FetchValue } from './fetches.js';
 import { Session } from './session.js';
+import { Session as RuntimeSession } from './runtime/model.js';
 import { Variable, globalVariables } from './variables.js';
 
 export type SignatureInput = Tensor | Variable;
@@ -26,7 +27,7 @@ export type SignatureResult<O> = { [K in keyof O]: O[K] extends Operation ? null
  * live session (its trained variables). A compiled module exports a function of the same shape.
  */
 export interface Signature<I extends Record<string, SignatureInput>, O extends Record<string, SignatureOutput>> {
-  (inputs: { [K in keyof I]: FeedValue }, session?: Session): SignatureResult<O>;
+  (inputs: { [K in keyof I]: FeedValue }, session?: Session | RuntimeSession): SignatureResult<O>;
   readonly inputs: Readonly<I>;
   readonly outputs: Readonly<O>;
   readonly graph: Graph;
@@ -75,7 +76,7 @@ export function signature<I extends Record<string, SignatureInput>, O extends Re
   const g = graph!;
   let ownSession: Session | undefined;
 
-  const call = (inputs: Record<string, FeedValue>, session?: Session) => {
+  const call = (inputs: Record<string, FeedValue>, session?: Session | RuntimeSession) => {
     if (typeof inputs !== 'object' || inputs === null) {
       throw new InvalidArgumentError(`A signature takes one object of inputs {${[...inputTensors.keys()].join(', ')}}.`);
     }
@@ -98,7 +99,12 @@ export function signature<I extends Record<string, SignatureInput>, O extends Re
         ownSession = s;
       }
       sess = ownSession;
-    } else if (sess.graph !== g) {
+    } else if (sess instanceof RuntimeSession) {
+      // why: an app written against tfgen/runtime passes its runtime Session, in development too
+      // (the model file imported directly): it runs this graph on a DSL session of its own.
+      sess = sess._graphSession(g) as Session;
+    }
+    if (sess.graph !== g) {
       throw new InvalidArgumentError('The session passed to a signature runs another graph than the signature\'s.');
     }
     const fetches: Record<string, Tensor | Operation> = Object.fromEntries(outputTensors);

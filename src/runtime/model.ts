@@ -277,7 +277,7 @@ export class Session {
     if (this.closed) throw new InvalidArgumentError('Attempted to use a closed Session.');
     if (!this.model) {
       const graph = graphIn(fetches);
-      if (graph) return this.graphSession(graph).run(fetches, feeds, options);
+      if (graph) return this._graphSession(graph).run(fetches, feeds, options);
     }
     const flat = flattenHandles(fetches as HandleFetches);
     const model = flat.model ?? this.model;
@@ -305,8 +305,12 @@ export class Session {
 
   private dsl?: { graph: object; session: ReturnType<GraphSessionFactory> };
 
-  /** The DSL session running a model file's own tensors (development, see setGraphSessionFactory). */
-  private graphSession(graph: object): ReturnType<GraphSessionFactory> {
+  /**
+   * @internal The DSL session running a model file's own tensors (development, see
+   * setGraphSessionFactory); a model file's signature given this session runs on it too.
+   */
+  _graphSession(graph: object): ReturnType<GraphSessionFactory> {
+    if (this.model) throw new InvalidArgumentError(`This session runs the compiled ${this.model.source}, not a model file's graph.`);
     if (this.dsl) {
       if (this.dsl.graph !== graph) throw new InvalidArgumentError('This session runs another graph than these fetches\' graph.');
       return this.dsl.session;

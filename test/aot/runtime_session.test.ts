@@ -26,4 +26,26 @@ test('graph tensors run on a DSL session of their graph: same numbers, state kep
   assert.throws(() => sess.run(w), /closed Session/);
 }));
 
+test('a model file\'s signature given a runtime Session runs on its DSL session (trained values)', () => fresh(() => {
+  const X = tf.placeholder(tf.float32, [null], 'X');
+  const w = new tf.Variable(0.5, { name: 'w' });
+  const y = X.mul(w);
+  const train = new tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduceMean(tf.square(y.sub(X))));
+  const predict = tf.signature({ inputs: { X }, outputs: { y } });
+  const sess = new Session();
+  sess.run(tf.globalVariablesInitializer());
+  sess.run(train, { X: [1, 2] });
+  // dloss/dw = mean(2·(w − 1)·x²) = −0.5·(1 + 4) = −2.5, so w = 0.5 + 0.1·2.5
+  assert.is(sess.run(w), 0.75);
+  assert.equal(Array.from((predict({ X: [2, 4] }, sess).y as tf.NDArray).data), [1.5, 3]);
+  assert.equal(Array.from((predict({ X: [2, 4] }).y as tf.NDArray).data), [1, 2], 'without a session: initial values');
+  const otherGraph = new tf.Graph();
+  const other = otherGraph.asDefault(() => {
+    const Z = tf.placeholder(tf.float32, [1], 'Z');
+    return tf.signature({ inputs: { Z }, outputs: { z: Z.mul(2) } });
+  });
+  assert.throws(() => other({ Z: [1] }, sess), /runs another graph than these fetches' graph/);
+  assert.is(sess.run(w), 0.75, 'the failed call changed nothing');
+}));
+
 test.run();
