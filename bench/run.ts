@@ -9,7 +9,7 @@ import { measureColumn, type Budget, type CellResult, type Column } from './lib/
 import { describeMachine } from './lib/machine.js';
 import { figuresTable, ratioTable, readme, targetsTable, type RunInfo, type Target } from './lib/report.js';
 import { loadTfjs } from './lib/tfjs_loader.js';
-import { ENGINES, GPUJS, HAND, TFGEN, tfgenLabel, tfjsName, type Ctx, type GpuJs } from './workloads/common.js';
+import { ENGINES, GPUJS, HAND, TFGEN, TFGEN_WASM, TFGEN_WASM_RESIDENT, tfgenLabel, tfjsName, type Ctx, type GpuJs } from './workloads/common.js';
 import { w1Columns } from './workloads/w1_descent.js';
 import { w2Columns } from './workloads/w2_linreg.js';
 import { w3Columns } from './workloads/w3_fused.js';
@@ -39,6 +39,11 @@ const targets: Target[] = [
   { workload: 'W3', which: 'largest', anchor: tfjsName('cpu'), atLeast: 20 },
   { workload: 'W4', which: 'each', anchor: HAND, atLeast: 0.9 },
   { workload: 'W5', which: 'each', anchor: tfjsName('cpu'), atLeast: 2 },
+  // The wasm issue's W3 targets, for the code users write (fresh feeds) and for inputs resident in wasm memory.
+  ...[TFGEN_WASM, TFGEN_WASM_RESIDENT].flatMap((engine): Target[] => [
+    { workload: 'W3', which: 'each', anchor: tfjsName('wasm'), atLeast: 5, engine, from: 'wasm issue' },
+    { workload: 'W3', which: 'each', anchor: TFGEN, atLeast: 5, engine, from: 'wasm issue' },
+  ]),
 ];
 
 const log = (s: string): void => {

@@ -9,11 +9,13 @@ export type GpuJs = typeof import('gpu.js');
 export const TFGEN = 'tfgen';
 /** tfgen with `backend: 'wasm'` (workloads whose kernels it covers). */
 export const TFGEN_WASM = 'tfgen wasm';
+/** tfgen wasm with the inputs as variables, resident in the plan's wasm memory (data already on the backend). */
+export const TFGEN_WASM_RESIDENT = 'tfgen wasm, inputs resident';
 export const HAND = 'hand-written JS';
 export const GPUJS = 'gpu.js';
 export const tfjsName = (backend: string): string => `tfjs ${backend}`;
 /** Row order of the tables. */
-export const ENGINES = [TFGEN, TFGEN_WASM, tfjsName('cpu'), tfjsName('wasm'), GPUJS, HAND];
+export const ENGINES = [TFGEN, TFGEN_WASM, TFGEN_WASM_RESIDENT, tfjsName('cpu'), tfjsName('wasm'), GPUJS, HAND];
 
 export interface Ctx {
   quick: boolean;

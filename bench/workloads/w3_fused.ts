@@ -6,7 +6,7 @@ import { fusedHypot } from '../hand/w3_fused.js';
 import { consume, type Column, type Runner } from '../lib/harness.js';
 import { uniformArray } from '../lib/rng.js';
 import {
-  GPUJS, gpuKernelMode, HAND, maxAbsDiff, planKind, TFGEN, TFGEN_WASM, tfgenSession, tfjsCells, withPlan, type Ctx,
+  GPUJS, gpuKernelMode, HAND, maxAbsDiff, planKind, TFGEN, TFGEN_WASM, TFGEN_WASM_RESIDENT, tfgenSession, tfjsCells, withPlan, type Ctx,
 } from './common.js';
 
 interface Inputs {
@@ -57,18 +57,51 @@ function column(ctx: Ctx, n: number, label: string): Column {
           const feeds = new Map<tf.Tensor, Float32Array>([[ph.a, a], [ph.b, b], [ph.c, c], [ph.d, d]]);
           const first = (sess.run(out, feeds) as tf.NDArray).data;
           const wasmKernels = backend ? `; ${sess._planFor(out, feeds)?.data.kernels.filter((k) => k.runsOn === 'wasm').length ?? 0} wasm kernel(s)` : '';
-          const note = withPlan(planKind(ctx, sess, out, feeds), diffNote(first, ref) + wasmKernels);
+          const note = withPlan(planKind(ctx, sess, out, feeds), diffNote(first, ref) + wasmKernels + '; a fresh feed Map of the plain arrays each run');
           return {
             run(reps) {
               // why: the hand-written loop writes a preallocated output; tfgen's equivalent is
               // reuseOutputs (the result is a view of the plan's own buffer, no allocation per run).
-              for (let i = 0; i < reps; i++) consume((sess.run(out, feeds, { reuseOutputs: true }) as tf.NDArray).data[0]);
+              // The feed Map is made per run, as user code does.
+              for (let i = 0; i < reps; i++) {
+                consume((sess.run(out, new Map([[ph.a, a], [ph.b, b], [ph.c, c], [ph.d, d]]), { reuseOutputs: true }) as tf.NDArray).data[0]);
+              }
             },
             note: () => note,
             dispose: () => sess.close(),
           };
         },
       });
+  /**
+   * The tuned path (data already on the backend, as tfjs's uploaded tensors): a, b, c, d are
+   * variables loaded once; the wasm plan keeps them resident in its memory, so a run copies nothing in.
+   */
+  const residentCell = {
+    engine: TFGEN_WASM_RESIDENT,
+    make(): Runner {
+      const { a, b, c, d, ref } = get();
+      const g = new tf.Graph();
+      const { out, load, ph } = g.asDefault(() => {
+        const ph = [0, 1, 2, 3].map((i) => tf.placeholder('float32', [n], `x${i}`));
+        const [va, vb, vc, vd] = ph.map((_, i) => new tf.Variable(tf.zeros([n]), { name: 'abcd'[i] }));
+        const out = tf.add(tf.multiply(tf.sqrt(tf.add(tf.multiply(va, va), tf.multiply(vb, vb))), vc), vd);
+        return { out, load: tf.group([va, vb, vc, vd].map((v, i) => tf.assign(v, ph[i]))), ph };
+      });
+      const sess = tfgenSession(ctx, g, 'wasm');
+      sess.run(load, new Map(ph.map((p, i) => [p, [a, b, c, d][i]])));
+      const first = (sess.run(out) as tf.NDArray).data;
+      const plan = sess._planFor(out);
+      const staged = plan ? [...plan.source.matchAll(/\.set\(/g)].length : 0;
+      const note = withPlan(planKind(ctx, sess, out), `${diffNote(first, ref)}; inputs are variables loaded once (${staged} copy-in line(s), each skipped once resident)`);
+      return {
+        run(reps) {
+          for (let i = 0; i < reps; i++) consume((sess.run(out, null, { reuseOutputs: true }) as tf.NDArray).data[0]);
+        },
+        note: () => note,
+        dispose: () => sess.close(),
+      };
+    },
+  };
   return {
     workload: 'W3',
     label,
@@ -78,6 +111,7 @@ function column(ctx: Ctx, n: number, label: string): Column {
     engines: [
       tfgenCell(TFGEN),
       tfgenCell(TFGEN_WASM, 'wasm'),
+      residentCell,
       ...tfjsCells(ctx, (t) => {
         const { a, b, c, d, ref } = get();
         const [ta, tb, tc, td] = [a, b, c, d].map((v) => t.tensor1d(v));
