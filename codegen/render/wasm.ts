@@ -14,6 +14,7 @@ import type { MemoryPlan } from '../plan_memory.js';
 import type { Kernel, Schedule } from '../schedule.js';
 import { encodeModule, type WasmFunction } from '../wasm/encode.js';
 import { MAP_PRIMS, mapFunction, type SumMode } from '../wasm/map_kernel.js';
+import { VECTOR_MATH } from '../wasm/vector_math.js';
 import { renderJs } from './js.js';
 import { leafPlan, splitInvariant } from './kernel_walk.js';
 import { broadcastStrides, mergeDims } from './loops.js';
@@ -30,7 +31,7 @@ export interface RenderedWasm {
 }
 
 /** Why a map or reduce kernel cannot run as a wasm f32x4 loop, or null when it can. */
-function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: number) => Node): string | null {
+function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: number) => Node, opts: WasmOptions): string | null {
   if (k.kind === 'map' && k.epilogueOf !== undefined) return 'matmul epilogue (matmul not covered yet)';
   if (k.kind === 'reduce') {
     const first = at(k.outs[0]);
@@ -44,7 +45,8 @@ function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: num
   }
   for (const id of k.body) {
     const n = at(id);
-    if (!MAP_PRIMS.has(n.prim)) return `${n.prim} not covered yet`;
+    if (VECTOR_MATH[n.prim] === 'ulp1' && opts.math === 'exact') return `${n.prim} kept in JS (math: 'exact')`;
+    if (!MAP_PRIMS.has(n.prim) && !VECTOR_MATH[n.prim]) return `${n.prim} not covered yet`;
     if (n.dtype !== 'float32' || n.inputs.some((i) => at(i).dtype !== 'float32')) return `${n.dtype} ${n.prim} (float32 only)`;
   }
   if (k.leaves.some((l) => at(l).dtype !== 'float32')) return 'non-float32 input';
@@ -55,6 +57,11 @@ function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: num
 export interface WasmOptions {
   /** How full float32 sums and means accumulate (default 'ordered': bit-identical to the reference). */
   sums?: SumMode;
+  /**
+   * 'vector' (default): exp, expm1, log, log1p, tanh and sigmoid run in wasm, within 1 float32 ulp
+   * of the JS backend (wasm/vector_math.ts); 'exact': kernels using them stay in JS (bit-identical).
+   */
+  math?: 'vector' | 'exact';
 }
 
 export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {}): RenderedPlan & { wasm: RenderedWasm } {
@@ -81,7 +88,7 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
   };
   const kernel = (k: Kernel, _index: number, name: string, arr: (id: number) => string): string | undefined => {
     if (k.kind !== 'map' && k.kind !== 'reduce') { fallback[name] = `${k.kind} not covered yet`; return undefined; }
-    const why = notCovered(k, at);
+    const why = notCovered(k, at, opts);
     if (why) { fallback[name] = why; return undefined; }
     const outIds = k.kind === 'map' ? [k.out] : k.outs;
     // why: a map loops over its output's shape, a full reduction over its input's.

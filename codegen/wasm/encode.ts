@@ -9,7 +9,7 @@ export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
 /** Opcodes used by the kernels (core, then SIMD after the 0xfd prefix). */
 export const OP = {
   unreachable: 0x00, block: 0x02, loop: 0x03, end: 0x0b, br: 0x0c, brIf: 0x0d,
-  select: 0x1b, f32Lt: 0x5d, f32Ceil: 0x8d, f32Floor: 0x8e, f32Nearest: 0x90,
+  select: 0x1b, f32Lt: 0x5d, f32Gt: 0x5e, f32Ceil: 0x8d, f32Floor: 0x8e, f32Nearest: 0x90,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   f32Load: 0x2a, f32Store: 0x38, f64Store: 0x39,
   i32Const: 0x41, f32Const: 0x43, f64Const: 0x44,
@@ -21,6 +21,10 @@ export const SIMD = {
   v128Load: 0x00, v128Store: 0x0b, f32x4Lt: 0x43, v128Bitselect: 0x52, f32x4Ceil: 0x67, f32x4Floor: 0x68, f32x4Nearest: 0x6a, i8x16Shuffle: 0x0d, f32x4Splat: 0x13, f32x4ExtractLane: 0x1f, f64x2ExtractLane: 0x21,
   f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7,
   f32x4Min: 0xe8, f32x4Max: 0xe9, f64x2Add: 0xf0, f64x2PromoteLowF32x4: 0x5f, v128Const: 0x0c,
+  // vector math (wasm/vector_math.ts): f64x2 arithmetic, compares, bit operations, conversions
+  f64x2Splat: 0x14, f64x2Sub: 0xf1, f64x2Mul: 0xf2, f64x2Div: 0xf3, f64x2Min: 0xf4, f64x2Max: 0xf5, f64x2Abs: 0xec, f64x2Sqrt: 0xef,
+  f64x2Nearest: 0x94, f64x2Eq: 0x47, f64x2Lt: 0x49, f64x2Gt: 0x4a, f32x4Eq: 0x41, f32x4Gt: 0x44,
+  v128And: 0x4e, v128Or: 0x50, i64x2Shl: 0xcb, i64x2ShrU: 0xcd, f32x4DemoteF64x2Zero: 0x5e,
 } as const;
 
 /** A growing byte list with the format's integer and float encodings. */

@@ -6,6 +6,7 @@
 // per-row input's, each one-element input's, then the row and column counts.
 import type { Node } from '../ir.js';
 import { Code, F32, F64, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
+import { emitVectorMath, VECTOR_MATH } from './vector_math.js';
 
 /** The prims this kernel computes, with their scalar and f32x4 opcodes ('copy' is no op). */
 const OPS: Record<string, readonly [number, number] | null> = {
@@ -19,7 +20,8 @@ const OPS: Record<string, readonly [number, number] | null> = {
   recip: null, relu: null,
 };
 
-export const MAP_PRIMS: ReadonlySet<string> = new Set(Object.keys(OPS));
+/** Prims computed by IEEE single operations, bit-identical to the JS backend (vector_math.ts has the others). */
+export const MAP_PRIMS: ReadonlySet<string> = new Set([...Object.keys(OPS), ...Object.keys(VECTOR_MATH).filter((p) => VECTOR_MATH[p] === 'exact')]);
 
 /**
  * How a full float32 sum or mean accumulates: 'ordered' adds each element to one float64
@@ -52,7 +54,13 @@ export interface MapKernel {
  * Pushes node `n`'s value, one float32 lane or four (`vector`), its inputs being in the locals
  * `operand(id)`. Shared by every kernel computing elementwise chains (maps, matmul epilogues).
  */
-export function emitElementwise(c: Code, n: Node, vector: boolean, operand: (id: number) => number): void {
+export function emitElementwise(c: Code, n: Node, vector: boolean, operand: (id: number) => number, local?: (t: ValType) => number): void {
+  if (VECTOR_MATH[n.prim]) {
+    // why: the transcendentals need scratch locals of the function being built.
+    if (!local) throw new Error(`emitElementwise: ${n.prim} needs a local allocator`);
+    emitVectorMath(c, local, n.prim, vector, operand(n.inputs[0]));
+    return;
+  }
   const ops = OPS[n.prim];
   const get = (i: number) => c.op(OP.localGet).u32(i);
   const x = operand(n.inputs[0]);
@@ -85,7 +93,7 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
   const splat = (id: number) => { V.set(id, local(V128)); get(S.get(id)!).simd(SIMD.f32x4Splat); set(V.get(id)!); };
   const compute = (id: number, vector: boolean) => {
     const map = vector ? V : S;
-    emitElementwise(c, at(id), vector, (i) => map.get(i)!);
+    emitElementwise(c, at(id), vector, (i) => map.get(i)!, local);
     if (!map.has(id)) map.set(id, local(vector ? V128 : F32));
     set(map.get(id)!);
   };

@@ -62,11 +62,13 @@ test(CHAIN, () => {
 
 const GRAPHS = 'random graphs: the wasm backend\'s values and variables equal the interpreter\'s, bit for bit';
 test(GRAPHS, () => {
+  // why: transcendentals are within 1 ulp, not bit-identical (test/compiler/wasm_math.test.ts); here they stay in JS.
+  const exact = jitCompiler({ backend: wasmBackendWith({ math: 'exact' }) });
   let covered = 0, plans = 0;
   property(GRAPHS, RUNS, (p) => {
     const rg = randomGraph(p);
     const outs = [...rg.outputs.map((v) => v.t), ...rg.variables];
-    const sw = new tf.Session({ graph: rg.graph, backend: 'wasm' }), si = new tf.Session({ graph: rg.graph, executor: 'interpreter' });
+    const sw = new tf.Session({ graph: rg.graph, compiler: exact }), si = new tf.Session({ graph: rg.graph, executor: 'interpreter' });
     if (rg.init) { sw.run(rg.init); si.run(rg.init); }
     for (const feeds of rg.feeds) {
       let expected: unknown[] | Error, got: unknown[] | Error;
@@ -93,7 +95,7 @@ test('per-kernel fallback: a plan keeps uncovered kernels in JS and lists why', 
   graph.asDefault(() => {
     const x = tf.placeholder('float32', [null, 6], 'x');
     const y = tf.add(tf.multiply(x, x), 1);
-    const z = tf.reduceSum(tf.exp(y));
+    const z = tf.reduceSum(tf.sin(y));
     const sess = new tf.Session({ backend: 'wasm' });
     const xs = Float32Array.from({ length: 18 }, (_, i) => i / 7 - 1);
     const [yv, zv] = sess.run([y, z], { x: new tf.NDArray(xs, [3, 6], 'float32') });
@@ -103,7 +105,7 @@ test('per-kernel fallback: a plan keeps uncovered kernels in JS and lists why', 
     const plan = sess._planFor([y, z], { x: new tf.NDArray(xs, [3, 6], 'float32') })!;
     const kinds = plan.data.kernels.map((k) => `${k.kind}:${k.runsOn}`);
     assert.equal(kinds, ['map:wasm', 'reduce:js'], plan.source);
-    assert.match(Object.values(plan.data.wasm!.fallback)[0], /exp not covered/);
+    assert.match(Object.values(plan.data.wasm!.fallback)[0], /sin not covered/);
     assert.is(plan.data.backend, 'wasm');
   });
 });
