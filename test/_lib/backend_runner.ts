@@ -9,7 +9,8 @@ import { toleranceDiff, type Tolerance, type Worst } from './tolerance.js';
 /** What a kernel needs from a backend to run there (COVERAGE lists them per backend). */
 export const CAPABILITIES = [
   'f32-arith', // float32 add sub mul div min max neg abs sqrt floor ceil round reciprocal relu copy
-  'f32-math', // float32 exp log tanh sigmoid log1p expm1 sin cos rsqrt pow sign
+  'f32-math', // float32 exp expm1 log log1p tanh sigmoid rsqrt sign
+  'f32-trig-pow', // float32 sin cos pow
   'compare', // float32 compares giving bool
   'select', // where
   'cast', // casts between float32, int32 and bool
@@ -41,8 +42,8 @@ export interface Coverage { readonly runsOn: string; readonly covers: ReadonlySe
 export const COVERAGE: Readonly<Record<string, Coverage>> = {
   js: { runsOn: 'js', covers: new Set(CAPABILITIES) },
   // codegen/README.md "The wasm backend": float32 elementwise chains over contiguous inputs or
-  // row/column broadcasts of a 2-d space, and full float32 sums and means.
-  wasm: { runsOn: 'wasm', covers: new Set<Capability>(['f32-arith', 'bcast-rowcol', 'sum-full']) },
+  // row/column broadcasts of a 2-d space (transcendentals within 1 ulp), full float32 sums and means.
+  wasm: { runsOn: 'wasm', covers: new Set<Capability>(['f32-arith', 'f32-math', 'bcast-rowcol', 'sum-full']) },
 };
 
 /** A case's tolerance on a backend class, or why the case is skipped there. */
