@@ -15,6 +15,7 @@ import type { Kernel, Schedule } from '../schedule.js';
 import { encodeModule, type WasmFunction } from '../wasm/encode.js';
 import { MAP_PRIMS, mapFunction, type SumMode } from '../wasm/map_kernel.js';
 import { VECTOR_MATH } from '../wasm/vector_math.js';
+import { matmulFunction, matmulPlan, type MatmulMode, type Tile } from '../wasm/matmul_kernel.js';
 import { renderJs } from './js.js';
 import { leafPlan, splitInvariant } from './kernel_walk.js';
 import { broadcastStrides, mergeDims } from './loops.js';
@@ -32,7 +33,6 @@ export interface RenderedWasm {
 
 /** Why a map or reduce kernel cannot run as a wasm f32x4 loop, or null when it can. */
 function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: number) => Node, opts: WasmOptions): string | null {
-  if (k.kind === 'map' && k.epilogueOf !== undefined) return 'matmul epilogue (matmul not covered yet)';
   if (k.kind === 'reduce') {
     const first = at(k.outs[0]);
     for (const id of k.outs) {
@@ -50,7 +50,7 @@ function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: num
     if (n.dtype !== 'float32' || n.inputs.some((i) => at(i).dtype !== 'float32')) return `${n.dtype} ${n.prim} (float32 only)`;
   }
   if (k.leaves.some((l) => at(l).dtype !== 'float32')) return 'non-float32 input';
-  if (k.kind === 'map' && numel(at(k.out).shape) === 1) return 'one element (a call costs more than the loop)';
+  if (k.kind === 'map' && k.epilogueOf === undefined && numel(at(k.out).shape) === 1) return 'one element (a call costs more than the loop)';
   return null;
 }
 
@@ -62,6 +62,10 @@ export interface WasmOptions {
    * of the JS backend (wasm/vector_math.ts); 'exact': kernels using them stay in JS (bit-identical).
    */
   math?: 'vector' | 'exact';
+  /** How float32 matmuls accumulate (default 'f32': f32x4, within the bound of codegen/README.md; 'f64': bit-identical). */
+  matmul?: MatmulMode;
+  /** The f32 matmul's register tile (rows, f32x4 vectors of columns), for measuring variants; default 4×8. */
+  matmulTile?: Tile;
 }
 
 export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {}): RenderedPlan & { wasm: RenderedWasm } {
@@ -86,7 +90,24 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     const m = /^b(\d+)$/.exec(name);
     return m ? `wat[${m[1]}]` : `wsat[${stagedIndex(name, node)}]`;
   };
+  /** The call of wasm kernel `name` reading the arrays `reads` (host results copied in first); `args` places their offsets. */
+  const call = (name: string, reads: { name: string; id: number }[], args: (offsets: string[]) => string[]): string => {
+    const hostCopies = reads.filter((r) => r.name.startsWith('h')).map((r) => `  wsv[${stagedIndex(r.name, at(r.id))}].set(${r.name});`);
+    // why: a trap (it should never happen) becomes an InternalError naming the kernel; the run
+    // then fails before the session commits any variable write.
+    return [...hostCopies, `  try { wx.${name}(${args(reads.map((r) => offset(r.name, at(r.id)))).join(', ')}); } catch (e) { wasm.trap(${JSON.stringify(name)}, e); }`].join('\n');
+  };
   const kernel = (k: Kernel, _index: number, name: string, arr: (id: number) => string): string | undefined => {
+    if (k.kind === 'matmul' || (k.kind === 'map' && k.epilogueOf !== undefined)) {
+      const why = k.kind === 'map' ? notCovered(k, at, opts) : null;
+      const mm = why ? `epilogue: ${why}` : matmulPlan(k, at, name, opts.matmul ?? 'f32', opts.matmulTile);
+      if (typeof mm === 'string') { fallback[name] = mm; return undefined; }
+      funcs.push(matmulFunction(mm.kernel, at));
+      // why: the pack region and the tile scratch are regions of their own, never copied.
+      const scratch = [mm.packLength, mm.tileLength].map((length) => `wsat[${staged.push({ name: `w${staged.length}`, dtype: 'float32', length }) - 1}]`);
+      const reads = [mm.kernel.out, mm.a, mm.b, ...mm.leaves].map((id) => ({ name: arr(id), id }));
+      return call(name, reads, (o) => [...o.slice(0, 3), ...scratch, ...o.slice(3), ...mm.dims.map(dimText)]);
+    }
     if (k.kind !== 'map' && k.kind !== 'reduce') { fallback[name] = `${k.kind} not covered yet`; return undefined; }
     const why = notCovered(k, at, opts);
     if (why) { fallback[name] = why; return undefined; }
@@ -117,11 +138,7 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
       ? { members: k.outs.map((id) => ({ value: at(id).inputs[0], mean: at(id).attrs.kind === 'mean' })), mode: opts.sums ?? 'ordered' } : undefined;
     funcs.push(mapFunction({ name, looped, rowLeaves, colLeaves, scalars, constants, pre, inner, out: outIds[0], sums }, at));
     const reads = [...outIds, ...looped, ...colLeaves, ...scalars].map((id) => ({ name: arr(id), id }));
-    const hostCopies = reads.filter((r) => r.name.startsWith('h')).map((r) => `  wsv[${stagedIndex(r.name, at(r.id))}].set(${r.name});`);
-    const args = [...reads.map((r) => offset(r.name, at(r.id))), dimText(rows), dimText(cols)];
-    // why: a trap (it should never happen) becomes an InternalError naming the kernel; the run
-    // then fails before the session commits any variable write.
-    return [...hostCopies, `  try { wx.${name}(${args.join(', ')}); } catch (e) { wasm.trap(${JSON.stringify(name)}, e); }`].join('\n');
+    return call(name, reads, (o) => [...o, dimText(rows), dimText(cols)]);
   };
   const rendered = renderJs(s, mem, {
     kernel,

@@ -16,6 +16,8 @@ export const OP = {
   i32LtU: 0x49, i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Shl: 0x74,
   f32Abs: 0x8b, f32Neg: 0x8c, f32Sqrt: 0x91, f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Min: 0x96, f32Max: 0x97,
   f64Add: 0xa0, f64Div: 0xa3, f32DemoteF64: 0xb6, f64ConvertI32U: 0xb8, f64PromoteF32: 0xbb,
+  // matmul kernels: branches on tile edges, address arithmetic
+  if: 0x04, else: 0x05, i32Eq: 0x46, i32LtS: 0x48, i32Mul: 0x6c,
 } as const;
 export const SIMD = {
   v128Load: 0x00, v128Store: 0x0b, f32x4Lt: 0x43, v128Bitselect: 0x52, f32x4Ceil: 0x67, f32x4Floor: 0x68, f32x4Nearest: 0x6a, i8x16Shuffle: 0x0d, f32x4Splat: 0x13, f32x4ExtractLane: 0x1f, f64x2ExtractLane: 0x21,
@@ -25,6 +27,8 @@ export const SIMD = {
   f64x2Splat: 0x14, f64x2Sub: 0xf1, f64x2Mul: 0xf2, f64x2Div: 0xf3, f64x2Min: 0xf4, f64x2Max: 0xf5, f64x2Abs: 0xec, f64x2Sqrt: 0xef,
   f64x2Nearest: 0x94, f64x2Eq: 0x47, f64x2Lt: 0x49, f64x2Gt: 0x4a, f32x4Eq: 0x41, f32x4Gt: 0x44,
   v128And: 0x4e, v128Or: 0x50, i64x2Shl: 0xcb, i64x2ShrU: 0xcd, f32x4DemoteF64x2Zero: 0x5e,
+  // matmul kernels: A splats
+  v128Load32Splat: 0x09,
 } as const;
 
 /** A growing byte list with the format's integer and float encodings. */
@@ -45,8 +49,8 @@ export class Code {
   f32(v: number): this { const a = new Uint8Array(new Float32Array([v]).buffer); this.bytes.push(...a); return this; }
   f64(v: number): this { const a = new Uint8Array(new Float64Array([v]).buffer); this.bytes.push(...a); return this; }
   simd(op: number): this { return this.op(0xfd).u32(op); }
-  /** A memory access: alignment as log2 bytes, offset 0. */
-  mem(alignLog2: number): this { return this.u32(alignLog2).u32(0); }
+  /** A memory access: alignment as log2 bytes, a constant byte offset added to the address. */
+  mem(alignLog2: number, offset = 0): this { return this.u32(alignLog2).u32(offset); }
   name(s: string): this { const b = new TextEncoder().encode(s); this.u32(b.length); this.bytes.push(...b); return this; }
   vec<T>(xs: readonly T[], each: (x: T) => void): this { this.u32(xs.length); xs.forEach(each); return this; }
   append(c: Code | readonly number[]): this { this.bytes.push(...(c instanceof Code ? c.bytes : c)); return this; }
