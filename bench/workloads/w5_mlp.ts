@@ -7,7 +7,7 @@ import * as tf from '../../src/index.js';
 import { HandMlp, type MlpParams } from '../hand/w5_mlp.js';
 import { consume, type Column, type Runner } from '../lib/harness.js';
 import { uniform, uniformArray } from '../lib/rng.js';
-import { HAND, planKind, TFGEN, tfgenNn, tfgenSession, tfjsCells, withPlan, type Ctx } from './common.js';
+import { HAND, planKind, TFGEN, TFGEN_WASM, tfgenNn, tfgenSession, tfjsCells, withPlan, type Ctx } from './common.js';
 
 const IN = 784, HID = 128, OUT = 10, BATCH = 64, LR = 0.1, NBATCH = 8;
 const CHECK_STEPS = 3;
@@ -43,6 +43,46 @@ export function w5Columns(ctx: Ctx): Column[] {
   const copy = (): MlpParams => ({
     w1: params.w1.slice(), b1: params.b1.slice(), w2: params.w2.slice(), b2: params.b2.slice(),
   });
+  /** tfgen's cell on one backend (the JS backend by default). */
+  const tfgenCell = (engine: string, backend?: 'wasm') => ({
+    engine,
+    make(): Runner | string {
+      const nn = tfgenNn();
+      if (typeof nn === 'string') return nn;
+      const p = copy();
+      const g = new tf.Graph();
+      const { X, Y, loss, train } = g.asDefault(() => {
+        const X = tf.placeholder('float32', [null, IN], 'X');
+        const Y = tf.placeholder('float32', [null, OUT], 'Y');
+        const W1 = new tf.Variable(new tf.NDArray(p.w1, [IN, HID]), { name: 'W1' });
+        const b1 = new tf.Variable(new tf.NDArray(p.b1, [HID]), { name: 'b1' });
+        const W2 = new tf.Variable(new tf.NDArray(p.w2, [HID, OUT]), { name: 'W2' });
+        const b2 = new tf.Variable(new tf.NDArray(p.b2, [OUT]), { name: 'b2' });
+        const h = nn.relu(tf.add(tf.matmul(X, W1), b1));
+        const logits = tf.add(tf.matmul(h, W2), b2);
+        const loss = tf.reduceMean(nn.softmaxCrossEntropyWithLogits({ labels: Y, logits }));
+        const train = new tf.train.GradientDescentOptimizer(LR).minimize(loss);
+        return { X, Y, loss, train };
+      });
+      const sess = tfgenSession(ctx, g, backend);
+      sess.run(g.asDefault(() => tf.globalVariablesInitializer()));
+      const feeds = batches.map((bt) => new Map<tf.Tensor, Float32Array>([[X, bt.x], [Y, bt.y]]));
+      const fetches = [train, loss];
+      let i = 0;
+      const step = (): number => (sess.run(fetches, feeds[i++ % NBATCH]) as [null, number])[1];
+      const losses = Array.from({ length: CHECK_STEPS }, step);
+      const kind = planKind(ctx, sess, fetches, feeds[0]);
+      const kernels = sess._planFor(fetches, feeds[0])?.data.kernels ?? [];
+      const wasmNote = backend ? `; ${kernels.filter((k) => k.runsOn === 'wasm').length} of ${kernels.length} kernels in wasm` : '';
+      return {
+        run(reps) {
+          for (let r = 0; r < reps; r++) consume(step());
+        },
+        note: () => withPlan(kind, lossNote(losses) + wasmNote),
+        dispose: () => sess.close(),
+      };
+    },
+  });
   return [{
     workload: 'W5',
     label: 'W5 MLP step',
@@ -50,43 +90,8 @@ export function w5Columns(ctx: Ctx): Column[] {
     higherIsBetter: false,
     metric: (ms) => ms,
     engines: [
-      {
-        engine: TFGEN,
-        make(): Runner | string {
-          const nn = tfgenNn();
-          if (typeof nn === 'string') return nn;
-          const p = copy();
-          const g = new tf.Graph();
-          const { X, Y, loss, train } = g.asDefault(() => {
-            const X = tf.placeholder('float32', [null, IN], 'X');
-            const Y = tf.placeholder('float32', [null, OUT], 'Y');
-            const W1 = new tf.Variable(new tf.NDArray(p.w1, [IN, HID]), { name: 'W1' });
-            const b1 = new tf.Variable(new tf.NDArray(p.b1, [HID]), { name: 'b1' });
-            const W2 = new tf.Variable(new tf.NDArray(p.w2, [HID, OUT]), { name: 'W2' });
-            const b2 = new tf.Variable(new tf.NDArray(p.b2, [OUT]), { name: 'b2' });
-            const h = nn.relu(tf.add(tf.matmul(X, W1), b1));
-            const logits = tf.add(tf.matmul(h, W2), b2);
-            const loss = tf.reduceMean(nn.softmaxCrossEntropyWithLogits({ labels: Y, logits }));
-            const train = new tf.train.GradientDescentOptimizer(LR).minimize(loss);
-            return { X, Y, loss, train };
-          });
-          const sess = tfgenSession(ctx, g);
-          sess.run(g.asDefault(() => tf.globalVariablesInitializer()));
-          const feeds = batches.map((bt) => new Map<tf.Tensor, Float32Array>([[X, bt.x], [Y, bt.y]]));
-          const fetches = [train, loss];
-          let i = 0;
-          const step = (): number => (sess.run(fetches, feeds[i++ % NBATCH]) as [null, number])[1];
-          const losses = Array.from({ length: CHECK_STEPS }, step);
-          const kind = planKind(ctx, sess, fetches, feeds[0]);
-          return {
-            run(reps) {
-              for (let r = 0; r < reps; r++) consume(step());
-            },
-            note: () => withPlan(kind, lossNote(losses)),
-            dispose: () => sess.close(),
-          };
-        },
-      },
+      tfgenCell(TFGEN),
+      tfgenCell(TFGEN_WASM, 'wasm'),
       ...tfjsCells(ctx, (t) => {
         const p = copy();
         const W1 = t.variable(t.tensor2d(p.w1, [IN, HID])), b1 = t.variable(t.tensor1d(p.b1));
