@@ -24,7 +24,9 @@ Commands:
 
 compile options:
   --out-dir DIR      Where to write <name>.js and <name>.d.ts (default: beside each model file)
-  --backend js       Code generator (only 'js' so far)
+  --backend B        js (default) or wasm: WebAssembly SIMD kernels where covered, JS inside the
+                     same plan elsewhere; the module also carries the JS plans, run where
+                     WebAssembly cannot be compiled (a CSP without 'wasm-unsafe-eval')
   --weights FILE     A checkpoint (.safetensors, from tf.train.Saver) whose values the module bakes in
   --standalone       A module without any import: signatures only, weights baked in
   --strict           A run-time miss (no precompiled plan) is an error instead of a JIT compile
@@ -96,9 +98,8 @@ async function compileCommand(args: readonly string[], io: Io): Promise<number> 
   checkFiles(positionals);
   if (values.weights !== undefined) checkFiles([values.weights as string]);
   const backend = (values.backend as string | undefined) ?? 'js';
-  // why: a module embeds the JS factory text; the wasm backend's plans run in the JIT only so far.
-  if (backend === 'wasm') throw new UsageError(`the wasm backend runs in the JIT only so far (new tf.Session({backend: 'wasm'})); compiled modules use --backend js (see how a plan runs with tfgen inspect --backend wasm)`);
-  if (backend !== 'js') throw new UsageError(`unknown backend '${backend}'; available: js`);
+  if (backend !== 'js' && backend !== 'wasm') throw new UsageError(`unknown backend '${backend}'; available: js, wasm`);
+  if (backend !== 'js' && values.standalone === true) throw new UsageError(`--standalone runs the JS backend only so far; drop --standalone for --backend ${backend} (the module then imports tfgen/runtime, which runs its plans)`);
   const opts: CompileOptions = {
     outDir: values['out-dir'] as string | undefined,
     backend,

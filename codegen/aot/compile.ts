@@ -12,7 +12,7 @@ import { formatDims } from '../../src/shape.js';
 import { decodeSafetensors } from '../../src/train/safetensors.js';
 import type { PlanData } from '../../src/runtime/plan_data.js';
 import { mixSeeds, DEFAULT_GRAPH_SEED } from '../../src/runtime/random.js';
-import { jsBackend, type Backend } from '../backend.js';
+import { backendNamed, jsBackend, type Backend } from '../backend.js';
 import { compileProgram } from '../pipeline.js';
 import type { Leaf, PlanRequest } from './call_sites.js';
 import { CompileError, error, warning, type Diagnostic } from './diagnostics.js';
@@ -89,6 +89,10 @@ export async function compileModel(file: string, sources: readonly string[], opt
     return el;
   };
 
+  const backend = backendNamed(opts.backend ?? 'js');
+  if (opts.standalone && backend !== jsBackend) {
+    throw new CompileError([...warnings, error(model.file, 0, 0, `a standalone module runs the JS backend only so far; compile without --standalone for --backend ${backend.name} (the module then imports tfgen/runtime, which runs its plans)`)]);
+  }
   const plans: ModulePlan[] = [];
   const keys = new Map<string, number[]>();
   /** The plans of a fetch/feed set: one with run-time dims, plus one for unknown dims fed 1. */
@@ -100,12 +104,19 @@ export async function compileModel(file: string, sources: readonly string[], opt
     const seen = keys.get(key);
     if (seen !== undefined) return seen;
     const ids: number[] = [];
-    plans.push({ origin, data: compilePlan(g, tensors, targets, feedList, where) });
+    const plan = (o: string, unknownAs?: number): ModulePlan => {
+      const data = compilePlan(g, tensors, targets, feedList, where, unknownAs, backend);
+      // why: where WebAssembly cannot be compiled (a CSP without 'wasm-unsafe-eval') the module
+      // runs the JS backend's plan of the same run instead, so it carries that plan too.
+      const wasmKernels = data.kernels.some((k) => k.runsOn === 'wasm');
+      return { origin: o, data, ...(wasmKernels ? { fallback: compilePlan(g, tensors, targets, feedList, where, unknownAs, jsBackend) } : {}) };
+    };
+    plans.push(plan(origin));
     ids.push(plans.length - 1);
     // why: a run-time dim is at least 2 (broadcasting and gradients differ at 1), and one sample is
     // the commonest predict; that case gets a plan specialised on 1.
     if (feedList.some((t) => t.shape?.includes(null))) {
-      plans.push({ origin: `${origin} (unknown dims fed 1)`, data: compilePlan(g, tensors, targets, feedList, where, 1) });
+      plans.push(plan(`${origin} (unknown dims fed 1)`, 1));
       ids.push(plans.length - 1);
     }
     keys.set(key, ids);
@@ -182,7 +193,7 @@ export async function compileModel(file: string, sources: readonly string[], opt
   const esmOnly = /\.tf\.m[tj]s$/.test(model.file);
   const moduleName = `${stem}${esmOnly ? '.mjs' : '.js'}`;
   const written = await writeModule({
-    source: rel(model.file), moduleName, standalone: opts.standalone === true, strict: opts.strict === true,
+    source: rel(model.file), moduleName, backend: backend.name, standalone: opts.standalone === true, strict: opts.strict === true,
     plans, variables, initPlan, seeds, exports: exportsOut, inlineAll: opts.inlineAll === true,
   });
   const files: OutputFile[] = [

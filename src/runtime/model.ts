@@ -9,6 +9,7 @@ import { NDArray } from '../ndarray.js';
 import type { PlanData } from './plan_data.js';
 import { dimsForFeeds, instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from './runner.js';
 import { SessionStreams } from './random.js';
+import { instantiateWasmPlan, wasmCompiles } from './wasm_runner.js';
 import { runPlanData, type PlanState, type RunValue } from './run_plan.js';
 import { flattenHandles, type HandleFetches } from './handle_fetches.js';
 
@@ -48,6 +49,11 @@ export interface ModelPlan {
   readonly instantiate?: (dims: readonly number[]) => PlanRun;
   /** `file:line:col` of the call site, or `signature NAME`, for messages. */
   readonly origin: string;
+  /**
+   * A wasm plan's fallback: the JS backend's plan of the same run, used where WebAssembly cannot
+   * be compiled (a Content-Security-Policy without 'wasm-unsafe-eval').
+   */
+  readonly fallback?: { readonly data: Omit<PlanData, 'text'>; readonly factory: PlanFactory };
 }
 
 export interface ModelDescription {
@@ -111,7 +117,10 @@ export function setFallbackCompiler(c: FallbackCompiler | null): void {
 const MAX_SIZES_PER_PLAN = 16;
 
 /** The plans of one fetch/feed set: a plan with run-time dims, and one specialised where a dim is fed 1. */
-interface PlanEntry { plans: ModelPlan[]; runs: Map<ModelPlan, Map<string, PlanRun>> }
+interface PlanEntry { plans: ModelPlan[]; runs: Map<ModelPlan, Map<string, SizedRun>> }
+
+/** A plan instantiated for one set of run-time dims, with the data of what runs (a wasm plan or its fallback). */
+interface SizedRun { run: PlanRun; data: Omit<PlanData, 'text'> }
 
 /** The plans found for a run: `runFor` picks the one taking the fed shapes and instantiates it. */
 export interface BoundPlan {
@@ -178,19 +187,27 @@ export class CompiledModel {
           const k = sized.dims.join(',');
           let runs = e.runs.get(plan);
           if (!runs) e.runs.set(plan, (runs = new Map()));
-          let run = runs.get(k);
-          if (!run) {
+          let sizedRun = runs.get(k);
+          if (!sizedRun) {
             // why: buffers are sized per distinct set of run-time dims; a stream of new sizes must not grow memory forever.
             if (runs.size >= MAX_SIZES_PER_PLAN) runs.delete(runs.keys().next().value!);
-            // why: the text is in the module as `factory`; the plan data is completed only here, on a miss, not per run.
-            run = plan.instantiate ? plan.instantiate(sized.dims) : instantiatePlan({ ...plan.data, text: '' }, plan.factory!, this.kernels, sized.dims);
-            runs.set(k, run);
+            sizedRun = plan.instantiate ? { run: plan.instantiate(sized.dims), data: plan.data } : this.instantiate(plan, sized.dims);
+            runs.set(k, sizedRun);
           }
-          return { run, dims: sized.dims, data: plan.data };
+          return { run: sizedRun.run, dims: sized.dims, data: sizedRun.data };
         }
         throw this.shapeMiss(e.plans[0].data as PlanData, shapes);
       },
     };
+  }
+
+  /** A module's plan for run-time dims `dims`: a wasm plan where WebAssembly compiles, else its JS fallback. */
+  private instantiate(plan: ModelPlan, dims: readonly number[]): SizedRun {
+    // why: the text is in the module as `factory`; the plan data is completed only here, on a miss, not per run.
+    if (plan.data.backend !== 'wasm') return { run: instantiatePlan({ ...plan.data, text: '' }, plan.factory!, this.kernels, dims), data: plan.data };
+    if (!plan.fallback || wasmCompiles()) return { run: instantiateWasmPlan({ ...plan.data, text: '' }, plan.factory!, this.kernels, dims), data: plan.data };
+    const fb = plan.fallback;
+    return { run: instantiatePlan({ ...fb.data, text: '' }, fb.factory, this.kernels, dims), data: fb.data };
   }
 
   private shapeMiss(data: PlanData, shapes: readonly (readonly number[])[]): InvalidArgumentError {

@@ -19,7 +19,34 @@ const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB, wasm32's limit
 const GAP = 64;
 
-const modules = new WeakMap<PlanData, WebAssembly.Module>();
+// why: keyed by the bytes, not the plan data: a compiled module's runtime completes a copy of its data per instance.
+const modules = new WeakMap<Uint8Array, WebAssembly.Module>();
+
+let compiles: boolean | undefined;
+/**
+ * Whether this realm compiles WebAssembly (a strict Content-Security-Policy without
+ * 'wasm-unsafe-eval' refuses it, as does a realm without WebAssembly); probed once with an empty
+ * module. When not, a compiled module's wasm plans run their JS fallback, and this says so once.
+ */
+export function wasmCompiles(recheck = false): boolean {
+  if (compiles === undefined || recheck) {
+    try {
+      new WebAssembly.Module(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+      compiles = true;
+    } catch (e) {
+      compiles = false;
+      console.warn(`tfgen: WebAssembly cannot be compiled here (${(e as Error).message}; a Content-Security-Policy needs 'wasm-unsafe-eval'): ` +
+        `the wasm plans run their JS fallback.`);
+    }
+  }
+  return compiles;
+}
+
+/** A compiled module's wasm bytes, written as base64 (1.33 characters per byte). */
+export function wasmBytes(base64: string): Uint8Array {
+  if (typeof atob === 'function') return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return new Uint8Array((globalThis as unknown as { Buffer: { from(s: string, e: string): Uint8Array } }).Buffer.from(base64, 'base64'));
+}
 
 /** The buffers of the memories made here (never grown, so never detached). */
 const wasmBuffers = new WeakSet<ArrayBufferLike>();
@@ -70,7 +97,7 @@ export function layoutRegions(regions: readonly { bytesPer: number; length: numb
   return { at, bytes: end };
 }
 
-export function instantiateWasmPlan(data: PlanData, factory: PlanFactory, kernels: OpKernels, dims: readonly number[]): PlanRun {
+export function instantiateWasmPlan(data: PlanData, factory: PlanFactory, kernels?: OpKernels, dims: readonly number[] = []): PlanRun {
   const wasm = data.wasm;
   if (!wasm || !data.kernels.some((k) => k.runsOn === 'wasm')) return instantiatePlan(data, factory, kernels, dims);
   const regions = [...data.buffers, ...wasm.staged].map((r) => ({ ctor: storageFor(r.dtype), length: dimValue(r.length, dims) }));
@@ -87,8 +114,8 @@ export function instantiateWasmPlan(data: PlanData, factory: PlanFactory, kernel
     if (e instanceof RangeError) throw tooLarge();
     throw e;
   }
-  let module = modules.get(data);
-  if (!module) modules.set(data, (module = new WebAssembly.Module(wasm.bytes as unknown as BufferSource)));
+  let module = modules.get(wasm.bytes);
+  if (!module) modules.set(wasm.bytes, (module = new WebAssembly.Module(wasm.bytes as unknown as BufferSource)));
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   type View = new (buffer: ArrayBuffer, byteOffset: number, length: number) => TypedArray;
   const views = regions.map((r, j) => new (r.ctor as unknown as View)(memory.buffer, at[j], r.length));
