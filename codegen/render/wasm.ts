@@ -13,7 +13,8 @@ import { numel, type Node } from '../ir.js';
 import type { MemoryPlan } from '../plan_memory.js';
 import type { Kernel, Schedule } from '../schedule.js';
 import { encodeModule, type WasmFunction } from '../wasm/encode.js';
-import { MAP_PRIMS, mapFunction, type SumMode } from '../wasm/map_kernel.js';
+import { MAP_PRIMS, mapFunction } from '../wasm/map_kernel.js';
+import { REDUCE_KINDS_COVERED, reduceFunction, type ReduceKindCovered, type SumMode } from '../wasm/reduce_kernel.js';
 import { VECTOR_MATH } from '../wasm/vector_math.js';
 import { matmulFunction, matmulPlan, type MatmulMode, type Tile } from '../wasm/matmul_kernel.js';
 import { renderJs } from './js.js';
@@ -37,10 +38,9 @@ function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: num
     const first = at(k.outs[0]);
     for (const id of k.outs) {
       const r = at(id);
-      if (r.attrs.kind !== 'sum' && r.attrs.kind !== 'mean') return `reduce ${r.attrs.kind} not covered yet`;
+      if (!REDUCE_KINDS_COVERED.has(r.attrs.kind!)) return `reduce ${r.attrs.kind} not covered yet`;
       if (r.dtype !== 'float32' || at(r.inputs[0]).dtype !== 'float32') return `${r.dtype} reduce (float32 only)`;
     }
-    if (numel(first.shape) !== 1) return 'partial reduction (full sums only so far)';
     if (numel(at(first.inputs[0]).shape) === 1) return 'one element';
   }
   for (const id of k.body) {
@@ -55,7 +55,7 @@ function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: num
 }
 
 export interface WasmOptions {
-  /** How full float32 sums and means accumulate (default 'ordered': bit-identical to the reference). */
+  /** How float32 sums and means over the last axes accumulate (default 'ordered': bit-identical to the reference). */
   sums?: SumMode;
   /**
    * 'vector' (default): exp, expm1, log, log1p, tanh and sigmoid run in wasm, within 1 float32 ulp
@@ -112,14 +112,27 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     const why = notCovered(k, at, opts);
     if (why) { fallback[name] = why; return undefined; }
     const outIds = k.kind === 'map' ? [k.out] : k.outs;
-    // why: a map loops over its output's shape, a full reduction over its input's.
+    // why: a map loops over its output's shape, a reduction over its input's.
     const space = k.kind === 'map' ? at(k.out).shape : at(at(k.outs[0]).inputs[0]).shape;
     const plan = leafPlan(at, k.leaves, space);
     if (plan.hoisted.some((h) => h.dim !== undefined)) { fallback[name] = 'reads a run-time dim'; return undefined; }
-    // why: the output is contiguous; an input is read at its index, or broadcast along rows or columns of a 2-d space.
-    const merged = mergeDims(space, [broadcastStrides(space, space), ...plan.looped.map((l) => l.strides)]);
+    // why: a map's output is contiguous; a reduction's result is indexed by the kept axes (0 on reduced ones).
+    const first = at(outIds[0]);
+    const outStrides = k.kind === 'map' ? broadcastStrides(space, space)
+      : broadcastStrides(space.map((d, a) => (first.attrs.axes!.includes(a) ? 1 : d)), space);
+    // why: an input is read at its index, or broadcast along rows or columns of a 2-d space.
+    const merged = mergeDims(space, [outStrides, ...plan.looped.map((l) => l.strides)]);
     const D = merged.dims;
-    if (D.length > 2 || (D.length === 2 && k.kind === 'reduce')) { fallback[name] = 'strided input (contiguous or row/column broadcast only)'; return undefined; }
+    if (D.length > 2) { fallback[name] = 'strided input (contiguous or row/column broadcast only)'; return undefined; }
+    // why: a reduction keeps either the rows (last axes reduced) or the columns (leading axes reduced) of its space.
+    const acc = merged.strides[0];
+    const is2 = (a: Dim, b: Dim) => D.length === 2 && acc[0] === a && acc[1] === b;
+    const shape = k.kind === 'map' ? undefined : is2(0, 1) ? 'columns' as const : is2(1, 0) || (D.length === 1 && acc[0] === 0) ? 'rows' as const
+      : is2(0, 0) ? 'all' as const : undefined;
+    if (k.kind === 'reduce' && !shape) {
+      fallback[name] = D.length === 1 ? 'reduces only axes of size 1 (a copy)' : 'reduction over middle axes (leading or last axes only)';
+      return undefined;
+    }
     const [rows, cols]: Dim[] = D.length === 2 ? [D[0], D[1]] : [1, D[0] ?? 1];
     const full = [], rowLeaves: number[] = [], colLeaves: number[] = [];
     for (const [j, l] of plan.looped.entries()) {
@@ -134,9 +147,11 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     const constants = plan.hoisted.filter((h) => h.value !== undefined).map((h) => ({ id: h.id, value: h.value! }));
     const scalars = plan.hoisted.filter((h) => h.value === undefined).map((h) => h.id);
     const { pre, inner } = splitInvariant(at, k.body, [...looped, ...colLeaves]);
-    const sums = k.kind === 'reduce'
-      ? { members: k.outs.map((id) => ({ value: at(id).inputs[0], mean: at(id).attrs.kind === 'mean' })), mode: opts.sums ?? 'ordered' } : undefined;
-    funcs.push(mapFunction({ name, looped, rowLeaves, colLeaves, scalars, constants, pre, inner, out: outIds[0], sums }, at));
+    if (k.kind === 'map') funcs.push(mapFunction({ name, looped, rowLeaves, colLeaves, scalars, constants, pre, inner, out: k.out }, at));
+    else {
+      const members = k.outs.map((id) => ({ value: at(id).inputs[0], kind: at(id).attrs.kind as ReduceKindCovered }));
+      funcs.push(reduceFunction({ name, shape: shape!, members, sums: opts.sums ?? 'ordered', looped, rowLeaves, colLeaves, scalars, constants, pre, inner }, at));
+    }
     const reads = [...outIds, ...looped, ...colLeaves, ...scalars].map((id) => ({ name: arr(id), id }));
     return call(name, reads, (o) => [...o, dimText(rows), dimText(cols)]);
   };

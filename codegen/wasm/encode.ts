@@ -15,7 +15,7 @@ export const OP = {
   i32Const: 0x41, f32Const: 0x43, f64Const: 0x44,
   i32LtU: 0x49, i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Shl: 0x74,
   f32Abs: 0x8b, f32Neg: 0x8c, f32Sqrt: 0x91, f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Min: 0x96, f32Max: 0x97,
-  f64Add: 0xa0, f64Div: 0xa3, f32DemoteF64: 0xb6, f64ConvertI32U: 0xb8, f64PromoteF32: 0xbb,
+  f64Add: 0xa0, f64Mul: 0xa2, f64Div: 0xa3, f64Ne: 0x62, f64Lt: 0x63, f64Gt: 0x64, i32Or: 0x72, f32DemoteF64: 0xb6, f64ConvertI32U: 0xb8, f64PromoteF32: 0xbb,
   // matmul kernels: branches on tile edges, address arithmetic
   if: 0x04, else: 0x05, i32Eq: 0x46, i32LtS: 0x48, i32Mul: 0x6c,
 } as const;
@@ -29,6 +29,8 @@ export const SIMD = {
   v128And: 0x4e, v128Or: 0x50, i64x2Shl: 0xcb, i64x2ShrU: 0xcd, f32x4DemoteF64x2Zero: 0x5e,
   // matmul kernels: A splats
   v128Load32Splat: 0x09,
+  // reductions (wasm/reduce_kernel.ts)
+  f64x2Ne: 0x48, f64x2ConvertLowI32x4U: 0xff, i32x4Splat: 0x11,
 } as const;
 
 /** A growing byte list with the format's integer and float encodings. */

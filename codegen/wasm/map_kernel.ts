@@ -5,7 +5,7 @@
 // computes, bit for bit. Parameters: the outputs' byte offsets, each looped input's, each
 // per-row input's, each one-element input's, then the row and column counts.
 import type { Node } from '../ir.js';
-import { Code, F32, F64, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
+import { Code, F32, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
 import { emitVectorMath, VECTOR_MATH } from './vector_math.js';
 
 /** The prims this kernel computes, with their scalar and f32x4 opcodes ('copy' is no op). */
@@ -23,18 +23,8 @@ const OPS: Record<string, readonly [number, number] | null> = {
 /** Prims computed by IEEE single operations, bit-identical to the JS backend (vector_math.ts has the others). */
 export const MAP_PRIMS: ReadonlySet<string> = new Set([...Object.keys(OPS), ...Object.keys(VECTOR_MATH).filter((p) => VECTOR_MATH[p] === 'exact')]);
 
-/**
- * How a full float32 sum or mean accumulates: 'ordered' adds each element to one float64
- * accumulator in the reference's order (bit-identical, the f32x4 part only computes the fused
- * elementwise body); 'f64x2' keeps four float64 partial sums in two f64x2 accumulators (faster;
- * the order differs, see codegen/README.md for the tolerance).
- */
-export type SumMode = 'ordered' | 'f64x2';
-
 export interface MapKernel {
   name: string;
-  /** A full reduction instead of a store: each member sums (or averages) its value over the loop. */
-  sums?: { readonly members: readonly { value: number; mean: boolean }[]; readonly mode: SumMode };
   /** Leaves read at the loop index (contiguous, the output's shape, or one row broadcast over rows: `rowLeaves`). */
   looped: readonly number[];
   rowLeaves?: readonly number[];
@@ -79,7 +69,7 @@ export function emitElementwise(c: Code, n: Node, vector: boolean, operand: (id:
 }
 
 export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunction {
-  const outs = k.sums ? k.sums.members.length : 1;
+  const outs = 1;
   const colLeaves = k.colLeaves ?? [], rowLeaves = new Set(k.rowLeaves ?? []);
   const params = 2 + outs + k.looped.length + colLeaves.length + k.scalars.length;
   const locals: ValType[] = [];
@@ -103,23 +93,6 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
   const i = local(I32), end4 = local(I32), end = local(I32), row = local(I32), rowOff = local(I32), colOff = local(I32);
   get(pN).op(OP.i32Const).s32(2).op(OP.i32Shl); set(end);
   get(pN).op(OP.i32Const).s32(-4).op(OP.i32And).op(OP.i32Const).s32(2).op(OP.i32Shl); set(end4);
-  const members = k.sums?.members ?? [];
-  const pairs = k.sums?.mode === 'f64x2';
-  // why: the scalar accumulators start at +0 as the reference's (a sum of -0s is +0).
-  const acc = members.map(() => local(F64));
-  const accV = pairs ? members.map(() => [local(V128), local(V128)]) : [];
-  const addScalar = (m: number) => { get(acc[m]); c.op(OP.f64Add); set(acc[m]); };
-  const accumulate = (vector: boolean) => members.forEach((m, j) => {
-    const v = (vector ? V : S).get(m.value)!;
-    if (!vector) { get(v); c.op(OP.f64PromoteF32); addScalar(j); return; }
-    if (!pairs) {
-      for (let lane = 0; lane < 4; lane++) { get(v); c.simd(SIMD.f32x4ExtractLane).op(lane).op(OP.f64PromoteF32); addScalar(j); }
-      return;
-    }
-    get(accV[j][0]); get(v); c.simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Add); set(accV[j][0]);
-    get(accV[j][1]); get(v); get(v); c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-    c.simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Add); set(accV[j][1]);
-  });
   const loop = (vector: boolean, bound: number) => {
     c.op(OP.block, 0x40, OP.loop, 0x40);
     get(i); get(bound); c.op(OP.i32GeU, OP.brIf).u32(1);
@@ -132,15 +105,12 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
       set(map.get(id)!);
     }
     for (const id of k.inner) compute(id, vector);
-    if (k.sums) accumulate(vector);
-    else {
-      get(pOut); get(i); c.op(OP.i32Add); get(rowOff); c.op(OP.i32Add); get((vector ? V : S).get(k.out)!);
-      if (vector) c.simd(SIMD.v128Store).mem(4); else c.op(OP.f32Store).mem(2);
-    }
+    get(pOut); get(i); c.op(OP.i32Add); get(rowOff); c.op(OP.i32Add); get((vector ? V : S).get(k.out)!);
+    if (vector) c.simd(SIMD.v128Store).mem(4); else c.op(OP.f32Store).mem(2);
     get(i); c.op(OP.i32Const).s32(vector ? 16 : 4).op(OP.i32Add); set(i);
     c.op(OP.br).u32(0).op(OP.end, OP.end);
   };
-  // why: one row when nothing broadcasts (reductions always: their partial sums are combined once, below).
+  // why: one row when nothing broadcasts.
   c.op(OP.block, 0x40, OP.loop, 0x40);
   get(row); get(pRows); c.op(OP.i32GeU, OP.brIf).u32(1);
   colLeaves.forEach((id, j) => {
@@ -150,22 +120,10 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
   });
   c.op(OP.i32Const).s32(0); set(i);
   loop(true, end4);
-  if (pairs) {
-    // why: the four partial sums are added pairwise; the scalar tail then adds its elements to that.
-    members.forEach((_, j) => {
-      get(accV[j][0]); get(accV[j][1]); c.simd(SIMD.f64x2Add); set(accV[j][0]);
-      get(accV[j][0]); c.simd(SIMD.f64x2ExtractLane).op(0); get(accV[j][0]); c.simd(SIMD.f64x2ExtractLane).op(1); c.op(OP.f64Add); set(acc[j]);
-    });
-  }
   loop(false, end);
   get(rowOff); get(end); c.op(OP.i32Add); set(rowOff);
   get(colOff); c.op(OP.i32Const).s32(4).op(OP.i32Add); set(colOff);
   get(row); c.op(OP.i32Const).s32(1).op(OP.i32Add); set(row);
   c.op(OP.br).u32(0).op(OP.end, OP.end);
-  members.forEach((m, j) => {
-    get(j); get(acc[j]);
-    if (m.mean) { get(pN); c.op(OP.f64ConvertI32U, OP.f64Div); }
-    c.op(OP.f32DemoteF64, OP.f32Store).mem(2);
-  });
   return { name: k.name, params, locals, body: c };
 }

@@ -1,0 +1,210 @@
+// Float32 reductions (sum, mean, max, min, prod, several sharing one loop) of a fused
+// elementwise body as one WebAssembly function, over a [rows, cols] space (rows = 1: a full
+// reduction), in one of two shapes:
+// - 'rows': one result per row (the last axes reduced; a full reduction is one row; 'all': one
+//   result over every row, a full reduction whose input broadcasts along rows). Per row, an
+//   f32x4 loop computes the body four elements at a time and a scalar tail the rest; each
+//   element then goes into a float64 accumulator in the reference's order (bit-identical), or,
+//   for sums in 'f64x2' mode, into four float64 partial sums (faster, see codegen/README.md).
+// - 'columns': one result per column (the leading axes reduced: a bias gradient's reduceSum(x, 0)).
+//   Four columns at a time, the rows in order, each column's accumulator a float64 lane: the
+//   reference's order, vectorised across outputs, bit-identical.
+// max/min take the reference's step (v is NaN or beyond the accumulator → v), so NaN sticks and
+// the first of equal zeros is kept, as in the JS backend. Parameters: the outputs' byte
+// offsets, each looped input's, each per-row input's, each one-element input's, rows, cols.
+import type { Node } from '../ir.js';
+import { Code, F32, F64, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
+import { emitElementwise } from './map_kernel.js';
+
+export type ReduceKindCovered = 'sum' | 'mean' | 'max' | 'min' | 'prod';
+export const REDUCE_KINDS_COVERED: ReadonlySet<string> = new Set<ReduceKindCovered>(['sum', 'mean', 'max', 'min', 'prod']);
+
+/** How float32 sums and means accumulate in 'rows' and 'all' reductions (see above). */
+export type SumMode = 'ordered' | 'f64x2';
+
+export interface ReduceKernel {
+  name: string;
+  shape: 'rows' | 'all' | 'columns';
+  members: readonly { value: number; kind: ReduceKindCovered }[];
+  sums: SumMode;
+  /** Leaves read at the loop index; `rowLeaves` are one row read for every row. */
+  looped: readonly number[];
+  rowLeaves: readonly number[];
+  /** Leaves with one value per row. */
+  colLeaves: readonly number[];
+  /** One-element array leaves, read once, and scalar constants. */
+  scalars: readonly number[];
+  constants: readonly { id: number; value: number }[];
+  /** Body nodes computed once before the loops, and inside them. */
+  pre: readonly number[];
+  inner: readonly number[];
+}
+
+const INIT: Record<ReduceKindCovered, number> = { sum: 0, mean: 0, prod: 1, max: -Infinity, min: Infinity };
+
+export function reduceFunction(k: ReduceKernel, at: (id: number) => Node): WasmFunction {
+  const outs = k.members.length;
+  const params = 2 + outs + k.looped.length + k.colLeaves.length + k.scalars.length;
+  const locals: ValType[] = [];
+  const local = (t: ValType) => params + locals.push(t) - 1;
+  const pRows = params - 2, pCols = params - 1;
+  const pIn = new Map(k.looped.map((id, j) => [id, outs + j]));
+  const pCol = new Map(k.colLeaves.map((id, j) => [id, outs + k.looped.length + j]));
+  const rowLeaves = new Set(k.rowLeaves);
+  const S = new Map<number, number>(), V = new Map<number, number>();
+  const c = new Code();
+  const get = (i: number) => c.op(OP.localGet).u32(i);
+  const set = (i: number) => c.op(OP.localSet).u32(i);
+  const i32 = (v: number) => c.op(OP.i32Const).s32(v);
+  const into = (map: Map<number, number>, id: number, t: ValType) => { if (!map.has(id)) map.set(id, local(t)); set(map.get(id)!); };
+  const splat = (id: number) => { get(S.get(id)!).simd(SIMD.f32x4Splat); into(V, id, V128); };
+  const compute = (id: number, vector: boolean) => {
+    const map = vector ? V : S;
+    emitElementwise(c, at(id), vector, (x) => map.get(x)!, local);
+    into(map, id, vector ? V128 : F32);
+  };
+  for (const { id, value } of k.constants) { c.op(OP.f32Const).f32(value); into(S, id, F32); splat(id); }
+  k.scalars.forEach((id, j) => { get(outs + k.looped.length + k.colLeaves.length + j).op(OP.f32Load).mem(2); into(S, id, F32); splat(id); });
+  for (const id of k.pre) { compute(id, false); splat(id); }
+  /** Reads the looped leaves at byte offset `at()` (and a row's start `rowOff()`), computes the body. */
+  const body = (vector: boolean, index: () => void, rowOff: () => void) => {
+    for (const id of k.looped) {
+      get(pIn.get(id)!); index(); c.op(OP.i32Add);
+      if (!rowLeaves.has(id)) { rowOff(); c.op(OP.i32Add); }
+      if (vector) c.simd(SIMD.v128Load).mem(4); else c.op(OP.f32Load).mem(2);
+      into(vector ? V : S, id, vector ? V128 : F32);
+    }
+    for (const id of k.inner) compute(id, vector);
+  };
+  /** Loads each per-row leaf at byte offset `rowIndex()` (its row times 4) and splats it. */
+  const colLeafLoads = (rowIndex: () => void) => k.colLeaves.forEach((id) => {
+    get(pCol.get(id)!); rowIndex(); c.op(OP.i32Add).op(OP.f32Load).mem(2); into(S, id, F32); splat(id);
+  });
+  /** A counted loop: `v` from its current value up to `bound` (exclusive) in steps of `step`. */
+  const loop = (v: number, bound: number, step: number, inside: () => void) => {
+    c.op(OP.block, 0x40, OP.loop, 0x40);
+    get(v); get(bound); c.op(OP.i32GeU, OP.brIf).u32(1);
+    inside();
+    get(v); i32(step).op(OP.i32Add); set(v);
+    c.op(OP.br).u32(0).op(OP.end, OP.end);
+  };
+  /** The reference's step on float64 acc and value, scalar (f64) or two lanes (f64x2); leaves the new acc. */
+  const step = (kind: ReduceKindCovered, pair: boolean, acc: number, v: number) => {
+    if (kind === 'sum' || kind === 'mean') { get(acc); get(v); pair ? c.simd(SIMD.f64x2Add) : c.op(OP.f64Add); return; }
+    if (kind === 'prod') { get(acc); get(v); pair ? c.simd(SIMD.f64x2Mul) : c.op(OP.f64Mul); return; }
+    // why: (v !== v || v > acc) ? v : acc, the JS backend's max (min: v < acc).
+    get(v); get(acc); get(v); get(v);
+    if (pair) {
+      c.simd(SIMD.f64x2Ne); get(v); get(acc); c.simd(kind === 'max' ? SIMD.f64x2Gt : SIMD.f64x2Lt).simd(SIMD.v128Or).simd(SIMD.v128Bitselect);
+    } else {
+      c.op(OP.f64Ne); get(v); get(acc); c.op(kind === 'max' ? OP.f64Gt : OP.f64Lt, OP.i32Or, OP.select);
+    }
+  };
+  /** acc (float64, or a pair of f64x2) → float32: a mean divides by its count first. */
+  const finish = (kind: ReduceKindCovered, pair: boolean, count: number) => {
+    if (kind !== 'mean') return;
+    get(count);
+    if (pair) c.simd(SIMD.f64x2ConvertLowI32x4U).simd(SIMD.f64x2Div); else c.op(OP.f64ConvertI32U, OP.f64Div);
+  };
+  const nRows = local(I32), nCols = local(I32);
+  get(pRows); set(nRows); get(pCols); set(nCols);
+  if (k.shape === 'columns') columnsBody(); else rowsBody();
+  return { name: k.name, params, locals, body: c };
+
+  function rowsBody() {
+    const i = local(I32), end4 = local(I32), end = local(I32), row = local(I32), rowOff = local(I32), colOff = local(I32);
+    get(nCols); i32(2).op(OP.i32Shl); set(end);
+    get(nCols); i32(-4).op(OP.i32And); i32(2).op(OP.i32Shl); set(end4);
+    const pairs = k.sums === 'f64x2';
+    const acc = k.members.map(() => local(F64)), tmp = local(F64);
+    const partial = k.members.map((m) => (pairs && (m.kind === 'sum' || m.kind === 'mean') ? [local(V128), local(V128)] : undefined));
+    const accumulate = (vector: boolean) => k.members.forEach((m, j) => {
+      const v = (vector ? V : S).get(m.value)!;
+      const p = partial[j];
+      if (vector && p) {
+        get(p[0]); get(v); c.simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Add); set(p[0]);
+        get(p[1]); get(v); get(v); c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+        c.simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Add); set(p[1]);
+        return;
+      }
+      for (let lane = 0; lane < (vector ? 4 : 1); lane++) {
+        get(v);
+        if (vector) c.simd(SIMD.f32x4ExtractLane).op(lane);
+        c.op(OP.f64PromoteF32); set(tmp);
+        step(m.kind, false, acc[j], tmp); set(acc[j]);
+      }
+    });
+    const perRow = k.shape === 'rows';
+    const init = () => k.members.forEach((m, j) => { c.op(OP.f64Const).f64(INIT[m.kind]); set(acc[j]); });
+    const store = () => k.members.forEach((m, j) => {
+      get(j); if (perRow) { get(colOff); c.op(OP.i32Add); }
+      get(acc[j]); finish(m.kind, false, perRow ? nCols : count); c.op(OP.f32DemoteF64, OP.f32Store).mem(2);
+    });
+    // why: a reduction over every row divides a mean by rows·cols.
+    const count = local(I32);
+    get(nRows); get(nCols); c.op(OP.i32Mul); set(count);
+    if (!perRow) init();
+    loop(row, nRows, 1, () => {
+      colLeafLoads(() => get(colOff));
+      if (perRow) init();
+      for (const p of partial) if (p) for (const l of p) { c.simd(SIMD.v128Const).op(...new Array<number>(16).fill(0)); set(l); }
+      i32(0); set(i);
+      loop(i, end4, 16, () => { body(true, () => get(i), () => get(rowOff)); accumulate(true); });
+      // why: the four partial sums are added pairwise; the scalar tail then adds its elements to that.
+      partial.forEach((p, j) => {
+        if (!p) return;
+        get(p[0]); get(p[1]); c.simd(SIMD.f64x2Add); set(p[0]);
+        get(acc[j]); get(p[0]); c.simd(SIMD.f64x2ExtractLane).op(0); get(p[0]); c.simd(SIMD.f64x2ExtractLane).op(1);
+        c.op(OP.f64Add, OP.f64Add); set(acc[j]);
+      });
+      loop(i, end, 4, () => { body(false, () => get(i), () => get(rowOff)); accumulate(false); });
+      if (perRow) store();
+      get(rowOff); get(end); c.op(OP.i32Add); set(rowOff);
+      get(colOff); i32(4).op(OP.i32Add); set(colOff);
+    });
+    if (!perRow) store();
+  }
+
+  function columnsBody() {
+    const col = local(I32), end4 = local(I32), end = local(I32), row = local(I32), rowOff = local(I32), rowBytes = local(I32), rowIdx = local(I32);
+    get(nCols); i32(2).op(OP.i32Shl); set(end); get(end); set(rowBytes);
+    get(nCols); i32(-4).op(OP.i32And); i32(2).op(OP.i32Shl); set(end4);
+    get(nRows); c.simd(SIMD.i32x4Splat); const countV = local(V128); set(countV);
+    const accV = k.members.map(() => [local(V128), local(V128)]), accS = k.members.map(() => local(F64));
+    const lo = local(V128), hi = local(V128), x = local(F64);
+    const block = (vector: boolean, bound: number) => {
+      loop(col, bound, vector ? 16 : 4, () => {
+        k.members.forEach((m, j) => {
+          if (vector) for (const a of accV[j]) { c.op(OP.f64Const).f64(INIT[m.kind]).simd(SIMD.f64x2Splat); set(a); }
+          else { c.op(OP.f64Const).f64(INIT[m.kind]); set(accS[j]); }
+        });
+        i32(0); set(row); i32(0); set(rowOff); i32(0); set(rowIdx);
+        loop(row, nRows, 1, () => {
+          colLeafLoads(() => get(rowIdx));
+          body(vector, () => get(col), () => get(rowOff));
+          k.members.forEach((m, j) => {
+            const v = (vector ? V : S).get(m.value)!;
+            if (!vector) { get(v); c.op(OP.f64PromoteF32); set(x); step(m.kind, false, accS[j], x); set(accS[j]); return; }
+            get(v); c.simd(SIMD.f64x2PromoteLowF32x4); set(lo);
+            get(v); get(v); c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7); c.simd(SIMD.f64x2PromoteLowF32x4); set(hi);
+            step(m.kind, true, accV[j][0], lo); set(accV[j][0]);
+            step(m.kind, true, accV[j][1], hi); set(accV[j][1]);
+          });
+          get(rowOff); get(rowBytes); c.op(OP.i32Add); set(rowOff);
+          get(rowIdx); i32(4).op(OP.i32Add); set(rowIdx);
+        });
+        k.members.forEach((m, j) => {
+          get(j); get(col); c.op(OP.i32Add);
+          if (!vector) { get(accS[j]); finish(m.kind, false, nRows); c.op(OP.f32DemoteF64, OP.f32Store).mem(2); return; }
+          get(accV[j][0]); finish(m.kind, true, countV); c.simd(SIMD.f32x4DemoteF64x2Zero);
+          get(accV[j][1]); finish(m.kind, true, countV); c.simd(SIMD.f32x4DemoteF64x2Zero);
+          c.simd(SIMD.i8x16Shuffle).op(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+          c.simd(SIMD.v128Store).mem(4);
+        });
+      });
+    };
+    i32(0); set(col);
+    block(true, end4);
+    block(false, end);
+  }
+}

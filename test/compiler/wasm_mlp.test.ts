@@ -1,0 +1,55 @@
+// The MLP's softmax cross-entropy training step (784-128-10, batch 64) on the wasm backend: every
+// kernel but the matmuls runs in wasm, and three steps give the JS backend's losses and weights
+// (bit for bit with math: 'exact'; within the transcendentals' 1 ulp, amplified by three steps, otherwise).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '../../src/index.js';
+import { wasmBackendWith } from '../../codegen/backend.js';
+import { jitCompiler } from '../../codegen/jit.js';
+import { mulberry32 } from '../_lib/random_graph.js';
+
+process.env.TFGEN_VERIFY ??= '1';
+
+function mlp(sessionOf: (g: tf.Graph) => tf.Session) {
+  const rng = mulberry32(7);
+  const uniform = (n: number, lim: number) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * lim);
+  const g = new tf.Graph();
+  const m = g.asDefault(() => {
+    const X = tf.placeholder('float32', [64, 784], 'X'), Y = tf.placeholder('float32', [64, 10], 'Y');
+    const W1 = new tf.Variable(new tf.NDArray(uniform(784 * 128, 0.08), [784, 128]), { name: 'W1' });
+    const b1 = new tf.Variable(new tf.NDArray(uniform(128, 0.1), [128]), { name: 'b1' });
+    const W2 = new tf.Variable(new tf.NDArray(uniform(128 * 10, 0.2), [128, 10]), { name: 'W2' });
+    const b2 = new tf.Variable(new tf.NDArray(uniform(10, 0.1), [10]), { name: 'b2' });
+    const logits = tf.add(tf.matmul(tf.nn.relu(tf.add(tf.matmul(X, W1), b1)), W2), b2);
+    const loss = tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({ labels: Y, logits }));
+    const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
+    return { X, Y, loss, train, vars: [W1, b1, W2, b2], init: tf.globalVariablesInitializer() };
+  });
+  const sess = sessionOf(g);
+  sess.run(m.init);
+  const y = new Float32Array(64 * 10);
+  for (let r = 0; r < 64; r++) y[r * 10 + Math.floor(rng() * 10)] = 1;
+  const feeds = new Map<tf.Tensor, tf.NDArray>([[m.X, new tf.NDArray(uniform(64 * 784, 1), [64, 784], 'float32')], [m.Y, new tf.NDArray(y, [64, 10], 'float32')]]);
+  const losses = [0, 1, 2].map(() => (sess.run([m.train, m.loss], feeds) as [null, number])[1]);
+  const weights = m.vars.map((v) => (sess.run(v.value()) as tf.NDArray).data);
+  const kernels = sess._planFor([m.train, m.loss], feeds)!.data.kernels;
+  return { losses, weights, kernels };
+}
+
+test('MLP step: the non-matmul kernels run in wasm; losses and weights equal the JS backend', () => {
+  const js = mlp((graph) => new tf.Session({ graph }));
+  const exact = mlp((graph) => new tf.Session({ graph, compiler: jitCompiler({ backend: wasmBackendWith({ math: 'exact' }) }) }));
+  const wasm = mlp((graph) => new tf.Session({ graph, backend: 'wasm' }));
+  assert.equal(exact.losses, js.losses);
+  exact.weights.forEach((w, i) => assert.equal([...w], [...js.weights[i]], `variable ${i}`));
+  wasm.losses.forEach((l, i) => assert.ok(Math.abs(l - js.losses[i]) <= 1e-6 * Math.abs(js.losses[i]), `loss ${i}: ${l} vs ${js.losses[i]}`));
+  wasm.weights.forEach((w, i) => w.forEach((v, j) => assert.ok(Math.abs(v - js.weights[i][j]) <= 1e-6, `variable ${i}[${j}]: ${v} vs ${js.weights[i][j]}`)));
+  const matmul = (k: { ops: readonly string[] }) => k.ops.some((o) => /MatMul/.test(o));
+  const others = wasm.kernels.filter((k) => !matmul(k));
+  assert.ok(others.length >= 10, `${others.length} non-matmul kernels`);
+  assert.equal(others.filter((k) => k.runsOn !== 'wasm').map((k) => k.name), []);
+  // why: with math: 'exact' the exp and log kernels of the cross-entropy stay in JS.
+  assert.ok(exact.kernels.filter((k) => !matmul(k) && k.runsOn === 'js').length >= 2);
+});
+
+test.run();
