@@ -42,9 +42,9 @@ export interface Coverage { readonly runsOn: string; readonly covers: ReadonlySe
 export const COVERAGE: Readonly<Record<string, Coverage>> = {
   js: { runsOn: 'js', covers: new Set(CAPABILITIES) },
   // codegen/README.md "The wasm backend": float32 elementwise chains over contiguous inputs or
-  // row/column broadcasts of a 2-d space (transcendentals within 1 ulp), full float32 sums and means,
-  // float32 matmul with its epilogue.
-  wasm: { runsOn: 'wasm', covers: new Set<Capability>(['f32-arith', 'f32-math', 'bcast-rowcol', 'sum-full', 'matmul', 'matmul-epilogue']) },
+  // row/column broadcasts of a 2-d space (transcendentals within 1 ulp), float32 sum, mean, max, min
+  // and prod of all elements or over the last or leading axes, float32 matmul with its epilogue.
+  wasm: { runsOn: 'wasm', covers: new Set<Capability>(['f32-arith', 'f32-math', 'bcast-rowcol', 'sum-full', 'sum-partial', 'max-min', 'prod', 'matmul', 'matmul-epilogue']) },
 };
 
 /** A case's tolerance on a backend class, or why the case is skipped there. */
