@@ -10,6 +10,9 @@ import { instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from 
 import type { Dim } from './dims.js';
 import type { MemoryPlan } from './plan_memory.js';
 import { renderJs } from './render/js.js';
+import { renderGpu, type RenderedGpu } from './render/gpu.js';
+import type { GpuDevice } from '../src/runtime/gpu_device.js';
+import { instantiateGpuPlan } from '../src/runtime/gpu_runner.js';
 import { renderWasm, type RenderedWasm, type WasmOptions } from './render/wasm.js';
 import { instantiateWasmPlan } from '../src/runtime/wasm_runner.js';
 import { encodeModule } from './wasm/encode.js';
@@ -31,6 +34,8 @@ export interface RenderedPlan {
   readonly embeddedBuffers?: readonly { dtype: DType; length: number }[];
   /** Ops the embedded body plans' run-time errors name. */
   readonly embeddedErrorOps?: readonly OpDescription[];
+  /** The gpu backend's kernels (render/gpu.ts). */
+  readonly gpu?: RenderedGpu;
   /** The wasm backend's module and memory regions (render/wasm.ts). */
   readonly wasm?: RenderedWasm;
 }
@@ -110,7 +115,38 @@ export function wasmBackendWith(opts: WasmOptions = {}): Backend {
 
 export const wasmBackend: Backend = wasmBackendWith();
 
-const BACKENDS = new Map<string, Backend>([[jsBackend.name, jsBackend], [wasmBackend.name, wasmBackend]]);
+/** The JS plan factory's parameters, then the gpu state (call, read, keep; src/runtime/gpu_runner.ts). */
+export const GPU_FACTORY_PARAMS = [...JS_FACTORY_PARAMS, 'gpu'] as const;
+
+const gpuFactories = new WeakMap<PlanData, PlanFactory>();
+
+/**
+ * The gpu backend on a device (a session's gpu.js instance). Without a device it only renders
+ * (ahead of time); on a device that fell back ({fallback: 'js'}) every kernel renders in JS.
+ */
+export function gpuBackendFor(device: GpuDevice | null): Backend {
+  return {
+    name: 'gpu',
+    render: (s, m) => {
+      if (device && !device.gpu) {
+        const js = renderJs(s, m);
+        return { ...js, kernels: js.kernels.map((k) => ({ ...k, runsOn: 'js' as const })) };
+      }
+      return renderGpu(s, m);
+    },
+    instantiate(data, kernels = opSpec, dims = []) {
+      let factory = gpuFactories.get(data);
+      if (!factory) gpuFactories.set(data, (factory = new Function(...GPU_FACTORY_PARAMS, data.text) as PlanFactory));
+      if (!device) throw new Error(`A gpu plan runs on a device: create the session with new tf.Session({backend: 'gpu', gpu: {mode}}).`);
+      if (!device.gpu) return instantiatePlan(data, factory, kernels, dims, { state: null });
+      return instantiateGpuPlan(data, factory, kernels, dims, device);
+    },
+  };
+}
+
+export const gpuBackend: Backend = gpuBackendFor(null);
+
+const BACKENDS = new Map<string, Backend>([[jsBackend.name, jsBackend], [wasmBackend.name, wasmBackend], [gpuBackend.name, gpuBackend]]);
 
 /** The backend of a name ('js'); throws naming the available ones. */
 export function backendNamed(name: string): Backend {

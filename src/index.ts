@@ -1,7 +1,8 @@
 // `import * as tf from 'tfgen'`: the DSL. Names follow TF1's Python API in camelCase.
 import './sugar.js';
 import { jitCompiler } from '../codegen/jit.js';
-import { wasmBackend } from '../codegen/backend.js';
+import { gpuBackendFor, wasmBackend } from '../codegen/backend.js';
+import { GpuDevice } from './runtime/gpu_device.js';
 import { Session } from './session.js';
 import type { Graph } from './graph.js';
 import { setGraphSessionFactory } from './runtime/model.js';
@@ -10,6 +11,11 @@ import { setGraphSessionFactory } from './runtime/model.js';
 // another `compiler`. This is the one import from src/ into codegen/; `tfgen/runtime` leaves it out.
 Session.defaultCompiler = jitCompiler();
 Session.backendCompilers.set('wasm', jitCompiler({ backend: wasmBackend }));
+// why: each gpu session opens its own gpu.js device in the mode it asks for (checked, never a silent fallback).
+Session.backendFactories.set('gpu', (opts) => {
+  const device = GpuDevice.open(opts.gpu);
+  return { compiler: jitCompiler({ backend: gpuBackendFor(device) }), info: device.info };
+});
 // why: so an app written against tfgen/runtime's Session also runs a model file imported directly (development).
 setGraphSessionFactory((graph) => new Session({ graph: graph as Graph }));
 
@@ -80,6 +86,7 @@ export type { WhileLoopOptions } from './ops/while_loop.js';
 export { Session, ConfigProto } from './session.js';
 export { InteractiveSession } from './interactive_session.js';
 export { getDefaultSession } from './default_session.js';
+export type { GpuMode, GpuOptions, BackendInfo } from './runtime/gpu_device.js';
 export type { SessionOptions, Fetches, FeedDict, FeedValue, FetchValue, RunOptions } from './session.js';
 export * as train from './train/index.js';
 export { signature, isSignature } from './signature.js';

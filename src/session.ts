@@ -8,11 +8,13 @@ import { FeedDicts } from './feed_dicts.js';
 import { flattenFetches, matchesFetches, rebuildFetches, toResult, type Fetches, type FetchValue, type FlatFetches as Flat } from './fetches.js';
 import { buildSchedule } from './prune.js';
 import type { BoundRun, CompiledPlan, PlanCompiler, PlanRuntime } from './plan.js';
+import type { BackendInfo, GpuOptions } from './runtime/gpu_device.js';
 import { withDefaultSession } from './default_session.js';
 import { getDefaultGraph, Graph, Operation, Tensor } from './graph.js';
 import { interpret, uninitialisedRead, type RunState } from './interpret.js';
 import { NDArray } from './ndarray.js';
 import { DEFAULT_GRAPH_SEED, mixSeeds, SessionStreams } from './runtime/random.js';
+import { bumpStorage } from './runtime/storage_stamps.js';
 import { fitsShape, formatShape } from './shape.js';
 import { moveIntoHomes } from './runtime/wasm_runner.js';
 
@@ -37,9 +39,12 @@ export interface SessionOptions {
   config?: ConfigProto;
   /**
    * 'js' (default): fused JS per plan; 'wasm': the kernels the wasm backend covers as WebAssembly
-   * SIMD128, the others in JS inside the same plan (`tfgen inspect` lists which). Later also 'gpu'.
+   * SIMD128, the others in JS inside the same plan (`tfgen inspect` lists which); 'gpu': the kernels
+   * the gpu backend covers as gpu.js kernels (mode in `gpu`), the others in JS.
    */
-  backend?: 'js' | 'wasm';
+  backend?: 'js' | 'wasm' | 'gpu';
+  /** The gpu backend's gpu.js mode, class and fallback (backend 'gpu' only; see `sess.backendInfo`). */
+  gpu?: GpuOptions;
   /** 'compiled' (default): generated, fused JS per plan; 'interpreter': op by op with the reference kernels (debugging, oracle). */
   executor?: 'compiled' | 'interpreter';
   /** What compiles this session's plans (default: `Session.defaultCompiler`; the `tfgen` entry sets the JIT). */
@@ -106,21 +111,32 @@ export class Session {
   static defaultCompiler: PlanCompiler | null = null;
   /** Plan compilers of the backends other than 'js', by name (the `tfgen` entry registers 'wasm'). */
   static readonly backendCompilers = new Map<string, PlanCompiler>();
+  /** Backends with per-session state (the gpu backend's device), by name: the session's options → its compiler and what runs. */
+  static readonly backendFactories = new Map<string, (opts: SessionOptions) => { compiler: PlanCompiler; info: BackendInfo }>();
+  /** What this session's plans run on: `{backend: 'js'}`, or the gpu backend's mode and the kernel class that ran its probe. */
+  readonly backendInfo: BackendInfo;
 
   constructor(opts: SessionOptions = {}) {
     this.graph = opts.graph ?? getDefaultGraph();
     this.feedDicts = new FeedDicts(this.graph);
     this.config = opts.config ?? new ConfigProto();
     this.executor = opts.executor ?? 'compiled';
-    const named = opts.backend !== undefined && opts.backend !== 'js' ? Session.backendCompilers.get(opts.backend) : undefined;
-    this.compiler = opts.compiler !== undefined ? opts.compiler : named ?? Session.defaultCompiler;
     if (this.executor !== 'compiled' && this.executor !== 'interpreter') {
       throw new InvalidArgumentError(`Unknown executor '${String(opts.executor)}'; use 'compiled' or 'interpreter'.`);
     }
-    if (opts.backend !== undefined && opts.backend !== 'js' && !named) {
-      const available = ['js', ...Session.backendCompilers.keys()].map((b) => `'${b}'`).join(', ');
+    const other = opts.backend !== undefined && opts.backend !== 'js';
+    const factory = other ? Session.backendFactories.get(opts.backend!) : undefined;
+    if (other && !factory && !Session.backendCompilers.has(opts.backend!)) {
+      const available = ['js', ...Session.backendCompilers.keys(), ...Session.backendFactories.keys()].map((b) => `'${b}'`).join(', ');
       throw new InvalidArgumentError(`Unknown backend '${String(opts.backend)}'; available: ${available}.`);
     }
+    if (opts.gpu !== undefined && opts.backend !== 'gpu') {
+      throw new InvalidArgumentError(`The gpu option applies to backend 'gpu' only (this session's backend is '${opts.backend ?? 'js'}').`);
+    }
+    const made = factory?.(opts);
+    const named = made?.compiler ?? (other ? Session.backendCompilers.get(opts.backend!) : undefined);
+    this.compiler = opts.compiler !== undefined ? opts.compiler : named ?? Session.defaultCompiler;
+    this.backendInfo = made?.info ?? { backend: opts.backend ?? 'js' };
   }
 
   /**
@@ -237,6 +253,8 @@ export class Session {
         // why: TypedArray.set costs more than the copy for the tiny arrays of scalar variables.
         if (src.length < 16) for (let k = 0; k < src.length; k++) cur.data[k] = src[k];
         else cur.data.set(src);
+        // why: a device backend's copy of this variable is then stale unless its own run wrote it (runtime/storage_stamps.ts).
+        bumpStorage(cur.data);
       }
       else this.setVariable(w.variable, new NDArray(src.slice(), bound.writeShapes[i], w.variable.outputs[0].dtype));
     }

@@ -29,6 +29,10 @@ export interface JsHooks {
   kernel?(k: Kernel, index: number, name: string, arr: (id: number) => string): string | undefined;
   factoryLines?(): string[];
   runLines?(): string[];
+  /** Statements in `run` before kernel k runs, whichever code runs it (a device backend reads back what a JS kernel reads). */
+  beforeKernel?(k: Kernel, index: number, arr: (id: number) => string): string[];
+  /** Statements at the end of `run`, before it returns its results. */
+  endLines?(arr: (id: number) => string): string[];
 }
 
 export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): RenderedPlan {
@@ -299,6 +303,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
   s.kernels.forEach((k, i) => {
     if (k.kind === 'alias') return;
     body.push(kernelHeader(k, i));
+    body.push(...(hooks.beforeKernel?.(k, i, arr) ?? []).map((l) => `  ${l}`));
     if (k.kind === 'host') { body.push(renderHost(k)); return; }
     const code = hooks.kernel?.(k, i, kernels[kernels.length - 1].name, arr) ?? (k.kind === 'map' ? renderMap(k) : k.kind === 'reduce' ? renderReduce(k)
       : k.kind === 'matmul' ? renderMatmul(at(k.out), k.out, [], [], []) : renderMovement(at(k.out)));
@@ -311,6 +316,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
     functions.push(`function ${name}(${params.join(', ')}) {\n${code}\n}`);
   });
   const results = [...p.outputs.map(arr), ...p.writes.map((w) => arr(w.node))];
+  body.push(...(hooks.endLines?.(arr) ?? []).map((l) => `  ${l}`));
 
   const feedDecl = p.feeds.map((_, i) => `f${i} = feeds[${i}]`);
   const varDecl = p.variables.map((_, i) => `r${i} = vars[${i}]`);

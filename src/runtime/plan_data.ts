@@ -39,7 +39,37 @@ export interface KernelData {
   readonly kind: string;
   readonly ops: readonly string[];
   /** Which code runs the kernel in a plan of a backend that falls back per kernel ('wasm' or 'js'); absent for the js backend. */
-  readonly runsOn?: 'wasm' | 'js';
+  readonly runsOn?: 'wasm' | 'gpu' | 'js';
+}
+
+/** Where a gpu kernel's argument comes from at run time (src/runtime/gpu_runner.ts). */
+export type GpuArgData = { /** The array's name in the plan text (b3, f0, r1, c2, h7). */ readonly name: string } & (
+  /** A typed array of the run (a feed, a host call's result, a JS kernel's buffer): uploaded by gpu.js on each call. */
+  | { readonly from: 'host' }
+  /** The result of gpu kernel `kernel` of this plan (a texture in the GL and WebGPU modes). */
+  | { readonly from: 'device'; readonly kernel: number }
+  /** Constant `index` of the plan, uploaded once when the plan is instantiated. */
+  | { readonly from: 'constant'; readonly index: number }
+  /** Variable `index` of the plan: its device copy, uploaded again only when written from JS. */
+  | { readonly from: 'variable'; readonly index: number });
+
+/** One gpu.js kernel (JSON-able; a run-time dim is a hole `$k` in `source`). */
+export interface GpuKernelData<D = PlanDim> {
+  /** The plan text's kernel it computes (a reduction kernel with several results has one gpu kernel each). */
+  readonly kernel: string;
+  /** `function (a0, a1, …) { … }`: gpu.js translates it (GLSL, WGSL) without eval outside its 'cpu' mode. */
+  readonly source: string;
+  /** `$k` in `source` is holes[k]: an integer literal when `int`, else a float literal. */
+  readonly holes: readonly { readonly dim: D; readonly int: boolean }[];
+  /** Output element count (one thread each), and the longest loop (gpu.js's loopMaxIterations). */
+  readonly output: D;
+  readonly loopMax: D;
+  readonly args: readonly GpuArgData[];
+  /** The node computed, and the plan buffer a read back fills. */
+  readonly node: number;
+  readonly outName: string;
+  /** Whether the result becomes a variable's device copy (written to a variable). */
+  readonly keep: boolean;
 }
 
 export interface PlanData {
@@ -87,5 +117,7 @@ export interface PlanData {
    * (arrays the text copies in: `name` is f<feed>, r<variable>, c<constant> or h<node>), and why
    * each kernel left in JS is not covered.
    */
+  /** The gpu backend's kernels (in call order) and why each kernel left in JS is not covered. */
+  readonly gpu?: { readonly kernels: readonly GpuKernelData[]; readonly fallback: Readonly<Record<string, string>> };
   readonly wasm?: { readonly bytes: Uint8Array; readonly staged: readonly { name: string; dtype: DType; length: PlanDim }[]; readonly fallback: Readonly<Record<string, string>> };
 }

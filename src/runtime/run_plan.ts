@@ -10,6 +10,7 @@ import type { BoundPlan } from './model.js';
 import type { PlanDim } from './plan_data.js';
 import { dimValue } from './runner.js';
 import { moveIntoHomes } from './wasm_runner.js';
+import { bumpStorage } from './storage_stamps.js';
 
 export interface PlanState {
   /** Variable values by VariableV2 name. */
@@ -65,7 +66,8 @@ export function runPlanData(bound: BoundPlan, state: PlanState, feeds: ReadonlyM
   plan.writes.forEach((w, i) => {
     const v = plan.variables[w.variable];
     const cur = state.variables.get(v.name);
-    if (cur && cur.data.length === src[i].length) cur.data.set(src[i]);
+    // why: a device backend's copy of this variable is then stale unless its own run wrote it (storage_stamps.ts).
+    if (cur && cur.data.length === src[i].length) { cur.data.set(src[i]); bumpStorage(cur.data); }
     else state.variables.set(v.name, new NDArray(src[i].slice(), shapeOf(w.shape), v.dtype));
   });
   return out;

@@ -85,7 +85,7 @@ export function dimsForFeeds(data: Pick<PlanData, 'feeds' | 'dims' | 'dimChecks'
  * constants and host calls and returns its `run`.
  */
 export function instantiatePlan(data: PlanData, factory: PlanFactory, kernels: OpKernels = noKernels, dims: readonly number[] = [],
-  backend?: { buffers: TypedArray[]; state: unknown }): PlanRun {
+  backend?: { buffers?: TypedArray[]; state: unknown }): PlanRun {
   if (dims.length !== data.dims.length) {
     throw new InvalidArgumentError(`The plan takes ${data.dims.length} run-time dims (${data.feeds.map((f) => f.name).join(', ')}); got ${dims.length}: size it with dimsForFeeds.`);
   }

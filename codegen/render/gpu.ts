@@ -1,0 +1,224 @@
+// render_gpu: the gpu backend's plan. The JS renderer writes the plan (run, buffers, host calls,
+// every kernel this backend does not cover: per-kernel fallback inside the same plan); covered
+// kernels become gpu.js kernels (sources in `data.gpu.kernels`, run through `gpu`, the factory's
+// last parameter, see src/runtime/gpu_runner.ts). A gpu kernel's result stays on the device for
+// the gpu kernels reading it; it is read back into its plan buffer only before a JS kernel (or a
+// host call) reads it, and at the end of the run when it is fetched or written to a variable.
+import type { RenderedPlan } from '../backend.js';
+import type { Dim } from '../dims.js';
+import { numel, type Node } from '../ir.js';
+import type { MemoryPlan } from '../plan_memory.js';
+import type { Kernel, Schedule } from '../schedule.js';
+import { floatLiteral } from '../gpu/exprs.js';
+import { KernelSource, uncoveredNode, type GpuArg, type GpuKernel } from '../gpu/kernel_source.js';
+import { renderJs } from './js.js';
+import { kernelName, leafPlan, splitInvariant } from './kernel_walk.js';
+import { broadcastStrides, mergeDims } from './loops.js';
+
+export interface RenderedGpu {
+  readonly kernels: readonly GpuKernel[];
+  /** Why each kernel left in JS is not covered, by kernel name. */
+  readonly fallback: Readonly<Record<string, string>>;
+}
+
+/** Indices are float-exact below 2^24; a larger kernel stays in JS. */
+const MAX_ELEMENTS = 2 ** 24;
+
+class NotCovered extends Error {}
+const refuse = (why: string): never => { throw new NotCovered(why); };
+
+const rowMajor = (shape: readonly Dim[]) => broadcastStrides(shape, shape);
+const tooLarge = (d: Dim) => typeof d === 'number' && d > MAX_ELEMENTS;
+
+export function renderGpu(s: Schedule, mem: MemoryPlan): RenderedPlan & { gpu: RenderedGpu } {
+  const p = s.program;
+  const at = (id: number) => p.nodes[id];
+  const root = (id: number): number => (at(id).prim === 'reshape' ? root(at(id).inputs[0]) : id);
+  const gpuKernels: GpuKernel[] = [];
+  const fallback: Record<string, string> = {};
+  /** Storage root → the gpu kernel computing it; roots already read back in this run's text. */
+  const producer = new Map<number, number>();
+  const readBack = new Set<number>();
+  const written = new Set(p.writes.map((w) => root(w.node)));
+  /** The gpu kernels built for the kernel about to be rendered (beforeKernel decides, kernel emits). */
+  let pending: GpuKernel[] | null = null;
+  let arr: (id: number) => string = () => '';
+
+  const argSource = (id: number): GpuArg => {
+    const r = root(id), n = at(r), name = arr(r);
+    if (n.dtype !== 'float32') refuse(`${n.dtype} input (float32 only)`);
+    if (n.prim === 'const') return { name, from: 'constant', index: Number(name.slice(1)) };
+    if (n.prim === 'read') return { name, from: 'variable', index: n.attrs.variable! };
+    const j = producer.get(r);
+    return j !== undefined ? { name, from: 'device', kernel: j } : { name, from: 'host' };
+  };
+
+  /** Refuses a body with a node gpu.js cannot compute; `looped` are the leaves read per element. */
+  const checkBody = (body: readonly number[], looped: readonly number[]) => {
+    const { pre } = splitInvariant(at, body, looped);
+    const scalar = new Set(pre);
+    for (const id of body) { const why = uncoveredNode(at(id), at, scalar.has(id)); if (why) refuse(why); }
+  };
+
+  /** Leaf reads hoisted before any loop: literals, run-time dims, one-element arrays. */
+  const hoist = (src: KernelSource, hoisted: ReturnType<typeof leafPlan>['hoisted']) => {
+    for (const h of hoisted) {
+      if (h.value !== undefined) src.lines.push(`const t${h.id} = ${floatLiteral(h.value) ?? refuse('non-finite constant (no GLSL literal)')};`);
+      else if (h.dim !== undefined) src.lines.push(`const t${h.id} = ${src.float(h.dim)};`);
+      else src.lines.push(`const t${h.id} = ${src.arg(h.id)}[0];`);
+    }
+  };
+
+  const finish = (src: KernelSource, k: Kernel, node: number, output: Dim, loopMax: Dim): GpuKernel => {
+    if (at(node).dtype !== 'float32') refuse(`${at(node).dtype} result (float32 only)`);
+    if (tooLarge(output)) refuse('more than 2^24 elements');
+    return { kernel: currentName, source: src.text(), holes: src.holes, output, loopMax, args: src.args, node, outName: arr(node), keep: written.has(root(node)) };
+  };
+  let currentName = '';
+
+  const mapKernel = (k: Extract<Kernel, { kind: 'map' }>): GpuKernel[] => {
+    if (k.epilogueOf !== undefined) return [matmulKernel(k, at(k.epilogueOf), k.out, k.body, k.leaves.filter((l) => l !== k.epilogueOf))];
+    const out = at(k.out);
+    const plan = leafPlan(at, k.leaves, out.shape);
+    checkBody(k.body, plan.looped.map((l) => l.id));
+    const src = new KernelSource(at, argSource);
+    const merged = mergeDims(out.shape, [rowMajor(out.shape), ...plan.looped.map((l) => l.strides)]);
+    src.lines.push('const i = this.thread.x;');
+    const contiguous = merged.dims.length <= 1;
+    const coords = contiguous ? ['i'] : src.coords('i', merged.dims);
+    hoist(src, plan.hoisted);
+    plan.looped.forEach((l, j) => src.lines.push(`const t${l.id} = ${src.arg(l.id)}[${contiguous ? 'i' : src.index(coords, merged.strides[j + 1])}];`));
+    src.lines.push(...src.body(k.body), `return t${k.out};`);
+    return [finish(src, k, k.out, numel(out.shape), 1)];
+  };
+
+  const REDUCIBLE = new Set(['sum', 'mean', 'max', 'min', 'prod']);
+  const reduceKernel = (k: Extract<Kernel, { kind: 'reduce' }>): GpuKernel[] => {
+    const first = at(k.outs[0]);
+    const x = at(first.inputs[0]);
+    const axes = first.attrs.axes!;
+    const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const plan = leafPlan(at, k.leaves, x.shape);
+    checkBody(k.body, plan.looped.map((l) => l.id));
+    const merged = mergeDims(x.shape, [broadcastStrides(keptShape, x.shape), ...plan.looped.map((l) => l.strides)]);
+    const kept = merged.dims.filter((_, d) => merged.strides[0][d] !== 0);
+    const reduced = merged.dims.map((_, d) => d).filter((d) => merged.strides[0][d] === 0);
+    const loopMax = reduced.reduce<Dim>((m, d) => (typeof merged.dims[d] === 'number' && typeof m === 'number' ? Math.max(m, merged.dims[d] as number) : merged.dims[d]), 1);
+    if (tooLarge(numel(x.shape))) refuse('more than 2^24 elements');
+    // One gpu kernel per result: each computes the part of the body its value needs.
+    return k.outs.map((id) => {
+      const r = at(id);
+      const kind = r.attrs.kind!;
+      if (!REDUCIBLE.has(kind)) refuse(`reduce ${kind} not covered yet`);
+      const value = r.inputs[0];
+      const need = new Set<number>([value]);
+      for (let b = k.body.length - 1; b >= 0; b--) if (need.has(k.body[b])) for (const i of at(k.body[b]).inputs) need.add(i);
+      const body = k.body.filter((b) => need.has(b));
+      const looped = plan.looped.filter((l) => need.has(l.id));
+      const src = new KernelSource(at, argSource);
+      src.lines.push('const o = this.thread.x;');
+      const keptCoords = src.coords('o', kept);
+      const coord: string[] = [];
+      let kc = 0;
+      merged.dims.forEach((_, d) => coord.push(merged.strides[0][d] !== 0 ? keptCoords[kc++] : `r${d}`));
+      hoist(src, plan.hoisted.filter((h) => need.has(h.id)));
+      const { pre, inner } = splitInvariant(at, body, looped.map((l) => l.id));
+      src.lines.push(...src.body(pre));
+      src.lines.push(`let acc = ${kind === 'prod' ? '1.0' : '0.0'};`, ...(kind === 'max' || kind === 'min' ? ['let first = 1.0;'] : []));
+      const reads = looped.map((l) => `const t${l.id} = ${src.arg(l.id)}[${src.index(coord, merged.strides[plan.looped.indexOf(l) + 1])}];`);
+      const step = kind === 'max' ? `Math.max(acc, t${value})` : kind === 'min' ? `Math.min(acc, t${value})` : kind === 'prod' ? `acc * t${value}` : `acc + t${value}`;
+      // why: max and min start from the first element (GLSL has no Infinity literal).
+      const extreme = kind === 'max' || kind === 'min';
+      const loopBody = [...reads, ...src.body(inner), extreme ? `acc = first > 0.5 ? t${value} : ${step};` : `acc = ${step};`, ...(extreme ? ['first = 0.0;'] : [])];
+      const opens = reduced.map((d) => `for (let r${d} = 0; r${d} < ${src.int(merged.dims[d])}; r${d}++) {`);
+      src.lines.push(...opens, ...loopBody, ...opens.map(() => '}'));
+      const count = numel(axes.map((a) => x.shape[a]));
+      src.lines.push(kind === 'mean' ? `return acc / ${src.float(count)};` : 'return acc;');
+      return finish(src, k, id, numel(r.shape), loopMax);
+    });
+  };
+
+  /** C = op(A)·op(B) with float32 accumulation, then the epilogue's elementwise body (if any) per element. */
+  const matmulKernel = (k: Kernel, mm: Node, outId: number, epilogue: readonly number[], leaves: readonly number[]): GpuKernel => {
+    const [aN, bN] = mm.inputs.map(at);
+    if (mm.shape.length !== 2) refuse('batched matmul');
+    const ta = mm.attrs.transposeA === true, tb = mm.attrs.transposeB === true;
+    const [Md, Nd] = mm.shape, Kd = ta ? aN.shape[0] : aN.shape[1];
+    const plan = leafPlan(at, leaves, mm.shape);
+    checkBody(epilogue, [mm.id, ...plan.looped.map((l) => l.id)]);
+    if (mm.dtype !== 'float32') refuse(`${mm.dtype} matmul (float32 only)`);
+    const src = new KernelSource(at, argSource);
+    src.lines.push('const o = this.thread.x;');
+    const [i, j] = src.coords('o', [Md, Nd]);
+    const A = src.arg(aN.id), B = src.arg(bN.id);
+    const M = src.float(Md), N = src.float(Nd), K = src.float(Kd);
+    const aAt = ta ? `p * ${M} + ${i}` : `${i} * ${K} + p`;
+    const bAt = tb ? `${j} * ${K} + p` : `p * ${N} + ${j}`;
+    src.lines.push('let acc = 0.0;', `for (let p = 0; p < ${src.int(Kd)}; p++) {`, `acc = acc + ${A}[${aAt}] * ${B}[${bAt}];`, '}');
+    src.lines.push(`const t${mm.id} = acc;`);
+    hoist(src, plan.hoisted);
+    for (const l of plan.looped) src.lines.push(`const t${l.id} = ${src.arg(l.id)}[${src.index([i, j], l.strides)}];`);
+    src.lines.push(...src.body(epilogue), `return t${outId};`);
+    return finish(src, k, outId, numel(mm.shape), Kd);
+  };
+
+  /** The nodes a kernel reads from other kernels' storage. */
+  const readsOf = (k: Kernel): readonly number[] => {
+    switch (k.kind) {
+      case 'map': return k.epilogueOf !== undefined ? [...k.leaves.filter((l) => l !== k.epilogueOf), ...at(k.epilogueOf).inputs] : k.leaves;
+      case 'reduce': return k.leaves;
+      case 'host': return at(k.outs[0]).inputs;
+      case 'alias': return [];
+      default: return at(k.out).inputs;
+    }
+  };
+  const readBackLines = (ids: readonly number[]): string[] => ids.flatMap((id) => {
+    const r = root(id), j = producer.get(r);
+    if (j === undefined || readBack.has(r)) return [];
+    readBack.add(r);
+    return [`gpu.read(${j}, ${arr(r)});`];
+  });
+
+  const rendered = renderJs(s, mem, {
+    beforeKernel(k, index, arrOf) {
+      arr = arrOf;
+      pending = null;
+      currentName = kernelName(s, k, index).name;
+      if (k.kind === 'map' || k.kind === 'reduce' || k.kind === 'matmul') {
+        try {
+          pending = k.kind === 'map' ? mapKernel(k) : k.kind === 'reduce' ? reduceKernel(k) : [matmulKernel(k, at(k.out), k.out, [], [])];
+        } catch (e) {
+          if (!(e instanceof NotCovered)) throw e;
+          fallback[currentName] = e.message;
+        }
+      } else if (k.kind !== 'alias') fallback[currentName] = k.kind === 'host' ? 'host call (reference kernel)' : `${k.kind} not covered yet`;
+      return pending ? [] : readBackLines(readsOf(k));
+    },
+    kernel(k) {
+      if (!pending) return undefined;
+      const calls = pending.map((g) => {
+        const j = gpuKernels.push(g) - 1;
+        producer.set(root(g.node), j);
+        return `  gpu.call(${j}, [${g.args.map((a) => a.name).join(', ')}]);`;
+      });
+      pending = null;
+      return calls.join('\n');
+    },
+    endLines(arrOf) {
+      arr = arrOf;
+      const lines = readBackLines([...p.outputs, ...p.writes.map((w) => w.node)]);
+      // why: a variable written by a gpu kernel keeps that result as its device copy for the next run.
+      for (const { variable, node } of p.writes) {
+        const j = producer.get(root(node));
+        if (j !== undefined) lines.push(`gpu.keep(${j}, r${variable});`);
+      }
+      return lines;
+    },
+  });
+  const onGpu = new Set(gpuKernels.map((g) => g.kernel));
+  return {
+    ...rendered,
+    kernels: rendered.kernels.map((k) => ({ ...k, runsOn: onGpu.has(k.name) ? 'gpu' : 'js' })),
+    gpu: { kernels: gpuKernels, fallback },
+  };
+}

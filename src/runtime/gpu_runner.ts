@@ -1,0 +1,78 @@
+// Instantiates a gpu backend plan: builds its gpu.js kernels (sources from data.gpu, run-time
+// dims filled in, every setting pinned) on the session's device, uploads the constants they read
+// once, and hands the text `gpu` (call, read, keep). Results stay on the device between gpu
+// kernels; `read` copies one into its plan buffer (before a JS kernel reads it, or when it is
+// fetched or written); `keep` makes a gpu result the variable's device copy for the next run.
+import type { TypedArray } from '../dtypes.js';
+import { release, type DeviceValue, type GpuDevice } from './gpu_device.js';
+import type { GpuKernelData, PlanData } from './plan_data.js';
+import { dimValue, instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from './runner.js';
+import { storageStamp } from './storage_stamps.js';
+import { FailedPreconditionError } from '../errors.js';
+
+/** What the plan text receives as `gpu`. */
+export interface GpuState {
+  /** Runs gpu kernel j; `arrays` are the plan arrays named by its args (host ones are uploaded). */
+  call(j: number, arrays: readonly (TypedArray | undefined)[]): void;
+  /** Reads gpu kernel j's result of this run into its plan buffer. */
+  read(j: number, into: TypedArray): void;
+  /** Kernel j's result becomes the device copy of the variable with storage `storage` (committed after the run). */
+  keep(j: number, storage: TypedArray | undefined): void;
+}
+
+/** The source of a kernel with its holes (run-time dims) filled in. */
+export function kernelSource(k: GpuKernelData, dims: readonly number[]): string {
+  return k.source.replace(/\$(\d+)/g, (_, h: string) => {
+    const { dim, int } = k.holes[Number(h)];
+    const v = dimValue(dim, dims);
+    return int ? String(v) : `${v}.0`;
+  });
+}
+
+export function instantiateGpuPlan(data: PlanData, factory: PlanFactory, kernels: OpKernels, dims: readonly number[], device: GpuDevice): PlanRun {
+  const specs = data.gpu?.kernels ?? [];
+  const runs = specs.map((k) => device.kernel(kernelSource(k, dims), {
+    output: [dimValue(k.output, dims)],
+    argumentTypes: k.args.map((a) => (a.from === 'host' ? 'Array' : device.deviceType)),
+    pipeline: true,
+    // why: a kept result lives on as a variable while its kernel runs again next run, so that
+    // kernel hands out a new texture per call (immutable) instead of re-rendering the kept one.
+    immutable: k.keep,
+    loopMaxIterations: Math.max(1, dimValue(k.loopMax, dims)),
+  }));
+  const checked = new Uint8Array(specs.length);
+  const constants = new Map<number, DeviceValue>();
+  for (const k of specs) for (const a of k.args) {
+    if (a.from === 'constant' && !constants.has(a.index)) constants.set(a.index, device.upload(data.constants[a.index].data as Float32Array));
+  }
+  const results: (DeviceValue | undefined)[] = new Array(specs.length);
+  const state: GpuState = {
+    call(j, arrays) {
+      if (device.mode === 'webgpu') {
+        throw new FailedPreconditionError(`gpu.js mode 'webgpu' has no synchronous readback, so sess.run cannot run its kernels: ` +
+          `sess.runAsync is the path for WebGPU (not supported by the gpu backend yet); use mode 'webgl2' meanwhile.`);
+      }
+      const args = specs[j].args.map((a, k) => {
+        switch (a.from) {
+          case 'host': return arrays[k];
+          case 'device': return results[a.kernel];
+          case 'constant': return constants.get(a.index);
+          case 'variable': return device.variable(arrays[k]!);
+        }
+      });
+      results[j] = runs[j](...args) as DeviceValue;
+      if (!checked[j]) { device.checkClass(runs[j], `kernel ${specs[j].kernel}`); checked[j] = 1; }
+    },
+    read(j, into) {
+      device.read(results[j]!, into);
+    },
+    keep(j, storage) {
+      if (!storage) return;
+      const old = device.variables.get(storage);
+      // why: the session commits the written value into the storage after the run, which bumps its stamp once.
+      device.variables.set(storage, { value: results[j]!, stamp: storageStamp(storage) + 1 });
+      if (old && old.value !== results[j]) release(old.value);
+    },
+  };
+  return instantiatePlan(data, factory, kernels, dims, { state });
+}

@@ -1,0 +1,260 @@
+// The gpu backend: covered kernels (float32 elementwise chains, reductions, matmuls with their
+// epilogues) as gpu.js kernels, the rest in JS inside the same plan. In plain Node this runs the
+// kernel sources on gpu.js's 'cpu' mode (asked for explicitly); `npm run test:gpu` runs the same
+// file under xvfb-run with TFGEN_GPU_MODE=headlessgl (real GLSL on Mesa llvmpipe). Each case
+// asserts the kernel class that ran and that its kernels ran on the gpu, so a silent fallback fails.
+// Values are compared with the JS backend at the float32 tolerance stated per op.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '../../src/index.js';
+import { mulberry32 } from '../_lib/random_graph.js';
+
+process.env.TFGEN_VERIFY ??= '1';
+const MODE = (process.env.TFGEN_GPU_MODE ?? 'cpu') as tf.GpuMode;
+const CLASS: Record<string, string> = { cpu: 'CPUKernel', headlessgl: 'HeadlessGLKernel' };
+
+const gpuSession = (graph: tf.Graph) => new tf.Session({ graph, backend: 'gpu', gpu: { mode: MODE } });
+const rand = (n: number, seed: number, scale = 1) => { const r = mulberry32(seed); return Float32Array.from({ length: n }, () => (r() - 0.5) * 2 * scale); };
+const dataOf = (v: unknown): Float32Array => (typeof v === 'number' ? Float32Array.of(v) : Array.isArray(v) ? Float32Array.from(v) : (v as tf.NDArray).data as Float32Array);
+
+/** |gpu − js| ≤ tol(i) for every element, with the worst case in the message. */
+function close(what: string, got: unknown, want: unknown, tol: (i: number, ref: number) => number) {
+  const g = dataOf(got), w = dataOf(want);
+  assert.is(g.length, w.length, `${what}: length`);
+  for (let i = 0; i < w.length; i++) {
+    if (!(Math.abs(g[i] - w[i]) <= tol(i, w[i]))) assert.unreachable(`${what}[${i}]: gpu ${g[i]}, js ${w[i]} (tolerance ${tol(i, w[i])})`);
+  }
+}
+const rel = (r: number, abs = 0) => (_: number, ref: number) => r * Math.abs(ref) + abs;
+
+type Plan = NonNullable<ReturnType<tf.Session['_planFor']>>;
+function onGpu(sess: tf.Session, fetches: tf.Fetches, feeds?: tf.FeedDict): Plan {
+  const plan = sess._planFor(fetches, feeds);
+  assert.ok(plan, 'compiled');
+  return plan!;
+}
+
+test(`backendInfo reports mode '${MODE}' and the kernel class that ran the probe`, () => {
+  const sess = gpuSession(new tf.Graph());
+  assert.equal(sess.backendInfo, { backend: 'gpu', mode: MODE, kernelClass: CLASS[MODE], precision: 'single' });
+  assert.equal(new tf.Session({ graph: new tf.Graph() }).backendInfo, { backend: 'js' });
+});
+
+test('elementwise chains with broadcasts fuse into one gpu kernel; float32 within 4 ulp (arithmetic) and 2e-6 relative (exp, log, tanh, sigmoid)', () => {
+  const g = new tf.Graph();
+  const { out, feeds } = g.asDefault(() => {
+    const x = tf.placeholder(tf.float32, [7, 13], 'x');
+    const row = tf.placeholder(tf.float32, [13], 'row');
+    const col = tf.placeholder(tf.float32, [7, 1], 'col');
+    const a = x.mul(row).sub(col).div(tf.abs(row).add(1.5));
+    const b = tf.maximum(tf.minimum(a, 2), -2).neg();
+    const c = tf.where(tf.greater(x, 0), tf.nn.relu(b).add(tf.sqrt(tf.abs(x))), tf.exp(x).mul(tf.tanh(col)));
+    const d = tf.log(tf.abs(c).add(1)).add(tf.sigmoid(x));
+    return { out: [a, b, d], feeds: { x: rand(91, 1, 3), row: rand(13, 2), col: rand(7, 3) } };
+  });
+  const js = new tf.Session({ graph: g }), gpu = gpuSession(g);
+  const want = js.run(out, feeds), got = gpu.run(out, feeds);
+  // why: x·row − col cancels; its error is relative to the operands (|x·row| + |col| ≤ 4), not to the result.
+  close('a', got[0], want[0], rel(2 ** -21, 2 ** -20));
+  close('b', got[1], want[1], rel(2 ** -21, 2 ** -20));
+  close('d', got[2], want[2], rel(2e-6, 1e-6));
+  const plan = onGpu(gpu, out, feeds);
+  assert.ok(plan.data.kernels.every((k) => k.runsOn === 'gpu'), JSON.stringify(plan.data.gpu?.fallback));
+  assert.ok(plan.data.gpu!.kernels.every((k) => /^function \(/.test(k.source)), 'each kernel is a gpu.js source string');
+});
+
+test('reductions (sum, mean, max, min over rows, columns, all): within n·2^-24·Σ|x|', () => {
+  const g = new tf.Graph();
+  const x0 = rand(37 * 23, 4, 2);
+  const { out, feeds } = g.asDefault(() => {
+    const x = tf.placeholder(tf.float32, [37, 23], 'x');
+    const sq = tf.square(x);
+    return {
+      out: [tf.reduceSum(sq, 0), tf.reduceMean(x, 1), tf.reduceMax(x, 0), tf.reduceMin(x, 1), tf.reduceSum(x), tf.reduceMean(sq, [0, 1], true)],
+      feeds: { x: x0 },
+    };
+  });
+  const js = new tf.Session({ graph: g }), gpu = gpuSession(g);
+  const want = js.run(out, feeds), got = gpu.run(out, feeds);
+  const sumAbs = x0.reduce((a, v) => a + v * v + Math.abs(v), 0);
+  got.forEach((v: unknown, i: number) => close(`reduction ${i}`, v, want[i], () => 37 * 23 * 2 ** -24 * sumAbs));
+  close('max is exact', got[2], want[2], () => 0);
+  assert.ok(onGpu(gpu, out, feeds).data.kernels.every((k) => k.runsOn === 'gpu'));
+});
+
+test('matmul (all four transposes) and relu(x·W + b) as one kernel: within K·2^-24·Σ|a||b|', () => {
+  const g = new tf.Graph();
+  const { out, feeds } = g.asDefault(() => {
+    const a = tf.placeholder(tf.float32, [9, 17], 'a'), b = tf.placeholder(tf.float32, [17, 5], 'b');
+    const at = tf.placeholder(tf.float32, [17, 9], 'at'), bt = tf.placeholder(tf.float32, [5, 17], 'bt');
+    const bias = tf.placeholder(tf.float32, [5], 'bias');
+    return {
+      out: [tf.nn.relu(tf.matmul(a, b).add(bias)), tf.matmul(at, b, { transposeA: true }), tf.matmul(a, bt, { transposeB: true }), tf.matmul(at, bt, { transposeA: true, transposeB: true })],
+      feeds: { a: rand(153, 5), b: rand(85, 6), at: rand(153, 7), bt: rand(85, 8), bias: rand(5, 9) },
+    };
+  });
+  const js = new tf.Session({ graph: g }), gpu = gpuSession(g);
+  const want = js.run(out, feeds), got = gpu.run(out, feeds);
+  got.forEach((v: unknown, i: number) => close(`matmul ${i}`, v, want[i], () => 17 * 2 ** -24 * 17 + 1e-7));
+  const plan = onGpu(gpu, out, feeds);
+  assert.ok(plan.data.kernels.some((k) => k.name.includes('MatMul') && k.name.includes('Relu') && k.runsOn === 'gpu'), 'fused epilogue on the gpu');
+});
+
+/** A 12-16-3 MLP with Adam on a softmax cross-entropy loss. */
+function mlp(g: tf.Graph) {
+  return g.asDefault(() => {
+    tf.setRandomSeed(7);
+    const x = tf.placeholder(tf.float32, [null, 12], 'x');
+    const y = tf.placeholder(tf.float32, [null, 3], 'y');
+    const h = tf.layers.dense(x, 16, { activation: tf.nn.relu });
+    const logits = tf.layers.dense(h, 3);
+    const loss = tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({ labels: y, logits }));
+    const train = new tf.train.AdamOptimizer(0.01).minimize(loss);
+    return { x, y, loss, train, init: tf.globalVariablesInitializer(), vars: tf.trainableVariables() };
+  });
+}
+
+test('an MLP trained with Adam: losses and weights after 8 steps within 1e-4 of the JS backend (variables stay on the device)', () => {
+  const g = new tf.Graph();
+  const m = mlp(g);
+  const js = new tf.Session({ graph: g }), gpu = gpuSession(g);
+  js.run(m.init);
+  gpu._restoreVariables(new Map([...js._variableValues()].map(([v, a]) => [v, new tf.NDArray(a.data.slice(), a.shape, a.dtype)])));
+  const labels = Float32Array.from({ length: 8 * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0));
+  const feeds = { x: rand(8 * 12, 10), y: labels };
+  for (let s = 0; s < 8; s++) {
+    const [lj] = js.run([m.loss, m.train], feeds), [lg] = gpu.run([m.loss, m.train], feeds);
+    close(`loss at step ${s}`, lg, lj, rel(1e-4, 1e-6));
+  }
+  for (const v of m.vars) close(v.name, gpu.run(v), js.run(v), rel(1e-4, 1e-5));
+  const plan = onGpu(gpu, [m.loss, m.train], feeds);
+  const onJs = plan.data.kernels.filter((k) => k.runsOn === 'js');
+  assert.ok(plan.data.gpu!.kernels.length >= 8, `${plan.data.gpu!.kernels.length} gpu kernels`);
+  assert.ok(plan.data.gpu!.kernels.some((k) => k.keep), 'variable writes keep their device copy');
+  for (const k of onJs) assert.type(plan.data.gpu!.fallback[k.name], 'string', `${k.name} says why it runs in JS`);
+});
+
+test('a variable written from JS after gpu runs is uploaded again (its device copy is not stale)', () => {
+  const g = new tf.Graph();
+  const { w, step, reset, total } = g.asDefault(() => {
+    const w = new tf.Variable(tf.constant(rand(6, 11)), { name: 'w' });
+    const step = tf.assign(w, w.mul(0.5).add(1));
+    const reset = tf.assign(w, tf.constant([1, 2, 3, 4, 5, 6]));
+    return { w, step, reset, total: tf.reduceSum(w.mul(w)) };
+  });
+  const gpu = gpuSession(g);
+  gpu.run(w.initializer);
+  gpu.run(step); gpu.run(step);
+  gpu.run(reset); // a constant write: no gpu kernel, the session writes the storage in place
+  assert.equal(onGpu(gpu, reset).data.gpu!.kernels.length, 0);
+  gpu.run(step);
+  close('after reset and a step', gpu.run(w), [1.5, 2, 2.5, 3, 3.5, 4], () => 0);
+  close('sum of squares', gpu.run(total), 1.5 ** 2 + 4 + 2.5 ** 2 + 9 + 3.5 ** 2 + 16, rel(2 ** -22));
+  const saved = new Map([...gpu._variableValues()].map(([v, a]) => [v, new tf.NDArray(a.data.slice(), a.shape, a.dtype)]));
+  gpu.run(step);
+  gpu._restoreVariables(saved);
+  gpu.run(step);
+  close('after restore and a step', gpu.run(w), [1.75, 2, 2.25, 2.5, 2.75, 3], () => 0);
+});
+
+test('a JS kernel reading a gpu result reads it back first; argmax (int64) and gather stay in JS with a reason', () => {
+  const g = new tf.Graph();
+  const { out, feeds } = g.asDefault(() => {
+    const x = tf.placeholder(tf.float32, [4, 6], 'x');
+    const h = tf.exp(x).mul(2);
+    const cls = tf.argmax(h, 1);
+    const picked = tf.gather(h, tf.constant([3, 0], { dtype: 'int32' }));
+    return { out: [cls, picked, tf.reduceSum(picked)], feeds: { x: rand(24, 12) } };
+  });
+  const js = new tf.Session({ graph: g }), gpu = gpuSession(g);
+  const want = js.run(out, feeds), got = gpu.run(out, feeds);
+  assert.equal(Array.from(got[0].data), Array.from(want[0].data));
+  close('gathered', got[1], want[1], rel(2e-6));
+  close('sum of gathered', got[2], want[2], rel(1e-6));
+  const plan = onGpu(gpu, out, feeds);
+  assert.ok(plan.source.includes('gpu.read('), 'reads back before the JS kernels');
+  assert.match(Object.values(plan.data.gpu!.fallback).join('; '), /argmax|int64/);
+  assert.match(Object.values(plan.data.gpu!.fallback).join('; '), /movement/);
+});
+
+test('run-time dims: one gpu plan serves batches of 3 and 5 (holes filled when sized)', () => {
+  const g = new tf.Graph();
+  const { out, x } = g.asDefault(() => {
+    const x = tf.placeholder(tf.float32, [null, 4], 'x');
+    return { x, out: tf.reduceMean(tf.square(x.sub(tf.reduceMean(x, 0)))) };
+  });
+  const js = new tf.Session({ graph: g }), gpu = gpuSession(g);
+  for (const n of [3, 5]) close(`batch ${n}`, gpu.run(out, { x: rand(4 * n, n) }), js.run(out, { x: rand(4 * n, n) }), rel(1e-6));
+  const plan = onGpu(gpu, out, { x: rand(12, 1) });
+  assert.ok(plan.parametric);
+  assert.ok(plan.data.gpu!.kernels.some((k) => k.holes.length > 0));
+  assert.is(x.name, 'x:0');
+});
+
+test('bad gpu options: unknown mode, gpu option without the gpu backend, modes that cannot run here; nothing changes', () => {
+  const g = new tf.Graph();
+  g.asDefault(() => tf.constant(1));
+  const ops = g.getOperations().length;
+  assert.throws(() => new tf.Session({ graph: g, backend: 'gpu', gpu: { mode: 'opengl' as tf.GpuMode } }),
+    (e: Error) => e instanceof tf.errors.InvalidArgumentError && /Unknown gpu mode 'opengl'; use one of 'webgl2', 'webgl', 'webgpu', 'headlessgl', 'cpu'/.test(e.message));
+  assert.throws(() => new tf.Session({ graph: g, gpu: { mode: 'cpu' } }),
+    (e: Error) => e instanceof tf.errors.InvalidArgumentError && /gpu option applies to backend 'gpu' only/.test(e.message));
+  assert.throws(() => new tf.Session({ graph: g, backend: 'gpu', gpu: { mode: 'webgl2' } }),
+    (e: Error) => e instanceof tf.errors.UnavailableError && /'webgl2' runs in a browser only; in Node use 'headlessgl' \(under xvfb-run\) or 'cpu'/.test(e.message));
+  if (!process.env.DISPLAY) {
+    assert.throws(() => new tf.Session({ graph: g, backend: 'gpu', gpu: { mode: 'headlessgl' } }),
+      (e: Error) => e instanceof tf.errors.UnavailableError && /no X display: run under Xvfb \(xvfb-run -a/.test(e.message));
+  }
+  assert.is(g.getOperations().length, ops);
+});
+
+test("fallback 'js': a mode that cannot run runs every kernel in JS, said once and in backendInfo", () => {
+  const g = new tf.Graph();
+  const y = g.asDefault(() => tf.exp(tf.constant([1, 2, 3])).add(1));
+  const warn = console.warn, warnings: string[] = [];
+  console.warn = (m: string) => { warnings.push(m); };
+  let sess: tf.Session;
+  try {
+    sess = new tf.Session({ graph: g, backend: 'gpu', gpu: { mode: 'webgl2', fallback: 'js' } });
+  } finally { console.warn = warn; }
+  assert.is(warnings.length, 1);
+  assert.match(warnings[0], /Running every kernel on tfgen's JS kernels/);
+  assert.is(sess.backendInfo.kernelClass, undefined);
+  assert.match(sess.backendInfo.fallback!, /browser only/);
+  close('values', sess.run(y), new tf.Session({ graph: g }).run(y), () => 0);
+  assert.ok(onGpu(sess, y).data.kernels.every((k) => k.runsOn === 'js'));
+});
+
+/** A stand-in gpu.js instance: kernels of class `cls` whose results come from `result`. */
+function fakeGpu(mode: string, cls: string, result: (out: Float32Array) => unknown) {
+  const Kernel = { [cls]: class {} }[cls];
+  return {
+    mode,
+    createKernel(_src: string, settings: { output: number[] }) {
+      const run = (() => result(new Float32Array(settings.output[0]).fill(2))) as unknown as { kernel: object };
+      run.kernel = new Kernel();
+      return run;
+    },
+  };
+}
+
+test('a kernel class other than the mode asked for is an error (gpu.js replacing kernels silently)', () => {
+  assert.throws(() => new tf.Session({ graph: new tf.Graph(), backend: 'gpu', gpu: { mode: 'webgl2', GPU: fakeGpu('webgl2', 'CPUKernel', (a) => a) } }),
+    (e: Error) => e instanceof tf.errors.InternalError && /ran the probe kernel with CPUKernel instead of WebGL2Kernel/.test(e.message));
+});
+
+test("sess.run on mode 'webgpu' says to use runAsync; the variable is unchanged", () => {
+  const g = new tf.Graph();
+  const { w, step } = g.asDefault(() => {
+    const w = new tf.Variable(tf.constant([1, 2, 3]), { name: 'w' });
+    return { w, step: tf.assign(w, tf.exp(w).mul(w)) };
+  });
+  const fake = fakeGpu('webgpu', 'WebGPUKernel', (a) => Promise.resolve(a));
+  const sess = new tf.Session({ graph: g, backend: 'gpu', gpu: { mode: 'webgpu', GPU: fake } });
+  assert.equal(sess.backendInfo, { backend: 'gpu', mode: 'webgpu', kernelClass: 'WebGPUKernel', precision: 'single' });
+  sess.run(w.initializer);
+  assert.throws(() => sess.run(step), (e: Error) => e instanceof tf.errors.FailedPreconditionError && /no synchronous readback.*sess\.runAsync/.test(e.message));
+  assert.equal(Array.from(sess.run(w).data), [1, 2, 3]);
+});
+
+test.run();
