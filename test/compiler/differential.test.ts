@@ -2,6 +2,8 @@
 // on random graphs (test/_lib/random_graph.ts) — values and gradients, compared exactly: the
 // generated code rounds every float32 op with Math.fround as the reference's typed-array stores
 // do, and reductions and matmul accumulate in float64 in the reference's order.
+// The backend is a dimension: the same graphs run on the wasm backend (fewer of them) at its
+// stated tolerances (see `wasm` below), and count the kernels it ran so a fallback cannot pass.
 // A failure prints fast-check's seed, the shrunk counterexample (the choices the generator made)
 // and the graph as DSL code. Replay the whole run with the seed, or just that graph with its choices:
 //   FC_SEED=<seed> node --import tsx test/compiler/differential.test.ts
@@ -10,7 +12,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
-import type { PlanInput } from '../../src/plan.js';
+import type { CompiledPlan, PlanInput } from '../../src/plan.js';
 import type { OpSpec } from '../../src/op_spec.js';
 import { BINARY, REDUCE_KINDS, UNARY } from '../../src/prims.js';
 import { ConcatV2, Pad, Slice, Transpose } from '../../src/ops/movement.js';
@@ -23,13 +25,49 @@ import {
   fetchDiff, FAMILIES, floatArray, mulberry32, randomGraph, seededPick, type Pick, type RandomGraph,
 } from '../_lib/random_graph.js';
 import { property } from '../_lib/property.js';
+import { toleranceDiff, type Tolerance } from '../_lib/tolerance.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 1500);
 // why: the IR verifier runs between passes on every plan these tests compile.
 process.env.TFGEN_VERIFY ??= '1';
 
-interface Stats { graphs: number; plans: number; compiled: number; withGrads: number; sharedGraphs: number; batchGraphs: number }
-const newStats = (): Stats => ({ graphs: 0, plans: 0, compiled: 0, withGrads: 0, sharedGraphs: 0, batchGraphs: 0 });
+interface Stats { graphs: number; plans: number; compiled: number; withGrads: number; sharedGraphs: number; batchGraphs: number; onBackend: number }
+const newStats = (): Stats => ({ graphs: 0, plans: 0, compiled: 0, withGrads: 0, sharedGraphs: 0, batchGraphs: 0, onBackend: 0 });
+
+/** The backend under test: its sessions, and the tolerance a plan of it is held to against the interpreter. */
+interface Target {
+  readonly name: string;
+  session(graph: tf.Graph): tf.Session;
+  /** `matmul`: the bound of the graph's matmuls when the backend's own matmul may change the order of the sums. */
+  tolerance(plan: CompiledPlan | null, graph: tf.Graph, matmul?: Tolerance): Tolerance;
+}
+
+const js: Target = { name: 'js', session: (graph) => new tf.Session({ graph }), tolerance: () => 'exact' };
+
+const MATMUL_OPS = new Set(['MatMul', 'BatchMatMul', 'BatchMatMulV2']);
+/** Op types whose wasm kernels are single IEEE float32 operations or ordered sums (bit-identical). */
+const WASM_EXACT_OPS = new Set(['Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'Div', 'Maximum', 'Minimum', 'Neg', 'Abs', 'Sqrt', 'Floor',
+  'Ceil', 'Round', 'Reciprocal', 'Relu', 'Square', 'SquaredDifference', 'Identity', 'Sum', 'Mean', 'BiasAdd', 'AddN', 'BroadcastTo',
+  'Reshape', 'ExpandDims', 'Squeeze', 'Rsqrt', 'Sign', 'ReluGrad', 'Cast', 'Placeholder', 'Const', 'ZerosLike', 'OnesLike', 'Fill']);
+/**
+ * The wasm backend: bit for bit while its kernels hold only exact ops (elementwise float32, sums
+ * in the reference's order); 2 float32 ulps once one holds a transcendental or another op (its own
+ * exp/log/tanh/sigmoid are within 1 ulp of the reference, measured equal on 2^28 inputs, so a
+ * graph of them may differ by a rounding or two). The matmul bound is the LARGER family's.
+ */
+const wasm: Target = {
+  name: 'wasm',
+  session: (graph) => new tf.Session({ graph, backend: 'wasm' }),
+  tolerance(plan, graph, matmul) {
+    const types = new Set(plan?.data.kernels.filter((k) => k.runsOn === 'wasm').flatMap((k) => k.ops.map((name) => graph.getOperationByName(name)?.type ?? '?')));
+    if (matmul && [...types].some((t) => MATMUL_OPS.has(t))) return matmul;
+    return [...types].every((t) => WASM_EXACT_OPS.has(t)) ? 'exact' : { ulps: 2 };
+  },
+};
+
+/** fetchDiff when exact (its messages), the tolerance otherwise. */
+const differs = (got: unknown, want: unknown, tol: Tolerance) => (tol === 'exact' ? fetchDiff(got, want) : toleranceDiff(got, want, tol));
+const ownKernels = (plan: CompiledPlan | null, target: Target) => (plan ? plan.data.kernels.filter((k) => (k.runsOn ?? 'js') === target.name).length : 0);
 
 type Outcome = { value: unknown[] } | { error: Error };
 
@@ -63,13 +101,14 @@ function gradientsOf(rg: RandomGraph): { grads: tf.Tensor[]; text: string } {
  * Runs the graph's fetches (values, then values + gradients) with both feed sets in a compiled
  * and an interpreting session; throws a readable report at the first difference.
  */
-function checkGraph(rg: RandomGraph, stats: Stats): void {
+function checkGraph(rg: RandomGraph, stats: Stats, target: Target = js): void {
   stats.graphs++;
   const outs: (tf.Tensor | tf.Variable)[] = [...rg.outputs.map((v) => v.t), ...rg.variables];
   const { grads, text: gradText } = gradientsOf(rg);
   if (grads.length) stats.withGrads++;
-  const sc = new tf.Session({ graph: rg.graph });
+  const sc = target.session(rg.graph);
   const si = new tf.Session({ graph: rg.graph, executor: 'interpreter' });
+  let worst: Tolerance = 'exact';
   try {
     if (rg.init) { sc.run(rg.init); si.run(rg.init); }
     const runs: [string, (tf.Tensor | tf.Variable)[]][] = [['values', outs]];
@@ -80,8 +119,10 @@ function checkGraph(rg: RandomGraph, stats: Stats): void {
         // why: reused output buffers must still hold this run's values (compared before the next run).
         const got = attempt(() => sc.run(fetches, feeds, { reuseOutputs: true }));
         const plan = sc._planFor(fetches, feeds);
-        if (fi === 0) { stats.plans++; if (plan) stats.compiled++; }
-        const report = (msg: string) => new Error(`${msg} [${what}, feed set ${'AB'[fi]}]\n` +
+        if (fi === 0) { stats.plans++; if (plan) stats.compiled++; stats.onBackend += ownKernels(plan, target); }
+        const tol = target.tolerance(plan, rg.graph);
+        if (tol !== 'exact') worst = tol;
+        const report = (msg: string) => new Error(`${msg} [${target.name}, ${what}, feed set ${'AB'[fi]}]\n` +
           `graph:\n${rg.text}\n${grads.length ? `${gradText}\n` : ''}` +
           `plan: ${plan ? `${plan.kernelCount} kernels\n${plan.source}` : 'not compiled (interpreted)'}`);
         if ('error' in expected || 'error' in got) {
@@ -93,14 +134,14 @@ function checkGraph(rg: RandomGraph, stats: Stats): void {
           return;
         }
         fetches.forEach((t, k) => {
-          const d = fetchDiff(got.value[k], expected.value[k]);
-          if (d) throw report(`compiled ≠ interpreted for fetch ${k} (${t.name}): ${d}`);
+          const d = differs(got.value[k], expected.value[k], tol);
+          if (d) throw report(`compiled ≠ interpreted for fetch ${k} (${t.name})${tol === 'exact' ? '' : ` at ${JSON.stringify(tol)}`}: ${d}`);
         });
       });
     }
     for (const v of rg.variables) {
-      const d = fetchDiff(sc.run(v), si.run(v));
-      if (d) throw new Error(`compiled ≠ interpreted: variable ${v.name} after the runs: ${d}\ngraph:\n${rg.text}`);
+      const d = differs(sc.run(v), si.run(v), worst);
+      if (d) throw new Error(`compiled ≠ interpreted [${target.name}]: variable ${v.name} after the runs: ${d}\ngraph:\n${rg.text}`);
     }
   } finally {
     sc.close();
@@ -123,7 +164,7 @@ test(RANDOM_GRAPHS, () => {
  * session compiles one plan per feed shape and reuses it (elementwise chains with row and
  * column broadcasting, row reductions, softmax, and a matmul head).
  */
-function batchGraph(p: Pick): { graph: tf.Graph; run: (sc: tf.Session, si: tf.Session, stats: Stats) => void } {
+function batchGraph(p: Pick): { graph: tf.Graph; run: (sc: tf.Session, si: tf.Session, stats: Stats, target?: Target) => void } {
   const graph = new tf.Graph();
   return graph.asDefault(() => {
     const rng = mulberry32(p.int(0, 0x7fffffff));
@@ -194,23 +235,21 @@ function batchGraph(p: Pick): { graph: tf.Graph; run: (sc: tf.Session, si: tf.Se
     const batches = [p.int(1, 5), p.int(1, 7), p.int(2, 9)];
     batches.push(batches[0]);
     lines.push(`// fetch ${out.name}${dx ? ` and d(sum ${out.name})/d${ps[0].name}` : ''} with batch sizes ${batches}`);
-    const run = (sc: tf.Session, si: tf.Session, stats: Stats) => {
+    const run = (sc: tf.Session, si: tf.Session, stats: Stats, target = js) => {
       stats.graphs++;
       const plans = new Set<unknown>();
       for (const n of batches) {
         const feeds = new Map(ps.map((v) => [v.t, new tf.NDArray(floatArray(dtype, n * c, () => rng() * 6 - 3), [n, c], dtype)] as const));
         const expected = si.run(fetches, feeds) as unknown[];
         const got = sc.run(fetches, feeds) as unknown[];
+        const plan = sc._planFor(fetches, feeds);
+        const tol = target.tolerance(plan, graph);
         fetches.forEach((t, k) => {
-          const d = fetchDiff(got[k], expected[k]);
-          if (d) {
-            const plan = sc._planFor(fetches, feeds);
-            const source = plan?.source ?? 'not compiled';
-            throw new Error(`batch ${n}: compiled ≠ interpreted for ${t.name}: ${d}\n${lines.join('\n')}\n${source}`);
-          }
+          const d = differs(got[k], expected[k], tol);
+          if (d) throw new Error(`batch ${n} [${target.name}]: compiled ≠ interpreted for ${t.name}: ${d}\n${lines.join('\n')}\n${plan?.source ?? 'not compiled'}`);
         });
         stats.plans++;
-        const plan = sc._planFor(fetches, feeds);
+        stats.onBackend += ownKernels(plan, target);
         if (plan) stats.compiled++;
         if (n >= 2) plans.add(plan);
       }
@@ -236,9 +275,8 @@ test(BATCH, () => {
   assert.ok(stats.sharedGraphs >= 0.9 * stats.batchGraphs, `only ${stats.sharedGraphs} of ${stats.batchGraphs} graphs ran their batch sizes ≥ 2 on one plan`);
 });
 
-const LARGER = 'larger shapes: blocked matmuls with transposes and epilogues, and reductions, equal the interpreter';
-test(LARGER, () => {
-  property(LARGER, Math.ceil(RUNS / 75), (p) => {
+/** Matmuls up to 70 with transposes, epilogues, reductions and gradients, on a target against the interpreter. */
+function checkLarger(p: Pick, target: Target, stats: Stats): void {
     const graph = new tf.Graph();
     graph.asDefault(() => {
       const rng = mulberry32(p.int(0, 0x7fffffff));
@@ -250,31 +288,47 @@ test(LARGER, () => {
       const mm = tf.matmul(a, b, { transposeA: ta, transposeB: tb });
       const epilogues = [() => mm, () => tf.add(mm, bias), () => tf.nn.relu(tf.add(mm, bias)),
         () => tf.sigmoid(tf.subtract(tf.multiply(mm, 0.5), bias))];
-      const epilogue = epilogues[p.int(0, 3)]();
+      const which = p.int(0, 3);
+      const epilogue = epilogues[which]();
       const axis = p.int(0, 2);
       const reduced = axis === 2 ? tf.reduceSum(epilogue) : tf.reduceMean(epilogue, [axis]);
-      const grads = tf.gradients(tf.reduceSum(epilogue), [a, b, bias]).filter((t): t is tf.Tensor => t !== null);
+      // why: relu's gradient jumps at 0, where a matmul whose sums run in another order may land on the other side.
+      const grads = target === js || which !== 2 ? tf.gradients(tf.reduceSum(epilogue), [a, b, bias]).filter((t): t is tf.Tensor => t !== null) : [];
       const fetches = [epilogue, reduced, ...grads];
       const value = () => Math.round(rng() * 64 - 32) / 16 + rng() / 7;
       const arr = (r: number, c: number) => new tf.NDArray(floatArray(dtype, r * c, value), [r, c], dtype);
       const feeds = new Map([
         [a, ta ? arr(k, m) : arr(m, k)], [b, tb ? arr(n, k) : arr(k, n)], [bias, new tf.NDArray(floatArray(dtype, n, rng), [n], dtype)],
       ]);
-      using sc = new tf.Session({ graph });
+      using sc = target.session(graph);
       using si = new tf.Session({ graph, executor: 'interpreter' });
       const expected = si.run(fetches, feeds) as unknown[];
       const got = sc.run(fetches, feeds) as unknown[];
-      assert.ok(sc._planFor(fetches, feeds), 'compiled');
+      const plan = sc._planFor(fetches, feeds);
+      assert.ok(plan, 'compiled');
+      stats.plans++;
+      stats.onBackend += ownKernels(plan, target);
+      // why: the wasm matmul's float32 sums are within (K+2)·2⁻²⁴·Σ|ab| of the reference (codegen/README.md),
+      // bias+relu within (K+3)·2⁻²⁴·(Σ|ab|+|bias|); K is the longest contraction here (the gradients
+      // contract over m and n, |d epilogue| ≤ 1), each operand below 2.2, a bias below 1.
+      const K = Math.max(m, k, n), atol = (K + 3) * 2 ** -24 * (K * 2.2 * 2.2 + 1);
+      const tol = target.tolerance(plan, graph, { atol, ulps: 2 });
+      // the sum of all m·n elements adds their errors
+      const sumTol = target.tolerance(plan, graph, { atol: atol * m * n, ulps: 2 });
       fetches.forEach((t, i) => {
-        const d = fetchDiff(got[i], expected[i]);
-        if (d) throw new Error(`${dtype} [${m},${k}]·[${k},${n}] ta=${ta} tb=${tb}: ${t.name}: ${d}`);
+        const d = differs(got[i], expected[i], i === 1 && axis === 2 ? sumTol : tol);
+        if (d) throw new Error(`${target.name} ${dtype} [${m},${k}]·[${k},${n}] ta=${ta} tb=${tb}: ${t.name}: ${d}`);
       });
     });
-  });
+}
+
+const LARGER = 'larger shapes: blocked matmuls with transposes and epilogues, and reductions, equal the interpreter';
+test(LARGER, () => {
+  property(LARGER, Math.ceil(RUNS / 75), (p) => checkLarger(p, js, newStats()));
 });
 
 /** A small dense model trained a few steps by each optimizer, compiled against interpreted. */
-function checkOptimizers(dtypes: readonly ('float32' | 'float64')[]): void {
+function checkOptimizers(dtypes: readonly ('float32' | 'float64')[], target = js, stats = newStats()): void {
   const makers: [string, () => tf.train.Optimizer][] = [
     ['GradientDescent', () => new tf.train.GradientDescentOptimizer(0.05)],
     ['Momentum', () => new tf.train.MomentumOptimizer(0.05, 0.9)],
@@ -295,9 +349,10 @@ function checkOptimizers(dtypes: readonly ('float32' | 'float64')[]): void {
         const b = new tf.Variable(tf.zeros([2], dtype), { name: 'b' });
         const loss = tf.reduceMean(tf.squaredDifference(tf.nn.relu(tf.add(tf.matmul(x, w), b)), y));
         const train = make().minimize(loss);
-        using sc = new tf.Session({ graph });
+        using sc = target.session(graph);
         using si = new tf.Session({ graph, executor: 'interpreter' });
         const init = tf.globalVariablesInitializer();
+        let tol: Tolerance = 'exact';
         sc.run(init);
         si.run(init);
         for (let step = 0; step < 4; step++) {
@@ -306,14 +361,19 @@ function checkOptimizers(dtypes: readonly ('float32' | 'float64')[]): void {
           const feeds = new Map([[x, arr(3)], [y, arr(2)]]);
           const expected = si.run([loss, train, w, b], feeds) as unknown[];
           const got = sc.run([loss, train, w, b], feeds) as unknown[];
+          const plan = sc._planFor([loss, train, w, b], feeds);
+          stats.plans++;
+          stats.onBackend += ownKernels(plan, target);
+          // why: a few steps of float32 matmul sums in another order move the weights by a few ulps each.
+          tol = target.tolerance(plan, graph, { rtol: 1e-4, atol: 1e-5 });
           ['loss', 'train', 'w (start of run)', 'b (start of run)'].forEach((what, k) => {
-            const d = fetchDiff(got[k], expected[k]);
-            if (d) assert.unreachable(`${name} ${dtype} step ${step}: ${what}: ${d}`);
+            const d = differs(got[k], expected[k], tol);
+            if (d) assert.unreachable(`${target.name}: ${name} ${dtype} step ${step}: ${what}: ${d}`);
           });
         }
         for (const v of [w, b]) {
-          const d = fetchDiff(sc.run(v), si.run(v));
-          if (d) assert.unreachable(`${name} ${dtype}: final ${v.name}: ${d}`);
+          const d = differs(sc.run(v), si.run(v), tol);
+          if (d) assert.unreachable(`${target.name}: ${name} ${dtype}: final ${v.name}: ${d}`);
         }
       });
     }
@@ -322,6 +382,46 @@ function checkOptimizers(dtypes: readonly ('float32' | 'float64')[]): void {
 
 test('optimizers: compiled training steps equal interpreted ones, bit for bit', () => {
   checkOptimizers(['float32', 'float64']);
+});
+
+// ---- the wasm backend: the same families, fewer runs, at its stated tolerances ----
+
+const WASM_GRAPHS = 'random graphs on the wasm backend: values and gradients equal the interpreter\'s at its stated tolerances';
+test(WASM_GRAPHS, () => {
+  const stats = newStats();
+  property(WASM_GRAPHS, Math.ceil(RUNS / 5), (p) => checkGraph(randomGraph(p), stats, wasm), WASM_GRAPHS);
+  if (process.env.FC_REPLAY) return;
+  assert.ok(stats.compiled >= 0.6 * stats.plans, `only ${stats.compiled} of ${stats.plans} plans compiled`);
+  // why: a backend that ran every kernel in JS would pass the comparison (about a third of these
+  // plans have a wasm kernel today; many graphs are int32 or bool, which stay in JS).
+  assert.ok(stats.onBackend >= 0.2 * stats.plans, `only ${stats.onBackend} wasm kernels in ${stats.plans} plans`);
+});
+
+const WASM_BATCH = 'unknown batch dims on the wasm backend: equal to the interpreter at its stated tolerances';
+test(WASM_BATCH, () => {
+  const stats = newStats();
+  property(WASM_BATCH, Math.ceil(RUNS / 25), (p) => {
+    const { graph, run } = batchGraph(p);
+    using sc = wasm.session(graph);
+    using si = new tf.Session({ graph, executor: 'interpreter' });
+    run(sc, si, stats, wasm);
+  }, WASM_BATCH);
+  if (process.env.FC_REPLAY) return;
+  assert.ok(stats.onBackend >= 0.5 * stats.plans, `only ${stats.onBackend} wasm kernels in ${stats.plans} plans`);
+});
+
+const WASM_LARGER = 'larger shapes on the wasm backend: matmuls, epilogues, reductions and gradients within the matmul bound';
+test(WASM_LARGER, () => {
+  const stats = newStats();
+  property(WASM_LARGER, Math.ceil(RUNS / 75), (p) => checkLarger(p, wasm, stats), WASM_LARGER);
+  // why: the float32 half of the graphs has wasm kernels (float64 stays in JS).
+  if (!process.env.FC_REPLAY) assert.ok(stats.onBackend >= 0.25 * stats.plans, `only ${stats.onBackend} wasm kernels in ${stats.plans} plans`);
+});
+
+test('optimizers on the wasm backend: training steps equal interpreted ones at its stated tolerances', () => {
+  const stats = newStats();
+  checkOptimizers(['float32', 'float64'], wasm, stats);
+  assert.ok(stats.onBackend >= stats.plans, `only ${stats.onBackend} wasm kernels in ${stats.plans} plans`);
 });
 
 /** What only some ops lower to: required in the coverage run once one of those ops has a lowering. */
