@@ -20,6 +20,8 @@ export interface TfgenPluginOptions {
   sources?: readonly string[];
   /** Type-check .ts model files (default false: esbuild itself never type-checks; run tsc for that). */
   typeCheck?: boolean;
+  /** 'js' (default) or 'wasm' (see `tfgen compile --backend`). */
+  backend?: 'js' | 'wasm';
 }
 
 const toMessage = (d: Diagnostic): PartialMessage => ({
@@ -47,7 +49,7 @@ export function tfgen(options: TfgenPluginOptions = {}): Plugin {
       });
       build.onLoad({ filter: MODEL_FILE }, async (args) => {
         const sources = new Set([...(options.sources ?? []), ...(importers.get(stripExt(args.path)) ?? [])]);
-        const opts: CompileOptions = { outDir: dirname(args.path), standalone: options.standalone, strict: options.strict, weights: options.weights, inlineAll: true, typeCheck: options.typeCheck === true };
+        const opts: CompileOptions = { outDir: dirname(args.path), standalone: options.standalone, strict: options.strict, weights: options.weights, inlineAll: true, typeCheck: options.typeCheck === true, backend: options.backend };
         try {
           const r = await compileModel(args.path, [...sources].filter((s) => !MODEL_FILE.test(s)), opts);
           const js = r.files.find((f) => /\.m?js$/.test(f.path))!;
