@@ -21,7 +21,10 @@ import { renderJs } from './js.js';
 import { leafPlan, splitInvariant } from './kernel_walk.js';
 import { broadcastStrides, mergeDims } from './loops.js';
 
-/** What the text reads into wasm memory besides the planned buffers: `name` is the JS array (f0, r1, c2, h7). */
+/**
+ * What the text reads into wasm memory besides the planned buffers: `name` is the JS array (f0, r1,
+ * c2, h7), or `w<j>` for a kernel's own scratch (a matmul's packed panels), never copied.
+ */
 export interface StagedRegion { readonly name: string; readonly dtype: DType; readonly length: Dim }
 
 export interface RenderedWasm {

@@ -119,8 +119,8 @@ test(F32, () => {
   }
 });
 
-test('wide and tall: the 1024-column pack block and the 128-row block, every tile edge', () => {
-  for (const c of [{ m: 3, k: 2, n: 1030, ta: false, tb: true }, { m: 261, k: 3, n: 9, ta: true, tb: false }, { m: 1, k: 1, n: 1, ta: false, tb: false }]) {
+test('wide and tall: the 1024-column pack block and the 128-row block, every tile edge; K = 0 and M = 0', () => {
+  for (const c of [{ m: 3, k: 0, n: 4, ta: false, tb: false }, { m: 0, k: 3, n: 5, ta: true, tb: false }, { m: 3, k: 2, n: 1030, ta: false, tb: true }, { m: 261, k: 3, n: 9, ta: true, tb: false }, { m: 1, k: 1, n: 1, ta: false, tb: false }]) {
     const full: Case = { ...c, epi: 'none' };
     const { graph, y, feeds } = build(full, 7, false);
     const got = new tf.Session({ graph, compiler: exact }).run(y, feeds) as tf.NDArray;
