@@ -6,7 +6,7 @@ import { isBinary, isUnary, type BinaryPrim, type UnaryPrim } from '../../src/pr
 import type { Dim } from '../dims.js';
 import type { Node } from '../ir.js';
 import type { GpuArgData, GpuKernelData } from '../../src/runtime/plan_data.js';
-import { floatLiteral, gpuBinary, gpuUnary } from './exprs.js';
+import { floatLiteral, gpuBinary, gpuUnaryStatements } from './exprs.js';
 
 export type GpuArg = GpuArgData;
 export type GpuKernel = GpuKernelData<Dim>;
@@ -22,7 +22,7 @@ export function uncoveredNode(n: Node, at: (id: number) => Node, scalar = false)
   if (!scalarOk && (!floatOrBool(n) || !ins.every(floatOrBool))) return `${n.dtype} ${n.prim} (float32 and bool only)`;
   if (n.prim === 'where' || n.prim === 'fma') return null;
   if (n.prim === 'cast') return null;
-  if (isUnary(n.prim) && gpuUnary(n.prim as UnaryPrim, 'x') !== undefined) return null;
+  if (isUnary(n.prim) && gpuUnaryStatements(n.prim as UnaryPrim, 't', 'x') !== undefined) return null;
   if (isBinary(n.prim) && gpuBinary(n.prim as BinaryPrim, 'x', 'y') !== undefined) return null;
   return `${n.prim} not covered yet`;
 }
@@ -87,18 +87,20 @@ export class KernelSource {
 
   /** Statements computing `body` nodes as `t<id>` (their inputs already bound). */
   body(ids: readonly number[]): string[] {
-    return ids.map((id) => {
+    return ids.flatMap((id) => {
       const n = this.at(id);
       const t = (k: number) => `t${n.inputs[k]}`;
       let e: string | undefined;
-      if (isUnary(n.prim)) e = gpuUnary(n.prim as UnaryPrim, t(0));
-      else if (isBinary(n.prim)) e = gpuBinary(n.prim as BinaryPrim, t(0), t(1));
+      if (isUnary(n.prim)) {
+        const st = gpuUnaryStatements(n.prim as UnaryPrim, `t${id}`, t(0));
+        if (st) return st;
+      } else if (isBinary(n.prim)) e = gpuBinary(n.prim as BinaryPrim, t(0), t(1));
       else if (n.prim === 'where') e = `(${t(0)} !== 0.0 ? ${t(1)} : ${t(2)})`;
       // why: the device may or may not fuse a·b + c; either is within float32 tolerance.
       else if (n.prim === 'fma') e = `(${t(0)} * ${t(1)} + ${t(2)})`;
       else if (n.prim === 'cast') e = n.dtype === 'bool' ? `(${t(0)} !== 0.0 ? 1.0 : 0.0)` : t(0);
       if (e === undefined) throw new Error(`render gpu: no gpu.js expression for ${n.prim}`);
-      return `const t${id} = ${e};`;
+      return [`const t${id} = ${e};`];
     });
   }
 

@@ -114,9 +114,13 @@ export class GpuDevice {
 
   /** Runs one tiny kernel and checks the kernel class that ran it. */
   private probe(): void {
-    const k = this.kernel('function (a0) { return a0[this.thread.x] * 2.0; }', { output: [2], argumentTypes: ['Array'], pipeline: false });
-    const out = k(new Float32Array([1, 2])) as Float32Array;
+    const k = this.kernel('function (a0) { return a0[this.thread.x] * 2.0; }', { output: [2], argumentTypes: ['Array'], pipeline: true });
+    const v = k(new Float32Array([1, 2])) as DeviceValue;
     this.checkClass(k, 'the probe kernel');
+    // why: the argumentType of a kernel result is what this gpu.js build and mode call it ('ArrayTexture(1)' on GL).
+    this.resultType = v instanceof Float32Array ? 'Array' : v.type ?? 'ArrayTexture(1)';
+    const out = new Float32Array(2);
+    this.read(v, out);
     if (out[0] !== 2 || out[1] !== 4) throw new InternalError(`gpu.js mode '${this.mode}' computed [${out[0]}, ${out[1]}] for 2·[1, 2]: this device does not compute correctly.`);
   }
 
@@ -138,9 +142,11 @@ export class GpuDevice {
     }
   }
 
-  /** The argumentType of a device value (a texture; gpu.js's 'cpu' mode passes arrays). */
+  private resultType = 'ArrayTexture(1)';
+
+  /** The argumentType of a device value (a texture; gpu.js's 'cpu' mode passes arrays), as the probe's result says. */
   get deviceType(): string {
-    return this.mode === 'cpu' ? 'Array' : 'ArrayTexture(1)';
+    return this.resultType;
   }
 
   /** A Float32Array's device copy (a texture; in 'cpu' mode the array itself). */

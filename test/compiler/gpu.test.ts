@@ -63,6 +63,22 @@ test('elementwise chains with broadcasts fuse into one gpu kernel; float32 withi
   assert.ok(plan.data.gpu!.kernels.every((k) => /^function \(/.test(k.source)), 'each kernel is a gpu.js source string');
 });
 
+test('round (half to even) is exact; expm1 and log1p keep their digits near 0 (within 1e-5 relative)', () => {
+  const g = new tf.Graph();
+  const xs = Float32Array.from([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, 0.49999997, -3.7, 1e-7, -3e-6, 2e-4, 0.3, -0.7, 1.25, 5]);
+  const { out, feeds } = g.asDefault(() => {
+    const x = tf.placeholder(tf.float32, [16], 'x');
+    return { out: [tf.round(x), tf.expm1(x), tf.log1p(tf.abs(x))], feeds: { x: xs } };
+  });
+  const js = new tf.Session({ graph: g }), gpu = gpuSession(g);
+  const want = js.run(out, feeds), got = gpu.run(out, feeds);
+  close('round', got[0], want[0], () => 0);
+  assert.equal(Array.from(got[0].data.slice(0, 7)), [-2, -2, -0, 0, 2, 2, 4]);
+  close('expm1', got[1], want[1], rel(1e-5));
+  close('log1p', got[2], want[2], rel(1e-5));
+  assert.ok(onGpu(gpu, out, feeds).data.kernels.every((k) => k.runsOn === 'gpu'));
+});
+
 test('reductions (sum, mean, max, min over rows, columns, all): within n·2^-24·Σ|x|', () => {
   const g = new tf.Graph();
   const x0 = rand(37 * 23, 4, 2);
