@@ -117,7 +117,14 @@ export function setFallbackCompiler(c: FallbackCompiler | null): void {
 const MAX_SIZES_PER_PLAN = 16;
 
 /** The plans of one fetch/feed set: a plan with run-time dims, and one specialised where a dim is fed 1. */
-interface PlanEntry { plans: ModelPlan[]; runs: Map<ModelPlan, Map<string, SizedRun>> }
+/** Instances of plans, by plan, then by run-time dims. */
+type Runs = Map<ModelPlan, Map<string, SizedRun>>;
+
+/**
+ * The plans of one fetch/feed set, with their instances: shared by the model's sessions, except
+ * for wasm plans (`bySession`): their memory holds the variables of the session running them.
+ */
+interface PlanEntry { plans: ModelPlan[]; runs: Runs; bySession: WeakMap<object, Runs> }
 
 /** A plan instantiated for one set of run-time dims, with the data of what runs (a wasm plan or its fallback). */
 interface SizedRun { run: PlanRun; data: Omit<PlanData, 'text'> }
@@ -126,7 +133,8 @@ interface SizedRun { run: PlanRun; data: Omit<PlanData, 'text'> }
 export interface BoundPlan {
   /** The first plan (all share feeds, fetches and targets by name). */
   readonly plan: ModelPlan;
-  runFor(shapes: readonly (readonly number[])[]): { run: PlanRun; dims: readonly number[]; data: Omit<PlanData, 'text'> };
+  /** `session`: the state of the session running it (its variables), which a wasm plan's instance is bound to. */
+  runFor(shapes: readonly (readonly number[])[], session?: object): { run: PlanRun; dims: readonly number[]; data: Omit<PlanData, 'text'> };
 }
 
 const planKey = (fetches: readonly string[], targets: readonly string[], feeds: readonly string[]) =>
@@ -152,7 +160,7 @@ export class CompiledModel {
       const key = planKey(p.data.fetches.map((f) => f.name), p.data.targets, p.data.feeds.map((f) => f.name));
       const e = this.byKey.get(key);
       if (e) e.plans.push(p);
-      else this.byKey.set(key, { plans: [p], runs: new Map() });
+      else this.byKey.set(key, { plans: [p], runs: new Map(), bySession: new WeakMap() });
     }
   }
 
@@ -174,19 +182,26 @@ export class CompiledModel {
     if (!entry) {
       const compiled = this.strict ? null : fallback?.(this, fetches, targets, feeds) ?? null;
       if (!compiled) throw this.missError(fetches, targets, feeds.map((f) => f.name));
-      entry = { plans: [compiled], runs: new Map() };
+      entry = { plans: [compiled], runs: new Map(), bySession: new WeakMap() };
       this.byKey.set(key, entry);
     }
     const e = entry;
     return {
       plan: e.plans[0],
-      runFor: (shapes) => {
+      runFor: (shapes, session) => {
         for (const plan of e.plans) {
           const sized = dimsForFeeds(plan.data, shapes);
           if (!sized) continue;
           const k = sized.dims.join(',');
-          let runs = e.runs.get(plan);
-          if (!runs) e.runs.set(plan, (runs = new Map()));
+          // why: a wasm plan keeps the variables it reads in its memory (resident variables): one instance per session.
+          let byPlan = e.runs;
+          if (session !== undefined && plan.data.backend === 'wasm') {
+            let mine = e.bySession.get(session);
+            if (!mine) e.bySession.set(session, (mine = new Map()));
+            byPlan = mine;
+          }
+          let runs = byPlan.get(plan);
+          if (!runs) byPlan.set(plan, (runs = new Map()));
           let sizedRun = runs.get(k);
           if (!sizedRun) {
             // why: buffers are sized per distinct set of run-time dims; a stream of new sizes must not grow memory forever.

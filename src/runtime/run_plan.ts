@@ -34,7 +34,7 @@ export function runPlanData(bound: BoundPlan, state: PlanState, feeds: ReadonlyM
   });
   // why: the feeds were converted by the first plan's list; the plan chosen for their shapes
   // (same feeds in the same order) has its own variable, fetch and write order.
-  const chosen = bound.runFor(converted.map((a) => a.shape));
+  const chosen = bound.runFor(converted.map((a) => a.shape), state.variables);
   const { run, dims } = chosen;
   const plan = chosen.data;
   const shapeOf = (s: readonly PlanDim[]) => s.map((d) => dimValue(d, dims));

@@ -43,7 +43,7 @@ const XS = Float32Array.from({ length: ROWS * 4 }, (_, i) => Math.sin(i) * 2);
 const YS = Float32Array.from({ length: ROWS * 4 }, (_, i) => Math.cos(i) + 0.5);
 
 /** The same model in this process, trained on a JIT session of `backend`. */
-function jit(backend: 'js' | 'wasm', steps: number) {
+function jit(backend: 'js' | 'wasm', steps: number, ys = YS) {
   const g = new tf.Graph();
   return g.asDefault(() => {
     const X = tf.placeholder(tf.float32, [null, 4], 'X');
@@ -56,7 +56,7 @@ function jit(backend: 'js' | 'wasm', steps: number) {
     const sess = new tf.Session({ backend });
     sess.run(tf.globalVariablesInitializer());
     const losses: number[] = [];
-    for (let i = 0; i < steps; i++) losses.push(sess.run([train, loss], new Map([[X, new tf.NDArray(XS, [ROWS, 4], 'float32')], [Y, new tf.NDArray(YS, [ROWS, 4], 'float32')]]))[1]);
+    for (let i = 0; i < steps; i++) losses.push(sess.run([train, loss], new Map([[X, new tf.NDArray(XS, [ROWS, 4], 'float32')], [Y, new tf.NDArray(ys, [ROWS, 4], 'float32')]]))[1]);
     const total = tf.reduceSum(yPred);
     const predict = (xs: Float32Array, rows: number) => sess.run([yPred, total], new Map([[X, new tf.NDArray(xs, [rows, 4], 'float32')]])) as [tf.NDArray, number];
     return { losses, predict, sess, w };
@@ -94,6 +94,21 @@ test('compile --backend wasm → import: training and the signature give the JIT
     assert.equal([...got.y.data], [...y.data], `${rows} rows`);
     assert.is(got.total, total);
   }
+  // Two sessions of the module train alternately on different targets: each keeps its own
+  // variables (a wasm plan's instance, whose memory holds them, is per session).
+  const { Session } = await import('../../src/runtime/index.js');
+  const ys2 = YS.map((y) => 2 * y - 1);
+  const [s1, s2] = [new Session(), new Session()];
+  s1.run(mod.init); s2.run(mod.init);
+  const l1: number[] = [], l2: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    l1.push(s1.run([mod.train, mod.loss], { X: XS, Y: YS })[1]);
+    l2.push(s2.run([mod.train, mod.loss], { X: XS, Y: ys2 })[1]);
+  }
+  assert.equal(l1, ref.losses);
+  assert.equal(l2, jit('wasm', 12, ys2).losses);
+  assert.ok(inWasmMemory(s1._state.get('w')!.data) && inWasmMemory(s2._state.get('w')!.data));
+  assert.is.not(s1._state.get('w')!.data.buffer, s2._state.get('w')!.data.buffer);
 }));
 
 test('where WebAssembly cannot be compiled (a CSP without \'wasm-unsafe-eval\') the module runs its JS plans, same numbers, and says so once', () => withFiles(FILES, async (dir) => {
