@@ -43,6 +43,8 @@ export interface MatmulKernel {
   tile: Tile;
   transposeA: boolean;
   transposeB: boolean;
+  /** B read in place (not transposed, M fits one tile row): only its last partial panel is packed. */
+  directB: boolean;
   /** Packed block sizes: rows of A (a multiple of MR), columns of B (a multiple of NR). */
   mc: number;
   nc: number;
@@ -153,14 +155,14 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
   const f64 = k.mode === 'f64';
   const accs = Array.from({ length: MR }, () => Array.from({ length: f64 ? 2 * NV : NV }, () => local(V128)));
   const bv = Array.from({ length: f64 ? 2 * NV : NV }, () => local(V128));
-  const [av, pa, pb, pend] = [local(V128), local(I32), local(I32), local(I32)];
+  const [av, pa, pb, pend, bStride] = [local(V128), local(I32), local(I32), local(I32), local(I32)];
   const zero = () => c.simd(SIMD.v128Const).op(...new Array<number>(16).fill(0));
-  /** The tile's products over all K: packed A panel at pa, packed B panel at pb. */
+  /** The tile's products over all K: packed A panel at pa, B's NR columns at pb (`bStride` bytes per k step). */
   const micro = () => {
     for (const row of accs) for (const a of row) let_(a, zero);
-    let_(pend, () => { get(pb); get(K4); i32(NR); c.op(OP.i32Mul, OP.i32Add); });
+    let_(pend, () => { get(pa); get(K4); i32(MR); c.op(OP.i32Mul, OP.i32Add); });
     c.op(OP.block, 0x40, OP.loop, 0x40);
-    get(pb); get(pend); c.op(OP.i32GeU, OP.brIf).u32(1);
+    get(pa); get(pend); c.op(OP.i32GeU, OP.brIf).u32(1);
     for (let v = 0; v < NV; v++) {
       if (!f64) { let_(bv[v], () => { get(pb); c.simd(SIMD.v128Load).mem(0, 16 * v); }); continue; }
       let_(bv[2 * v], () => { get(pb); c.simd(SIMD.v128Load).mem(0, 16 * v).simd(SIMD.f64x2PromoteLowF32x4); });
@@ -175,7 +177,7 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
       else let_(av, () => { get(pa); c.simd(SIMD.v128Load32Splat).mem(2, 4 * r); });
       row.forEach((a, v) => { get(a); get(av); get(bv[v]); c.simd(f64 ? SIMD.f64x2Mul : SIMD.f32x4Mul).simd(f64 ? SIMD.f64x2Add : SIMD.f32x4Add); set(a); });
     });
-    add(pa, 4 * MR); add(pb, 4 * NR);
+    add(pa, 4 * MR); add(pb, () => get(bStride));
     c.op(OP.br).u32(0).op(OP.end, OP.end);
   };
   /** Pushes row r, columns 4v..4v+3 of the tile as f32x4 (the exact mode rounds its float64 sums once here). */
@@ -205,6 +207,7 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
   };
   const load = (vector: boolean, imm: number) => (vector ? c.simd(SIMD.v128Load).mem(0, imm) : c.op(OP.f32Load).mem(2, imm));
   const mmV = valueLocal(V, k.mm, V128), mmS = valueLocal(S, k.mm, F32);
+  const edgeLen = local(I32), edgeCol = local(I32);
   const ic = local(I32), jc = local(I32), ir = local(I32), jr = local(I32), mcL = local(I32), ncL = local(I32), i0 = local(I32), j0 = local(I32);
   /** Stores the tile at rows i0.., columns j0.. of C (`rows`×`cols` of it inside C). */
   const store = () => {
@@ -241,8 +244,16 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
 
   forLoop(jc, 0, pN, k.nc, () => {
     minRemaining(ncL, k.nc, pN, jc);
-    // B's lanes are columns: contiguous in B[K,N] (ld N), strided in a transposed B[N,K].
-    pack(NR, packB, pB, jc, ncL, !k.transposeB, pN);
+    if (k.directB) {
+      // why: with one row panel of A each B panel is read once, so packing B would not pay; only
+      // the last, partial panel is packed (zero-padded: the kernel never reads past B's columns).
+      let_(edgeLen, () => { get(ncL); i32(NR); c.op(OP.i32RemU); });
+      let_(edgeCol, () => { get(jc); get(ncL); c.op(OP.i32Add); get(edgeLen); c.op(OP.i32Sub); });
+      pack(NR, packB, pB, edgeCol, edgeLen, true, pN);
+    } else {
+      // B's lanes are columns: contiguous in B[K,N] (ld N), strided in a transposed B[N,K].
+      pack(NR, packB, pB, jc, ncL, !k.transposeB, pN);
+    }
     forLoop(ic, 0, pM, k.mc, () => {
       minRemaining(mcL, k.mc, pM, ic);
       // A's lanes are rows: strided in A[M,K], contiguous in a transposed A[K,M] (ld M).
@@ -252,7 +263,17 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
         forLoop(ir, 0, mcL, MR, () => {
           minRemaining(rows, MR, mcL, ir);
           let_(pa, () => { get(pPack); get(ir); get(K4); c.op(OP.i32Mul, OP.i32Add); });
-          let_(pb, () => { get(packB); get(jr); get(K4); c.op(OP.i32Mul, OP.i32Add); });
+          if (k.directB) {
+            get(cols); i32(NR); c.op(OP.i32Eq, OP.if, 0x40);
+            let_(pb, () => { get(pB); get(jc); get(jr); c.op(OP.i32Add); i32(2); c.op(OP.i32Shl, OP.i32Add); });
+            let_(bStride, () => get(N4));
+            c.op(OP.else);
+            let_(pb, () => get(packB)); let_(bStride, () => i32(4 * NR));
+            c.op(OP.end);
+          } else {
+            let_(pb, () => { get(packB); get(jr); get(K4); c.op(OP.i32Mul, OP.i32Add); });
+            let_(bStride, () => i32(4 * NR));
+          }
           micro();
           let_(i0, () => { get(ic); get(ir); c.op(OP.i32Add); });
           let_(j0, () => { get(jc); get(jr); c.op(OP.i32Add); });
@@ -286,7 +307,9 @@ export function matmulPlan(k: Extract<Kernel, { kind: 'map' | 'matmul' }>, at: (
   if (mm.dtype !== 'float32' || aN.dtype !== 'float32' || bN.dtype !== 'float32') return `${mm.dtype} matmul (float32 only)`;
   const ta = mm.attrs.transposeA === true, tb = mm.attrs.transposeB === true;
   const [M, N] = mm.shape, K = ta ? aN.shape[0] : aN.shape[1];
-  const tile = tileFor(mode, f32Tile);
+  const full = tileFor(mode, f32Tile);
+  // why: fewer rows than the tile (a batch of 1 to 3) would compute rows of zeros.
+  const tile = typeof M === 'number' && M >= 1 && M < full.mr ? { ...full, mr: M } : full;
   const NR = 4 * tile.nv;
   const roundUp = (d: Dim, to: number, cap: number) => (typeof d === 'number' ? Math.min(Math.ceil(d / to) * to, cap) : cap);
   const mc = Math.max(roundUp(M, tile.mr, MC), tile.mr), nc = Math.max(roundUp(N, NR, NC), NR);
@@ -312,7 +335,8 @@ export function matmulPlan(k: Extract<Kernel, { kind: 'map' | 'matmul' }>, at: (
       constants: plan.hoisted.filter((h) => h.value !== undefined).map((h) => ({ id: h.id, value: h.value! })),
     };
   }
-  const kernel: MatmulKernel = { name, mode, tile, transposeA: ta, transposeB: tb, mc, nc, mm: mm.id, out: k.out, ...epi };
+  const directB = !tb && typeof M === 'number' && M <= tile.mr;
+  const kernel: MatmulKernel = { name, mode, tile, transposeA: ta, transposeB: tb, directB, mc, nc, mm: mm.id, out: k.out, ...epi };
   return {
     kernel, a: aN.id, b: bN.id, leaves: [...epi.full, ...epi.rowLeaves, ...epi.colLeaves, ...epi.scalars],
     packLength: dmul(mc + nc, K), tileLength: tile.mr * NR, dims: [M, N, K],
