@@ -36,6 +36,8 @@ export interface RenderedPlan {
   readonly embeddedErrorOps?: readonly OpDescription[];
   /** The gpu backend's kernels (render/gpu.ts). */
   readonly gpu?: RenderedGpu;
+  /** `run` returns a Promise (a device without synchronous readback: sess.runAsync runs it). */
+  readonly async?: boolean;
   /** The wasm backend's module and memory regions (render/wasm.ts). */
   readonly wasm?: RenderedWasm;
 }
@@ -132,7 +134,7 @@ export function gpuBackendFor(device: GpuDevice | null): Backend {
         const js = renderJs(s, m);
         return { ...js, kernels: js.kernels.map((k) => ({ ...k, runsOn: 'js' as const })) };
       }
-      return renderGpu(s, m);
+      return renderGpu(s, m, { async: device?.async === true });
     },
     instantiate(data, kernels = opSpec, dims = []) {
       let factory = gpuFactories.get(data);

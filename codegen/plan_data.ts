@@ -72,6 +72,7 @@ export function buildPlanData(backend: string, { input, program: p, refFetches, 
     dims: dims.map((d) => ({ ...d })),
     dimChecks: dimChecks.map((c) => ({ ...c })),
     sizeLimits: dims.length ? sizeLimits.map((l) => ({ size: planDim(l.size), dtype: l.dtype, op: { ...l.op } })) : [],
+    ...(rendered.async ? { async: true } : {}),
     ...(rendered.gpu ? { gpu: {
       kernels: rendered.gpu.kernels.map((g) => ({ ...g, holes: g.holes.map((h) => ({ dim: planDim(h.dim), int: h.int })), output: planDim(g.output), loopMax: planDim(g.loopMax), args: g.args.map((a) => ({ ...a })) })),
       fallback: { ...rendered.gpu.fallback },

@@ -131,3 +131,16 @@ export class FeedDicts {
     return undefined;
   }
 }
+
+/** Whether `feeds` feeds exactly these tensors with these shapes. */
+export function sameFeeds(order: readonly Tensor[], shapes: readonly number[][], feeds: Map<Tensor, NDArray>): boolean {
+  if (feeds.size !== order.length) return false;
+  for (let i = 0; i < order.length; i++) {
+    const v = feeds.get(order[i]);
+    if (!v) return false;
+    const a = v.shape, b = shapes[i];
+    if (a.length !== b.length) return false;
+    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  }
+  return true;
+}

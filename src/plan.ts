@@ -17,6 +17,8 @@ export interface BoundRun {
   readonly run: PlanRun;
   readonly outputShapes: readonly (readonly number[])[];
   readonly writeShapes: readonly (readonly number[])[];
+  /** `run` returns a Promise (a device without synchronous readback): only sess.runAsync runs it. */
+  readonly async?: boolean;
 }
 
 export interface CompiledPlan extends BoundRun {
@@ -93,6 +95,7 @@ export function bindPlan(data: PlanData, instantiate: (dims: readonly number[]) 
       run: instantiate(fit.dims),
       outputShapes: data.fetches.map((f) => shape(f.shape)),
       writeShapes: data.writes.map((w) => shape(w.shape)),
+      ...(data.async ? { async: true } : {}),
     };
   };
   const first = bindShapes(feeds.map((t) => feedShapes(t) ?? []));

@@ -4,7 +4,10 @@ import { inspectCustom } from './inspect.js';
 import { storageFor, type TypedArray } from './dtypes.js';
 import { FailedPreconditionError, InvalidArgumentError } from './errors.js';
 import type { FeedDict } from './feeds.js';
-import { FeedDicts } from './feed_dicts.js';
+import { FeedDicts, sameFeeds } from './feed_dicts.js';
+import { ConfigProto } from './config_proto.js';
+
+export { ConfigProto };
 import { flattenFetches, matchesFetches, rebuildFetches, toResult, type Fetches, type FetchValue, type FlatFetches as Flat } from './fetches.js';
 import { buildSchedule } from './prune.js';
 import type { BoundRun, CompiledPlan, PlanCompiler, PlanRuntime } from './plan.js';
@@ -21,18 +24,6 @@ import { moveIntoHomes } from './runtime/wasm_runner.js';
 export type { FeedDict, FeedValue } from './feeds.js';
 export type { Fetches, FetchLeaf, FetchValue } from './fetches.js';
 type FlatFetches = Flat<PlanEntry>;
-
-/** TF1's ConfigProto; the JS backends accept and ignore the GPU options. */
-export class ConfigProto {
-  gpuOptions = { allowGrowth: false, perProcessGpuMemoryFraction: 1 };
-  allowSoftPlacement = true;
-  logDevicePlacement = false;
-  intraOpParallelismThreads = 0;
-  interOpParallelismThreads = 0;
-  constructor(init: Partial<Omit<ConfigProto, 'gpuOptions'>> & { gpuOptions?: Partial<ConfigProto['gpuOptions']> } = {}) {
-    Object.assign(this, { ...init, gpuOptions: { ...this.gpuOptions, ...init.gpuOptions } });
-  }
-}
 
 export interface SessionOptions {
   graph?: Graph;
@@ -57,19 +48,6 @@ export interface RunOptions {
    * allocation per run, but each result is overwritten by the next run of the same fetches.
    */
   reuseOutputs?: boolean;
-}
-
-/** Whether `feeds` feeds exactly these tensors with these shapes. */
-function sameFeeds(order: readonly Tensor[], shapes: readonly number[][], feeds: Map<Tensor, NDArray>): boolean {
-  if (feeds.size !== order.length) return false;
-  for (let i = 0; i < order.length; i++) {
-    const v = feeds.get(order[i]);
-    if (!v) return false;
-    const a = v.shape, b = shapes[i];
-    if (a.length !== b.length) return false;
-    for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  }
-  return true;
 }
 
 let nextRandomSeed = 1;
@@ -145,22 +123,27 @@ export class Session {
    * @example sess.run([loss, trainOp], {X: xs, y: ys})
    */
   run(fetches: Fetches, feedDict?: FeedDict | null, options?: RunOptions): any {
+    return this.execute(fetches, feedDict, options, false);
+  }
+
+  /** run(), or (async) a plan whose run returns a Promise (a device without synchronous readback). */
+  private execute(fetches: Fetches, feedDict: FeedDict | null | undefined, options: RunOptions | undefined, async: boolean): any {
     if (this.closed) throw new InvalidArgumentError('Attempted to use a closed Session.');
     const flat = this.flatten(fetches);
     const direct = this.directFeeds(flat, feedDict);
     const feeds = direct ? direct : this.feedDicts.convert(feedDict ?? undefined);
     const plan = direct ? flat.last! : this.plan(flat, feeds as Map<Tensor, NDArray>);
     this.streams.beginRun();
-    let values: FetchValue[];
+    let values: FetchValue[] | Promise<FetchValue[]>;
+    // why: a run that throws changes no state, random streams included (variables are committed
+    // only at the end; draws happen during the run).
+    const failed = (e: unknown) => { this.streams.rewind(); throw e; };
     try {
-      values = plan.compiled ? this.runCompiled(plan, flat, feeds, options?.reuseOutputs === true) : this.interpret(plan.schedule, flat, feeds as Map<Tensor, NDArray>);
+      values = plan.compiled ? this.runCompiled(plan, flat, feeds, options?.reuseOutputs === true, async) : this.interpret(plan.schedule, flat, feeds as Map<Tensor, NDArray>);
     } catch (e) {
-      // why: a run that throws changes no state, random streams included (variables are committed
-      // only at the end; draws happen during the run).
-      this.streams.rewind();
-      throw e;
+      return failed(e);
     }
-    return rebuildFetches(flat.root, values);
+    return values instanceof Promise ? values.then((v) => rebuildFetches(flat.root, v), failed) : rebuildFetches(flat.root, values);
   }
 
   /**
@@ -203,8 +186,11 @@ export class Session {
   }
 
   /** A compiled plan: check state, run the generated function, copy results, commit writes. */
-  private runCompiled(plan: PlanEntry, flat: FlatFetches, given: Map<Tensor, NDArray> | TypedArray[], reuse: boolean): FetchValue[] {
+  private runCompiled(plan: PlanEntry, flat: FlatFetches, given: Map<Tensor, NDArray> | TypedArray[], reuse: boolean, async = false): FetchValue[] | Promise<FetchValue[]> {
     const c = plan.compiled!;
+    if (plan.bound!.async && !async) {
+      throw new FailedPreconditionError(`This session's device reads results back asynchronously (${this.backendInfo.mode ?? this.backendInfo.backend}): use sess.runAsync(…) instead of sess.run(…).`);
+    }
     if (plan.varsVersion !== this.stateVersion) {
       const feeds = given instanceof Map ? given : new Map(plan.feedOrder.map((t, i) => [t, new NDArray(given[i], plan.feedShapes[i], t.dtype)]));
       const missing = c.readVariables.find((v) => !this.variables.has(v));
@@ -228,8 +214,13 @@ export class Session {
     }
     const bound = plan.bound!;
     const feedArrays = given instanceof Map ? plan.feedOrder.map((t) => given.get(t)!.data) : given;
-    const res = bound.run(feedArrays, plan.vars!, plan.runtime!);
-    const n = flat.tensors.length;
+    const res = bound.run(feedArrays, plan.vars!, plan.runtime!) as TypedArray[] | Promise<TypedArray[]>;
+    return res instanceof Promise ? res.then((r) => this.commitCompiled(plan, c, r, flat.tensors.length, reuse)) : this.commitCompiled(plan, c, res, flat.tensors.length, reuse);
+  }
+
+  /** A compiled run's results as fetch values, then its variable writes committed. */
+  private commitCompiled(plan: PlanEntry, c: CompiledPlan, res: TypedArray[], n: number, reuse: boolean): FetchValue[] {
+    const bound = plan.bound!;
     const out: FetchValue[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const shape = bound.outputShapes[i];
@@ -276,9 +267,12 @@ export class Session {
     return withDefaultSession(this, fn);
   }
 
-  /** run() on a later tick, as a Promise. */
+  /**
+   * run() on a later tick, as a Promise; the path for devices without synchronous readback
+   * (gpu mode 'webgpu', or `gpu: {async: true}`). Await one run before starting the next.
+   */
   runAsync(fetches: Fetches, feedDict?: FeedDict | null, options?: RunOptions): Promise<any> {
-    return Promise.resolve().then(() => this.run(fetches, feedDict, options));
+    return Promise.resolve().then(() => this.execute(fetches, feedDict, options, true));
   }
 
   /**

@@ -30,7 +30,13 @@ const refuse = (why: string): never => { throw new NotCovered(why); };
 const rowMajor = (shape: readonly Dim[]) => broadcastStrides(shape, shape);
 const tooLarge = (d: Dim) => typeof d === 'number' && d > MAX_ELEMENTS;
 
-export function renderGpu(s: Schedule, mem: MemoryPlan): RenderedPlan & { gpu: RenderedGpu } {
+export interface GpuRenderOptions {
+  /** An async `run` awaiting each gpu call and read back (WebGPU, or gpu.js's asyncMode on the others). */
+  async?: boolean;
+}
+
+export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions = {}): RenderedPlan & { gpu: RenderedGpu } {
+  const wait = opts.async ? 'await ' : '';
   const p = s.program;
   const at = (id: number) => p.nodes[id];
   const root = (id: number): number => (at(id).prim === 'reshape' ? root(at(id).inputs[0]) : id);
@@ -176,7 +182,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan): RenderedPlan & { gpu: R
     const r = root(id), j = producer.get(r);
     if (j === undefined || readBack.has(r)) return [];
     readBack.add(r);
-    return [`gpu.read(${j}, ${arr(r)});`];
+    return [`${wait}gpu.read(${j}, ${arr(r)});`];
   });
 
   const rendered = renderJs(s, mem, {
@@ -194,12 +200,13 @@ export function renderGpu(s: Schedule, mem: MemoryPlan): RenderedPlan & { gpu: R
       } else if (k.kind !== 'alias') fallback[currentName] = k.kind === 'host' ? 'host call (reference kernel)' : `${k.kind} not covered yet`;
       return pending ? [] : readBackLines(readsOf(k));
     },
+    async: opts.async === true,
     kernel(k) {
       if (!pending) return undefined;
       const calls = pending.map((g) => {
         const j = gpuKernels.push(g) - 1;
         producer.set(root(g.node), j);
-        return `  gpu.call(${j}, [${g.args.map((a) => a.name).join(', ')}]);`;
+        return `  ${wait}gpu.call(${j}, [${g.args.map((a) => a.name).join(', ')}]);`;
       });
       pending = null;
       return calls.join('\n');
@@ -215,10 +222,13 @@ export function renderGpu(s: Schedule, mem: MemoryPlan): RenderedPlan & { gpu: R
       return lines;
     },
   });
+  // why: a plan with no gpu kernel (an initializer, a fetch of a variable) runs synchronously anyway.
+  if (opts.async && gpuKernels.length === 0) return renderGpu(s, mem, {});
   const onGpu = new Set(gpuKernels.map((g) => g.kernel));
   return {
     ...rendered,
     kernels: rendered.kernels.map((k) => ({ ...k, runsOn: onGpu.has(k.name) ? 'gpu' : 'js' })),
     gpu: { kernels: gpuKernels, fallback },
+    ...(opts.async ? { async: true } : {}),
   };
 }

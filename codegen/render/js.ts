@@ -33,6 +33,8 @@ export interface JsHooks {
   beforeKernel?(k: Kernel, index: number, arr: (id: number) => string): string[];
   /** Statements at the end of `run`, before it returns its results. */
   endLines?(arr: (id: number) => string): string[];
+  /** `run` is an async function and the kernels the hook renders are awaited (a device without synchronous readback). */
+  async?: boolean;
 }
 
 export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): RenderedPlan {
@@ -305,15 +307,17 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
     body.push(kernelHeader(k, i));
     body.push(...(hooks.beforeKernel?.(k, i, arr) ?? []).map((l) => `  ${l}`));
     if (k.kind === 'host') { body.push(renderHost(k)); return; }
-    const code = hooks.kernel?.(k, i, kernels[kernels.length - 1].name, arr) ?? (k.kind === 'map' ? renderMap(k) : k.kind === 'reduce' ? renderReduce(k)
+    const hooked = hooks.kernel?.(k, i, kernels[kernels.length - 1].name, arr);
+    const wait = hooked !== undefined && hooks.async === true;
+    const code = hooked ?? (k.kind === 'map' ? renderMap(k) : k.kind === 'reduce' ? renderReduce(k)
       : k.kind === 'matmul' ? renderMatmul(at(k.out), k.out, [], [], []) : renderMovement(at(k.out)));
     // why: each kernel is a function of its own (named after its ops), taking the run's feeds,
     // variables and host results it reads: V8 optimises each small loop on its own, where one large
     // run function was compiled again for every hot loop of a cold first run.
     const name = kernels[kernels.length - 1].name;
     const params = [...new Set(code.match(/\b[frh]\d+\b/g) ?? [])];
-    body.push(`  ${name}(${params.join(', ')});`);
-    functions.push(`function ${name}(${params.join(', ')}) {\n${code}\n}`);
+    body.push(`  ${wait ? 'await ' : ''}${name}(${params.join(', ')});`);
+    functions.push(`${wait ? 'async ' : ''}function ${name}(${params.join(', ')}) {\n${code}\n}`);
   });
   const results = [...p.outputs.map(arr), ...p.writes.map((w) => arr(w.node))];
   body.push(...(hooks.endLines?.(arr) ?? []).map((l) => `  ${l}`));
@@ -324,7 +328,7 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
   const scratchDecl = scratch.map((_, i) => `s${i} = bufs[${embedded.scratchBase() + i}]`);
   const constDecl = constants.map((_, i) => `c${i} = consts[${i}]`);
   const decl = (xs: string[], pad: string) => (xs.length ? `${pad}const ${xs.join(', ')};\n` : '');
-  const runText = `return function run(feeds, vars, rt) {\n${decl([...feedDecl, ...varDecl], '  ')}${(hooks.runLines?.() ?? []).map((l) => `  ${l}\n`).join('')}${body.join('\n')}\n  return [${results.join(', ')}];\n};\n${functions.join('\n')}${functions.length ? '\n' : ''}`;
+  const runText = `return ${hooks.async ? 'async ' : ''}function run(feeds, vars, rt) {\n${decl([...feedDecl, ...varDecl], '  ')}${(hooks.runLines?.() ?? []).map((l) => `  ${l}\n`).join('')}${body.join('\n')}\n  return [${results.join(', ')}];\n};\n${functions.join('\n')}${functions.length ? '\n' : ''}`;
   // why: the run-time dims the text uses (D0, D1, …) are bound once per set of dims, with the buffers.
   const used = new Set([...runText.matchAll(/\bD(\d+)\b/g)].map((m) => Number(m[1])));
   const dimDecl = [...used].sort((a, b) => a - b).map((k) => `D${k} = dims[${k}]`);

@@ -18,6 +18,11 @@ export interface GpuOptions {
   GPU?: unknown;
   /** 'js': when the mode cannot run here, run every kernel on tfgen's JS kernels and say so once (default: an error). */
   fallback?: 'js';
+  /**
+   * Plans run only through sess.runAsync, awaiting each kernel (gpu.js asyncMode: on webgl2 a
+   * readback that does not block the page). Always on for 'webgpu', which has no synchronous readback.
+   */
+  async?: boolean;
 }
 
 /** What a session runs on (`sess.backendInfo`). */
@@ -82,10 +87,15 @@ export class GpuDevice {
   readonly variables = new WeakMap<TypedArray, { value: DeviceValue; stamp: number }>();
   private readonly uploads = new Map<number, KernelRun>();
 
-  private constructor(mode: GpuMode, gpu: GpuJs | null, info: BackendInfo) {
+  /** Whether kernels answer with Promises (sess.runAsync only). */
+  readonly async: boolean;
+  private probed: Promise<void> | null = null;
+
+  private constructor(mode: GpuMode, gpu: GpuJs | null, info: BackendInfo, async: boolean) {
     this.mode = mode;
     this.gpu = gpu;
     this.info = info;
+    this.async = async;
   }
 
   /** Opens gpu.js in the requested mode; throws (or, with fallback 'js', falls back and says so) when it cannot run here. */
@@ -99,35 +109,60 @@ export class GpuDevice {
       const GPU = loadGpuClass(opts.GPU);
       const gpu = typeof GPU === 'function' ? new GPU({ mode }) : GPU;
       if (gpu.mode !== mode) throw new UnavailableError(`The GPU instance given runs mode '${gpu.mode}', not '${mode}'.`);
-      const device = new GpuDevice(mode, gpu, { backend: 'gpu', mode, kernelClass: KERNEL_CLASS[mode], precision: 'single' });
-      // why: WebGPU answers asynchronously; its probe runs with the first runAsync.
-      if (mode !== 'webgpu') device.probe();
+      const device = new GpuDevice(mode, gpu, { backend: 'gpu', mode, kernelClass: KERNEL_CLASS[mode], precision: 'single' }, mode === 'webgpu' || opts.async === true);
+      // why: an async device (WebGPU) answers its probe with a Promise: it runs with the first runAsync.
+      if (!device.async) device.probe();
       return device;
     } catch (e) {
       const reason = e instanceof UnavailableError || e instanceof InternalError ? e.message
         : `gpu.js cannot run mode '${mode}' here: ${whyNot(mode, inNode, (e as Error).message)}`;
       if (opts.fallback !== 'js') throw e instanceof UnavailableError || e instanceof InternalError ? e : new UnavailableError(reason);
       console.warn(`tfgen: ${reason} Running every kernel on tfgen's JS kernels instead (fallback: 'js').`);
-      return new GpuDevice(mode, null, { backend: 'gpu', mode, fallback: reason });
+      return new GpuDevice(mode, null, { backend: 'gpu', mode, fallback: reason }, false);
     }
   }
 
-  /** Runs one tiny kernel and checks the kernel class that ran it. */
+  /** Runs one tiny kernel and checks the kernel class that ran it (sync devices). */
   private probe(): void {
-    const k = this.kernel('function (a0) { return a0[this.thread.x] * 2.0; }', { output: [2], argumentTypes: ['Array'], pipeline: true });
-    const v = k(new Float32Array([1, 2])) as DeviceValue;
+    const k = this.probeKernel();
+    this.probeChecks(k, k(new Float32Array([1, 2])) as DeviceValue, (v, out) => this.read(v, out));
+  }
+
+  /** The probe of an async device, once, before its first kernel; a device that cannot run says what is missing. */
+  ready(): Promise<void> {
+    return (this.probed ??= (async () => {
+      const k = this.probeKernel();
+      let v: DeviceValue;
+      try {
+        v = await (k(new Float32Array([1, 2])) as Promise<DeviceValue>);
+      } catch (e) {
+        const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+        throw new UnavailableError(`gpu.js cannot run mode '${this.mode}' here (${(e as Error).message}): ${whyNot(this.mode, inNode, '')}`);
+      }
+      await this.probeChecks(k, v, (d, into) => this.readAsync(d, into));
+    })());
+  }
+
+  private probeKernel(): KernelRun {
+    return this.kernel('function (a0) { return a0[this.thread.x] * 2.0; }', { output: [2], argumentTypes: ['Array'], pipeline: true });
+  }
+
+  private probeChecks(k: KernelRun, v: DeviceValue, read: (v: DeviceValue, into: Float32Array) => void | Promise<void>): void | Promise<void> {
     this.checkClass(k, 'the probe kernel');
     // why: the argumentType of a kernel result is what this gpu.js build and mode call it ('ArrayTexture(1)' on GL).
     this.resultType = v instanceof Float32Array ? 'Array' : v.type ?? 'ArrayTexture(1)';
     const out = new Float32Array(2);
-    this.read(v, out);
-    if (out[0] !== 2 || out[1] !== 4) throw new InternalError(`gpu.js mode '${this.mode}' computed [${out[0]}, ${out[1]}] for 2·[1, 2]: this device does not compute correctly.`);
+    const check = () => {
+      if (out[0] !== 2 || out[1] !== 4) throw new InternalError(`gpu.js mode '${this.mode}' computed [${out[0]}, ${out[1]}] for 2·[1, 2]: this device does not compute correctly.`);
+    };
+    const r = read(v, out);
+    return r instanceof Promise ? r.then(check) : check();
   }
 
   /** A gpu.js kernel from a source string, with every setting pinned (no inference on the first call). */
   kernel(source: string, settings: { output: number[]; argumentTypes: string[]; pipeline: boolean; immutable?: boolean; loopMaxIterations?: number }): KernelRun {
     return this.gpu.createKernel(source, {
-      precision: 'single', tactic: 'precision', dynamicOutput: false, dynamicArguments: false, ...settings,
+      precision: 'single', tactic: 'precision', dynamicOutput: false, dynamicArguments: false, asyncMode: this.async, ...settings,
     }) as KernelRun;
   }
 
@@ -149,28 +184,34 @@ export class GpuDevice {
     return this.resultType;
   }
 
-  /** A Float32Array's device copy (a texture; in 'cpu' mode the array itself). */
-  upload(a: Float32Array): DeviceValue {
+  /** A Float32Array's device copy (a texture; in 'cpu' mode the array itself); a Promise of it on an async device. */
+  upload(a: Float32Array): DeviceValue | Promise<DeviceValue> {
     if (this.mode === 'cpu') return a.slice();
     let k = this.uploads.get(a.length);
     if (!k) {
       k = this.kernel('function (a0) { return a0[this.thread.x]; }', { output: [a.length], argumentTypes: ['Array'], pipeline: true, immutable: true });
       this.uploads.set(a.length, k);
     }
-    const v = k(a) as DeviceValue;
+    const v = k(a) as DeviceValue | Promise<DeviceValue>;
     this.checkClass(k, 'an upload');
     return v;
   }
 
   /** A variable's device copy: the one kept from the last gpu run, or a fresh upload when written from JS since. */
-  variable(storage: TypedArray): DeviceValue {
+  variable(storage: TypedArray): DeviceValue | Promise<DeviceValue> {
     const kept = this.variables.get(storage);
     const stamp = storageStamp(storage);
     if (kept && kept.stamp === stamp) return kept.value;
     release(kept?.value);
+    this.variables.delete(storage);
     const value = this.upload(storage as Float32Array);
-    this.variables.set(storage, { value, stamp });
-    return value;
+    const store = (v: DeviceValue) => { this.variables.set(storage, { value: v, stamp }); return v; };
+    return value instanceof Promise ? value.then(store) : store(value);
+  }
+
+  /** Reads a device value into `into` on an async device. */
+  async readAsync(v: DeviceValue, into: TypedArray): Promise<void> {
+    into.set(v instanceof Float32Array ? v : await v.toArray());
   }
 
   /** Reads a device value into `into` (synchronous modes only). */

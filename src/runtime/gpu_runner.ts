@@ -8,14 +8,13 @@ import { release, type DeviceValue, type GpuDevice } from './gpu_device.js';
 import type { GpuKernelData, PlanData } from './plan_data.js';
 import { dimValue, instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from './runner.js';
 import { storageStamp } from './storage_stamps.js';
-import { FailedPreconditionError } from '../errors.js';
 
 /** What the plan text receives as `gpu`. */
 export interface GpuState {
   /** Runs gpu kernel j; `arrays` are the plan arrays named by its args (host ones are uploaded). */
-  call(j: number, arrays: readonly (TypedArray | undefined)[]): void;
+  call(j: number, arrays: readonly (TypedArray | undefined)[]): void | Promise<void>;
   /** Reads gpu kernel j's result of this run into its plan buffer. */
-  read(j: number, into: TypedArray): void;
+  read(j: number, into: TypedArray): void | Promise<void>;
   /** Kernel j's result becomes the device copy of the variable with storage `storage` (committed after the run). */
   keep(j: number, storage: TypedArray | undefined): void;
 }
@@ -31,48 +30,59 @@ export function kernelSource(k: GpuKernelData, dims: readonly number[]): string 
 
 export function instantiateGpuPlan(data: PlanData, factory: PlanFactory, kernels: OpKernels, dims: readonly number[], device: GpuDevice): PlanRun {
   const specs = data.gpu?.kernels ?? [];
-  const runs = specs.map((k) => device.kernel(kernelSource(k, dims), {
-    output: [dimValue(k.output, dims)],
-    argumentTypes: k.args.map((a) => (a.from === 'host' ? 'Array' : device.deviceType)),
+  // why: kernels are created at their first call, after an async device's probe has said its types.
+  const runs: ReturnType<GpuDevice['kernel']>[] = [];
+  const kernelAt = (j: number) => (runs[j] ??= device.kernel(kernelSource(specs[j], dims), {
+    output: [dimValue(specs[j].output, dims)],
+    argumentTypes: specs[j].args.map((a) => (a.from === 'host' ? 'Array' : device.deviceType)),
     pipeline: true,
     // why: a kept result lives on as a variable while its kernel runs again next run, so that
     // kernel hands out a new texture per call (immutable) instead of re-rendering the kept one.
-    immutable: k.keep,
-    loopMaxIterations: Math.max(1, dimValue(k.loopMax, dims)),
+    immutable: specs[j].keep,
+    loopMaxIterations: Math.max(1, dimValue(specs[j].loopMax, dims)),
   }));
   const checked = new Uint8Array(specs.length);
-  const constants = new Map<number, DeviceValue>();
-  for (const k of specs) for (const a of k.args) {
-    if (a.from === 'constant' && !constants.has(a.index)) constants.set(a.index, device.upload(data.constants[a.index].data as Float32Array));
-  }
+  const constants = new Map<number, DeviceValue | Promise<DeviceValue>>();
+  const constant = (index: number) => {
+    let c = constants.get(index);
+    if (!c) constants.set(index, (c = device.upload(data.constants[index].data as Float32Array)));
+    return c;
+  };
   const results: (DeviceValue | undefined)[] = new Array(specs.length);
-  const state: GpuState = {
+  const args = (j: number, arrays: readonly (TypedArray | undefined)[]) => specs[j].args.map((a, k) => {
+    switch (a.from) {
+      case 'host': return arrays[k];
+      case 'device': return results[a.kernel];
+      case 'constant': return constant(a.index);
+      case 'variable': return device.variable(arrays[k]!);
+    }
+  });
+  const ran = (j: number, v: DeviceValue) => {
+    results[j] = v;
+    if (!checked[j]) { device.checkClass(runs[j], `kernel ${specs[j].kernel}`); checked[j] = 1; }
+  };
+  const keep: GpuState['keep'] = (j, storage) => {
+    if (!storage) return;
+    const old = device.variables.get(storage);
+    // why: the session commits the written value into the storage after the run, which bumps its stamp once.
+    device.variables.set(storage, { value: results[j]!, stamp: storageStamp(storage) + 1 });
+    if (old && old.value !== results[j]) release(old.value);
+  };
+  const state: GpuState = device.async ? {
+    async call(j, arrays) {
+      await device.ready();
+      const k = kernelAt(j);
+      ran(j, await k(...await Promise.all(args(j, arrays))));
+    },
+    read: (j, into) => device.readAsync(results[j]!, into),
+    keep,
+  } : {
     call(j, arrays) {
-      if (device.mode === 'webgpu') {
-        throw new FailedPreconditionError(`gpu.js mode 'webgpu' has no synchronous readback, so sess.run cannot run its kernels: ` +
-          `sess.runAsync is the path for WebGPU (not supported by the gpu backend yet); use mode 'webgl2' meanwhile.`);
-      }
-      const args = specs[j].args.map((a, k) => {
-        switch (a.from) {
-          case 'host': return arrays[k];
-          case 'device': return results[a.kernel];
-          case 'constant': return constants.get(a.index);
-          case 'variable': return device.variable(arrays[k]!);
-        }
-      });
-      results[j] = runs[j](...args) as DeviceValue;
-      if (!checked[j]) { device.checkClass(runs[j], `kernel ${specs[j].kernel}`); checked[j] = 1; }
+      const k = kernelAt(j);
+      ran(j, k(...args(j, arrays)));
     },
-    read(j, into) {
-      device.read(results[j]!, into);
-    },
-    keep(j, storage) {
-      if (!storage) return;
-      const old = device.variables.get(storage);
-      // why: the session commits the written value into the storage after the run, which bumps its stamp once.
-      device.variables.set(storage, { value: results[j]!, stamp: storageStamp(storage) + 1 });
-      if (old && old.value !== results[j]) release(old.value);
-    },
+    read: (j, into) => device.read(results[j]!, into),
+    keep,
   };
   return instantiatePlan(data, factory, kernels, dims, { state });
 }

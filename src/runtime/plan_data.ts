@@ -117,6 +117,8 @@ export interface PlanData {
    * (arrays the text copies in: `name` is f<feed>, r<variable>, c<constant> or h<node>), and why
    * each kernel left in JS is not covered.
    */
+  /** `run` returns a Promise of its results (sess.runAsync runs the plan; sess.run refuses it). */
+  readonly async?: true;
   /** The gpu backend's kernels (in call order) and why each kernel left in JS is not covered. */
   readonly gpu?: { readonly kernels: readonly GpuKernelData[]; readonly fallback: Readonly<Record<string, string>> };
   readonly wasm?: { readonly bytes: Uint8Array; readonly staged: readonly { name: string; dtype: DType; length: PlanDim }[]; readonly fallback: Readonly<Record<string, string>> };

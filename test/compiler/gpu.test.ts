@@ -241,13 +241,13 @@ test("fallback 'js': a mode that cannot run runs every kernel in JS, said once a
   assert.ok(onGpu(sess, y).data.kernels.every((k) => k.runsOn === 'js'));
 });
 
-/** A stand-in gpu.js instance: kernels of class `cls` whose results come from `result`. */
+/** A stand-in gpu.js instance: kernels of class `cls` doubling their first argument, the result passed through `result`. */
 function fakeGpu(mode: string, cls: string, result: (out: Float32Array) => unknown) {
   const Kernel = { [cls]: class {} }[cls];
   return {
     mode,
     createKernel(_src: string, settings: { output: number[] }) {
-      const run = (() => result(new Float32Array(settings.output[0]).fill(2))) as unknown as { kernel: object };
+      const run = ((a: unknown) => result(Float32Array.from({ length: settings.output[0] }, (_, i) => (a instanceof Float32Array ? 2 * a[i] : 2)))) as unknown as { kernel: object };
       run.kernel = new Kernel();
       return run;
     },
@@ -259,7 +259,7 @@ test('a kernel class other than the mode asked for is an error (gpu.js replacing
     (e: Error) => e instanceof tf.errors.InternalError && /ran the probe kernel with CPUKernel instead of WebGL2Kernel/.test(e.message));
 });
 
-test("sess.run on mode 'webgpu' says to use runAsync; the variable is unchanged", () => {
+test("sess.run on mode 'webgpu' says to use runAsync, changing nothing; runAsync probes the device and runs", async () => {
   const g = new tf.Graph();
   const { w, step } = g.asDefault(() => {
     const w = new tf.Variable(tf.constant([1, 2, 3]), { name: 'w' });
@@ -269,8 +269,37 @@ test("sess.run on mode 'webgpu' says to use runAsync; the variable is unchanged"
   const sess = new tf.Session({ graph: g, backend: 'gpu', gpu: { mode: 'webgpu', GPU: fake } });
   assert.equal(sess.backendInfo, { backend: 'gpu', mode: 'webgpu', kernelClass: 'WebGPUKernel', precision: 'single' });
   sess.run(w.initializer);
-  assert.throws(() => sess.run(step), (e: Error) => e instanceof tf.errors.FailedPreconditionError && /no synchronous readback.*sess\.runAsync/.test(e.message));
+  assert.throws(() => sess.run(step), (e: Error) => e instanceof tf.errors.FailedPreconditionError && /reads results back asynchronously \(webgpu\): use sess\.runAsync/.test(e.message));
   assert.equal(Array.from(sess.run(w).data), [1, 2, 3]);
+  await sess.runAsync(step);
+  assert.not.equal(Array.from(sess.run(w).data), [1, 2, 3], 'runAsync committed the write');
+  const broken = new tf.Session({ graph: g, backend: 'gpu', gpu: { mode: 'webgpu', GPU: fakeGpu('webgpu', 'WebGPUKernel', () => Promise.reject(new Error('no adapter'))) } });
+  broken.run(w.initializer);
+  try {
+    await broken.runAsync(step);
+    assert.unreachable('a device without an adapter runs');
+  } catch (e) {
+    assert.ok(e instanceof tf.errors.UnavailableError, String(e));
+    assert.match((e as Error).message, /no adapter.*--enable-unsafe-webgpu/);
+  }
+  assert.equal(Array.from(broken.run(w).data), [1, 2, 3]);
+});
+
+test('gpu: {async: true}: plans run through runAsync (awaiting each kernel) with the values of the sync path; run() refuses', async () => {
+  const g = new tf.Graph();
+  const m = mlp(g);
+  const sync = gpuSession(g), asyncSess = new tf.Session({ graph: g, backend: 'gpu', gpu: { mode: MODE, async: true } });
+  sync.run(m.init);
+  asyncSess._restoreVariables(new Map([...sync._variableValues()].map(([v, a]) => [v, new tf.NDArray(a.data.slice(), a.shape, a.dtype)])));
+  const feeds = { x: rand(5 * 12, 20), y: Float32Array.from({ length: 15 }, (_, i) => (i % 3 === 0 ? 1 : 0)) };
+  assert.throws(() => asyncSess.run([m.loss, m.train], feeds), (e: Error) => e instanceof tf.errors.FailedPreconditionError && /use sess\.runAsync/.test(e.message));
+  for (let s = 0; s < 3; s++) {
+    const [ls] = sync.run([m.loss, m.train], feeds), [la] = await asyncSess.runAsync([m.loss, m.train], feeds);
+    close(`loss at step ${s}`, la, ls, () => 0);
+  }
+  for (const v of m.vars) close(v.name, await asyncSess.runAsync(v), sync.run(v), () => 0);
+  const plan = onGpu(asyncSess, [m.loss, m.train], feeds);
+  assert.ok(plan.data.async && /return async function run/.test(plan.source) && /await gpu\.call/.test(plan.source));
 });
 
 test.run();
