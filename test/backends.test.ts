@@ -1,6 +1,9 @@
 // One list of op and training cases (test/_lib/backend_cases.ts) on every backend registered in
-// Node: 'js' bit for bit against the interpreter, 'wasm' at its stated tolerances; each case's
-// kernels must run where COVERAGE says (a silent fallback fails, and so does coverage nobody listed).
+// Node: 'js' bit for bit against the interpreter, 'wasm' and 'gpu' at their stated tolerances;
+// each case's kernels must run where COVERAGE says (a silent fallback fails, and so does coverage
+// nobody listed). The gpu backend runs in gpu.js's 'cpu' mode, asked for explicitly (kernels in
+// float64, rounded); `npm run test:gpu` runs this file under xvfb-run with TFGEN_GPU_MODE=headlessgl
+// (real GLSL on Mesa llvmpipe). Either way the session must report the mode and kernel class asked for.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../src/index.js';
@@ -11,7 +14,17 @@ import { toleranceDiff, ulpDistance } from './_lib/tolerance.js';
 
 process.env.TFGEN_VERIFY ??= '1';
 
-const BACKENDS: { name: string; opts: RunCasesOptions }[] = [{ name: 'js', opts: {} }, { name: 'wasm', opts: {} }];
+const GPU_MODE = (process.env.TFGEN_GPU_MODE ?? 'cpu') as tf.GpuMode;
+const GPU_CLASS: Record<string, string> = { cpu: 'CPUKernel', headlessgl: 'HeadlessGLKernel' };
+const gpu: RunCasesOptions = {
+  sessionOptions: { gpu: { mode: GPU_MODE } },
+  checkSession(sess) {
+    const { mode, kernelClass } = sess.backendInfo;
+    return mode === GPU_MODE && kernelClass === GPU_CLASS[GPU_MODE] ? undefined
+      : `the gpu session runs mode ${mode} with ${kernelClass}, not ${GPU_MODE} with ${GPU_CLASS[GPU_MODE]}`;
+  },
+};
+const BACKENDS: { name: string; opts: RunCasesOptions }[] = [{ name: 'js', opts: {} }, { name: 'wasm', opts: {} }, { name: 'gpu', opts: gpu }];
 
 const report = (r: CaseResult) => `${r.backend}: ${r.name}\n  ${r.failures.join('\n  ')}\n  kernels: ${r.kernels.map((k) => `${k.name}@${k.runsOn}`).join(', ')}`;
 
@@ -32,7 +45,8 @@ for (const { name, opts } of BACKENDS) {
     const unseen = [...coverage.covers].filter((cap) => !results.some((r) => r.expected.some((e) =>
       e.needs.includes(cap) && e.needs.every((n) => coverage.covers.has(n)) && e.runsOn.includes(coverage.runsOn))));
     assert.equal(unseen, [], `COVERAGE.${name} lists capabilities no case ran on ${name}`);
-    for (const r of results) if (r.status === 'skip') assert.ok(name !== 'js' && name !== 'wasm', `${r.name} skipped on ${name}: ${r.failures[0]}`);
+    const skipped = results.filter((r) => r.status === 'skip').map((r) => r.name);
+    assert.equal(skipped, name === 'gpu' ? ['IEEE specials through arithmetic and round: NaN, ±Infinity, -0, subnormals, ties'] : []);
   });
 }
 
@@ -61,6 +75,20 @@ test('a silent fallback fails: without WebAssembly the wasm backend runs its ker
     (globalThis as { WebAssembly: unknown }).WebAssembly = real;
     console.warn = warn;
     wasmUsable(true);
+  }
+});
+
+test('a silent fallback fails: a gpu session whose mode cannot run here, with fallback js, runs its kernels in JS and the cases say so', async () => {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    // why: Node has no navigator.gpu, so mode webgpu cannot run here (under xvfb-run either).
+    const [r] = await runCases('gpu', { ...gpu, sessionOptions: { gpu: { mode: 'webgpu', fallback: 'js' } }, filter: (c) => c.name === 'matmul [5,7]·[7,3]' });
+    assert.is(r.status, 'fail');
+    assert.match(r.failures[0], /^kernel k0_matmul_MatMul runs on js, expected gpu \(needs \[matmul\], all in COVERAGE\.gpu\): a silent fallback$/);
+    assert.match(r.failures[1], /the gpu session runs mode webgpu with undefined, not/);
+  } finally {
+    console.warn = warn;
   }
 });
 

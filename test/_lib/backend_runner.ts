@@ -8,11 +8,14 @@ import { toleranceDiff, type Tolerance, type Worst } from './tolerance.js';
 
 /** What a kernel needs from a backend to run there (COVERAGE lists them per backend). */
 export const CAPABILITIES = [
-  'f32-arith', // float32 add sub mul div min max neg abs sqrt floor ceil round reciprocal relu copy
-  'f32-math', // float32 exp expm1 log log1p tanh sigmoid rsqrt sign
-  'f32-trig-pow', // float32 sin cos pow
-  'compare', // float32 compares giving bool
-  'select', // where
+  'f32-arith', // float32 add sub mul div min max neg abs sqrt floor ceil reciprocal relu copy
+  'f32-round', // float32 round (half to even)
+  'f32-math', // float32 exp log tanh sigmoid rsqrt sign
+  'f32-log1p-expm1',
+  'f32-sin-cos',
+  'f32-pow',
+  'compare', // float32 compares giving a bool result
+  'select', // where over float32 values (its condition a compare in the same kernel)
   'cast', // casts between float32, int32 and bool
   'int32', // int32 elementwise arithmetic
   'float64', // float64 anything
@@ -26,6 +29,7 @@ export const CAPABILITIES = [
   'matmul',
   'matmul-epilogue', // elementwise ops fused into the matmul's store
   'movement', // transpose, slice, concat, pad, gather
+  'dims-scalar', // reads a scalar computed from run-time dims (a mean's count over a fed batch)
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -44,7 +48,11 @@ export const COVERAGE: Readonly<Record<string, Coverage>> = {
   // codegen/README.md "The wasm backend": float32 elementwise chains over contiguous inputs or
   // row/column broadcasts of a 2-d space (transcendentals within 1 ulp), float32 sum, mean, max, min
   // and prod of all elements or over the last or leading axes, float32 matmul with its epilogue.
-  wasm: { runsOn: 'wasm', covers: new Set<Capability>(['f32-arith', 'f32-math', 'bcast-rowcol', 'sum-full', 'sum-partial', 'max-min', 'prod', 'matmul', 'matmul-epilogue']) },
+  wasm: { runsOn: 'wasm', covers: new Set<Capability>(['f32-arith', 'f32-round', 'f32-math', 'f32-log1p-expm1', 'bcast-rowcol', 'sum-full', 'sum-partial', 'max-min', 'prod', 'matmul', 'matmul-epilogue']) },
+  // codegen/README.md "The gpu backend": float32 elementwise chains (not pow) over any broadcast,
+  // where on floats, reductions over any axes, matmul with its epilogue, and scalars from run-time
+  // dims; int32, bool and int64 results, argmax and movement stay in JS.
+  gpu: { runsOn: 'gpu', covers: new Set<Capability>(['f32-arith', 'f32-round', 'f32-math', 'f32-log1p-expm1', 'f32-sin-cos', 'select', 'bcast-rowcol', 'bcast-nd', 'sum-full', 'sum-partial', 'max-min', 'prod', 'matmul', 'matmul-epilogue', 'dims-scalar']) },
 };
 
 /** A case's tolerance on a backend class, or why the case is skipped there. */
