@@ -13,7 +13,8 @@ import { numel, type Node } from '../ir.js';
 import type { MemoryPlan } from '../plan_memory.js';
 import type { Kernel, Schedule } from '../schedule.js';
 import { encodeModule, type WasmFunction } from '../wasm/encode.js';
-import { MAP_PRIMS, mapFunction } from '../wasm/map_kernel.js';
+import { elementwiseCovered, MAP_PRIMS, mapFunction } from '../wasm/map_kernel.js';
+import { KERNEL_DTYPES, typedCovers } from '../wasm/typed_ops.js';
 import { REDUCE_KINDS_COVERED, reduceFunction, type ReduceKindCovered, type SumMode } from '../wasm/reduce_kernel.js';
 import { VECTOR_MATH } from '../wasm/vector_math.js';
 import { matmulFunction, matmulPlan, type MatmulMode, type Tile } from '../wasm/matmul_kernel.js';
@@ -48,11 +49,23 @@ function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: num
   }
   for (const id of k.body) {
     const n = at(id);
+    const ins = n.inputs.map((i) => at(i).dtype);
     if (VECTOR_MATH[n.prim] === 'ulp1' && opts.math === 'exact') return `${n.prim} kept in JS (math: 'exact')`;
-    if (!MAP_PRIMS.has(n.prim) && !VECTOR_MATH[n.prim]) return `${n.prim} not covered yet`;
-    if (n.dtype !== 'float32' || n.inputs.some((i) => at(i).dtype !== 'float32')) return `${n.dtype} ${n.prim} (float32 only)`;
+    const f32 = n.dtype === 'float32' && ins.every((d) => d === 'float32');
+    // why: float64 values only as scalars computed before the loop (a mean's count from a run-time dim).
+    if ((n.dtype === 'float64' || ins.includes('float64')) && numel(n.shape) !== 1) return `float64 ${n.prim} (float64 only as a scalar)`;
+    if (VECTOR_MATH[n.prim] ? !f32 : !elementwiseCovered(n, ins)) {
+      return MAP_PRIMS.has(n.prim) || VECTOR_MATH[n.prim] || typedCovers(n, n.inputs.map(() => 'float32')) ? `${n.dtype} ${n.prim} (of ${ins.join(', ')}) not covered yet` : `${n.prim} not covered yet`;
+    }
   }
-  if (k.leaves.some((l) => at(l).dtype !== 'float32')) return 'non-float32 input';
+  // why: matmul epilogues read float32 inputs only, reductions float32 arrays, maps float32, int32 or
+  // bool arrays; both take run-time dims and float64 scalar constants (a mean's count) besides.
+  const epilogue = k.kind === 'map' && k.epilogueOf !== undefined;
+  const leafOk = (l: Node) => l.dtype === 'float32' || (!epilogue && (l.prim === 'dims' || (l.prim === 'const' && l.dtype === 'float64' && numel(l.shape) === 1)
+    || (k.kind === 'map' && KERNEL_DTYPES.has(l.dtype))));
+  const bad = k.leaves.map(at).find((l) => !leafOk(l));
+  if (bad !== undefined) return `${bad.dtype} input${k.kind === 'reduce' || epilogue ? ' (float32 only here)' : ''}`;
+  if (k.kind === 'map' && !KERNEL_DTYPES.has(at(k.out).dtype)) return `${at(k.out).dtype} output`;
   if (k.kind === 'map' && k.epilogueOf === undefined && numel(at(k.out).shape) === 1) return 'one element (a call costs more than the loop)';
   return null;
 }
@@ -118,7 +131,8 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     // why: a map loops over its output's shape, a reduction over its input's.
     const space = k.kind === 'map' ? at(k.out).shape : at(at(k.outs[0]).inputs[0]).shape;
     const plan = leafPlan(at, k.leaves, space);
-    if (plan.hoisted.some((h) => h.dim !== undefined)) { fallback[name] = 'reads a run-time dim'; return undefined; }
+    // why: a run-time dim read as data (a mean's count) is passed by value.
+    const dimLeaves = plan.hoisted.filter((h) => h.dim !== undefined);
     // why: a map's output is contiguous; a reduction's result is indexed by the kept axes (0 on reduced ones).
     const first = at(outIds[0]);
     const outStrides = k.kind === 'map' ? broadcastStrides(space, space)
@@ -148,15 +162,16 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     }
     const looped = [...full, ...rowLeaves];
     const constants = plan.hoisted.filter((h) => h.value !== undefined).map((h) => ({ id: h.id, value: h.value! }));
-    const scalars = plan.hoisted.filter((h) => h.value === undefined).map((h) => h.id);
+    const scalars = plan.hoisted.filter((h) => h.value === undefined && h.dim === undefined).map((h) => h.id);
+    const dims = dimLeaves.map((h) => h.id);
     const { pre, inner } = splitInvariant(at, k.body, [...looped, ...colLeaves]);
-    if (k.kind === 'map') funcs.push(mapFunction({ name, looped, rowLeaves, colLeaves, scalars, constants, pre, inner, out: k.out }, at));
+    if (k.kind === 'map') funcs.push(mapFunction({ name, looped, rowLeaves, colLeaves, scalars, dims, constants, pre, inner, out: k.out }, at));
     else {
       const members = k.outs.map((id) => ({ value: at(id).inputs[0], kind: at(id).attrs.kind as ReduceKindCovered }));
-      funcs.push(reduceFunction({ name, shape: shape!, members, sums: opts.sums ?? 'ordered', looped, rowLeaves, colLeaves, scalars, constants, pre, inner }, at));
+      funcs.push(reduceFunction({ name, shape: shape!, members, sums: opts.sums ?? 'ordered', looped, rowLeaves, colLeaves, scalars, dims, constants, pre, inner }, at));
     }
     const reads = [...outIds, ...looped, ...colLeaves, ...scalars].map((id) => ({ name: arr(id), id }));
-    return call(name, reads, (o) => [...o, dimText(rows), dimText(cols)]);
+    return call(name, reads, (o) => [...o, ...dimLeaves.map((h) => dimText(h.dim!)), dimText(rows), dimText(cols)]);
   };
   const rendered = renderJs(s, mem, {
     kernel,

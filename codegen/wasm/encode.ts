@@ -13,11 +13,14 @@ export const OP = {
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   f32Load: 0x2a, f32Store: 0x38, f64Store: 0x39,
   i32Const: 0x41, f32Const: 0x43, f64Const: 0x44,
-  i32LtU: 0x49, i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Shl: 0x74,
+  i32LtU: 0x49, i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32And: 0x71, i32Shl: 0x74, i32ShrU: 0x76,
   f32Abs: 0x8b, f32Neg: 0x8c, f32Sqrt: 0x91, f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95, f32Min: 0x96, f32Max: 0x97,
   f64Add: 0xa0, f64Mul: 0xa2, f64Div: 0xa3, f64Ne: 0x62, f64Lt: 0x63, f64Gt: 0x64, i32Or: 0x72, f32DemoteF64: 0xb6, f64ConvertI32U: 0xb8, f64PromoteF32: 0xbb,
   // matmul kernels: branches on tile edges, address arithmetic
   if: 0x04, else: 0x05, i32Eq: 0x46, i32LtS: 0x48, i32Mul: 0x6c, i32RemU: 0x70,
+  // int32 and bool (wasm/typed_ops.ts)
+  i32Eqz: 0x45, i32Ne: 0x47, i32DivS: 0x6d, i32RemS: 0x6f, f32Ne: 0x5c, f32ConvertI32S: 0xb2, f32ConvertI32U: 0xb3, f64ConvertI32S: 0xb7,
+  i32Load: 0x28, i32Load8U: 0x2d, i32Store: 0x36, i32Store8: 0x3a,
 } as const;
 export const SIMD = {
   v128Load: 0x00, v128Store: 0x0b, f32x4Lt: 0x43, v128Bitselect: 0x52, f32x4Ceil: 0x67, f32x4Floor: 0x68, f32x4Nearest: 0x6a, i8x16Shuffle: 0x0d, f32x4Splat: 0x13, f32x4ExtractLane: 0x1f, f64x2ExtractLane: 0x21,
@@ -31,6 +34,10 @@ export const SIMD = {
   v128Load32Splat: 0x09,
   // reductions (wasm/reduce_kernel.ts)
   f64x2Ne: 0x48, f64x2ConvertLowI32x4U: 0xff, i32x4Splat: 0x11,
+  // int32 and bool (wasm/typed_ops.ts)
+  v128Not: 0x4d, i32x4Shl: 0xab, i32x4MinU: 0xb7, i32x4Sub: 0xb1, i32x4Mul: 0xb5, i32x4Neg: 0xa1, i32x4TruncSatF32x4S: 0xf8,
+  f32x4ConvertI32x4S: 0xfa, f32x4Ne: 0x42, i32x4Ne: 0x38, i32x4GeS: 0x3f, i32x4LtS: 0x39, i32x4ExtractLane: 0x1b, i32x4ReplaceLane: 0x1c,
+  v128Load32Zero: 0x5c, i16x8ExtendLowI8x16U: 0x89, i32x4ExtendLowI16x8U: 0xa9, v128Store32Lane: 0x5a,
 } as const;
 
 /** A growing byte list with the format's integer and float encodings. */

@@ -1,11 +1,14 @@
-// A float32 elementwise chain as one WebAssembly function: an f32x4 loop over four elements
-// per iteration, then a scalar loop over the last n mod 4, for each row of a [rows, cols]
-// iteration space (one row unless an input broadcasts). Every op is an IEEE single operation
-// (correctly rounded), so each lane computes what the JS backend's `Math.fround` after every op
-// computes, bit for bit. Parameters: the outputs' byte offsets, each looped input's, each
-// per-row input's, each one-element input's, then the row and column counts.
+// An elementwise chain as one WebAssembly function: a loop over four elements per iteration
+// (f32x4 / i32x4), then a scalar loop over the last n mod 4, for each row of a [rows, cols]
+// iteration space (one row unless an input broadcasts). Every float32 op is an IEEE single
+// operation (correctly rounded), so each lane computes what the JS backend's `Math.fround`
+// after every op computes, bit for bit; int32 and bool ops are in typed_ops.ts. Parameters: the
+// outputs' byte offsets, each looped input's, each per-row input's, each one-element input's,
+// then the row and column counts.
+import type { DType } from '../../src/dtypes.js';
 import type { Node } from '../ir.js';
-import { Code, F32, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
+import { Code, I32, OP, SIMD, type ValType, type WasmFunction } from './encode.js';
+import { addressShift, emitConstant, emitLoad, emitSplat, emitStore, emitTyped, typedCovers, valueType } from './typed_ops.js';
 import { emitVectorMath, VECTOR_MATH } from './vector_math.js';
 
 /** The prims this kernel computes, with their scalar and f32x4 opcodes ('copy' is no op). */
@@ -23,6 +26,12 @@ const OPS: Record<string, readonly [number, number] | null> = {
 /** Prims computed by IEEE single operations, bit-identical to the JS backend (vector_math.ts has the others). */
 export const MAP_PRIMS: ReadonlySet<string> = new Set([...Object.keys(OPS), ...Object.keys(VECTOR_MATH).filter((p) => VECTOR_MATH[p] === 'exact')]);
 
+/** Whether this backend computes node `n` (inputs of dtypes `ins`) bit-identically: float32 MAP_PRIMS, or a typed op. */
+export function elementwiseCovered(n: Node, ins: readonly DType[]): boolean {
+  if (MAP_PRIMS.has(n.prim) && n.dtype === 'float32' && ins.every((d) => d === 'float32')) return true;
+  return typedCovers(n, ins);
+}
+
 export interface MapKernel {
   name: string;
   /** Leaves read at the loop index (contiguous, the output's shape, or one row broadcast over rows: `rowLeaves`). */
@@ -32,6 +41,8 @@ export interface MapKernel {
   colLeaves?: readonly number[];
   /** One-element array leaves, read once. */
   scalars: readonly number[];
+  /** Run-time dims read as data (int32 scalars, passed by value). */
+  dims?: readonly number[];
   /** Scalar constant leaves. */
   constants: readonly { id: number; value: number }[];
   /** Body nodes computed once before the loop, and inside it. */
@@ -41,16 +52,17 @@ export interface MapKernel {
 }
 
 /**
- * Pushes node `n`'s value, one float32 lane or four (`vector`), its inputs being in the locals
- * `operand(id)`. Shared by every kernel computing elementwise chains (maps, matmul epilogues).
+ * Pushes node `n`'s value, one lane or four (`vector`), its inputs being in the locals
+ * `operand(id)` (of the dtypes `dtypeOf` gives: float32, but where's condition bool, by default).
+ * Shared by every kernel computing elementwise chains (maps, reductions, matmul epilogues).
  */
-export function emitElementwise(c: Code, n: Node, vector: boolean, operand: (id: number) => number, local?: (t: ValType) => number): void {
-  if (VECTOR_MATH[n.prim]) {
-    // why: the transcendentals need scratch locals of the function being built.
-    if (!local) throw new Error(`emitElementwise: ${n.prim} needs a local allocator`);
-    emitVectorMath(c, local, n.prim, vector, operand(n.inputs[0]));
-    return;
-  }
+export function emitElementwise(c: Code, n: Node, vector: boolean, operand: (id: number) => number, local?: (t: ValType) => number,
+  dtypeOf?: (id: number) => DType): void {
+  const ins = n.inputs.map((i, j) => dtypeOf?.(i) ?? (n.prim === 'where' && j === 0 ? 'bool' : 'float32'));
+  // why: the transcendentals, casts and int32 min/max/abs need scratch locals of the function being built.
+  const scratch = () => { if (!local) throw new Error(`emitElementwise: ${n.prim} needs a local allocator`); return local; };
+  if (VECTOR_MATH[n.prim]) { emitVectorMath(c, scratch(), n.prim, vector, operand(n.inputs[0])); return; }
+  if (!(n.prim in OPS) || n.dtype !== 'float32' || ins.some((d) => d !== 'float32')) { emitTyped(c, n, ins, vector, operand, scratch()); return; }
   const ops = OPS[n.prim];
   const get = (i: number) => c.op(OP.localGet).u32(i);
   const x = operand(n.inputs[0]);
@@ -69,27 +81,41 @@ export function emitElementwise(c: Code, n: Node, vector: boolean, operand: (id:
 }
 
 export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunction {
-  const outs = 1;
   const colLeaves = k.colLeaves ?? [], rowLeaves = new Set(k.rowLeaves ?? []);
-  const params = 2 + outs + k.looped.length + colLeaves.length + k.scalars.length;
+  const dims = k.dims ?? [];
+  const params = 3 + k.looped.length + colLeaves.length + k.scalars.length + dims.length;
   const locals: ValType[] = [];
   const local = (t: ValType) => params + locals.push(t) - 1;
   const pOut = 0, pRows = params - 2, pN = params - 1;
-  const pIn = new Map(k.looped.map((id, j) => [id, outs + j]));
+  const pIn = new Map(k.looped.map((id, j) => [id, 1 + j]));
   const S = new Map<number, number>(), V = new Map<number, number>();
   const c = new Code();
   const get = (i: number) => c.op(OP.localGet).u32(i);
   const set = (i: number) => c.op(OP.localSet).u32(i);
-  const splat = (id: number) => { V.set(id, local(V128)); get(S.get(id)!).simd(SIMD.f32x4Splat); set(V.get(id)!); };
-  const compute = (id: number, vector: boolean) => {
+  const dtype = (id: number) => at(id).dtype;
+  const into = (vector: boolean, id: number) => {
     const map = vector ? V : S;
-    emitElementwise(c, at(id), vector, (i) => map.get(i)!, local);
-    if (!map.has(id)) map.set(id, local(vector ? V128 : F32));
+    if (!map.has(id)) map.set(id, local(valueType(dtype(id), vector)));
     set(map.get(id)!);
   };
-  for (const { id, value } of k.constants) { S.set(id, local(F32)); c.op(OP.f32Const).f32(value); set(S.get(id)!); splat(id); }
-  k.scalars.forEach((id, j) => { S.set(id, local(F32)); get(outs + k.looped.length + colLeaves.length + j).op(OP.f32Load).mem(2); set(S.get(id)!); splat(id); });
-  for (const id of k.pre) { compute(id, false); splat(id); }
+  const splat = (id: number) => { get(S.get(id)!); emitSplat(c, dtype(id)); into(true, id); };
+  const compute = (id: number, vector: boolean) => {
+    const map = vector ? V : S;
+    emitElementwise(c, at(id), vector, (i) => map.get(i)!, local, dtype);
+    into(vector, id);
+  };
+  /** Pushes an element address: base parameter + byte index (of 4-byte elements), scaled for the dtype. */
+  const address = (base: number, id: number, index: () => void) => {
+    get(base); index();
+    const shift = addressShift(dtype(id));
+    if (shift) c.op(OP.i32Const).s32(shift).op(OP.i32ShrU);
+    c.op(OP.i32Add);
+  };
+  for (const { id, value } of k.constants) { emitConstant(c, dtype(id), value); into(false, id); if (dtype(id) !== 'float64') splat(id); }
+  k.scalars.forEach((id, j) => { get(1 + k.looped.length + colLeaves.length + j); emitLoad(c, dtype(id), false); into(false, id); splat(id); });
+  dims.forEach((id, j) => { get(1 + k.looped.length + colLeaves.length + k.scalars.length + j); into(false, id); splat(id); });
+  // why: float64 values are scalars before the loop only (render/wasm.ts checks), never splatted.
+  for (const id of k.pre) { compute(id, false); if (dtype(id) !== 'float64') splat(id); }
   const i = local(I32), end4 = local(I32), end = local(I32), row = local(I32), rowOff = local(I32), colOff = local(I32);
   get(pN).op(OP.i32Const).s32(2).op(OP.i32Shl); set(end);
   get(pN).op(OP.i32Const).s32(-4).op(OP.i32And).op(OP.i32Const).s32(2).op(OP.i32Shl); set(end4);
@@ -97,16 +123,13 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
     c.op(OP.block, 0x40, OP.loop, 0x40);
     get(i); get(bound); c.op(OP.i32GeU, OP.brIf).u32(1);
     for (const id of k.looped) {
-      get(pIn.get(id)!); get(i); c.op(OP.i32Add);
-      if (!rowLeaves.has(id)) { get(rowOff); c.op(OP.i32Add); }
-      if (vector) c.simd(SIMD.v128Load).mem(4); else c.op(OP.f32Load).mem(2);
-      const map = vector ? V : S;
-      if (!map.has(id)) map.set(id, local(vector ? V128 : F32));
-      set(map.get(id)!);
+      address(pIn.get(id)!, id, () => { get(i); if (!rowLeaves.has(id)) { get(rowOff); c.op(OP.i32Add); } });
+      emitLoad(c, dtype(id), vector);
+      into(vector, id);
     }
     for (const id of k.inner) compute(id, vector);
-    get(pOut); get(i); c.op(OP.i32Add); get(rowOff); c.op(OP.i32Add); get((vector ? V : S).get(k.out)!);
-    if (vector) c.simd(SIMD.v128Store).mem(4); else c.op(OP.f32Store).mem(2);
+    address(pOut, k.out, () => { get(i); get(rowOff); c.op(OP.i32Add); });
+    emitStore(c, dtype(k.out), vector, (vector ? V : S).get(k.out)!);
     get(i); c.op(OP.i32Const).s32(vector ? 16 : 4).op(OP.i32Add); set(i);
     c.op(OP.br).u32(0).op(OP.end, OP.end);
   };
@@ -114,9 +137,8 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
   c.op(OP.block, 0x40, OP.loop, 0x40);
   get(row); get(pRows); c.op(OP.i32GeU, OP.brIf).u32(1);
   colLeaves.forEach((id, j) => {
-    if (!S.has(id)) { S.set(id, local(F32)); V.set(id, local(V128)); }
-    get(outs + k.looped.length + j); get(colOff); c.op(OP.i32Add).op(OP.f32Load).mem(2); set(S.get(id)!);
-    get(S.get(id)!).simd(SIMD.f32x4Splat); set(V.get(id)!);
+    address(1 + k.looped.length + j, id, () => get(colOff));
+    emitLoad(c, dtype(id), false); into(false, id); splat(id);
   });
   c.op(OP.i32Const).s32(0); set(i);
   loop(true, end4);

@@ -20,6 +20,7 @@ import { leafPlan, splitInvariant } from '../render/kernel_walk.js';
 import type { Kernel } from '../schedule.js';
 import { Code, F32, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
 import { emitElementwise } from './map_kernel.js';
+import { emitSplat, valueType } from './typed_ops.js';
 
 /** How a matmul accumulates (see the file's comment for each mode's numbers). */
 export type MatmulMode = 'f32' | 'f64';
@@ -97,15 +98,15 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
   const valueLocal = (map: Map<number, number>, id: number, t: ValType) => { if (!map.has(id)) map.set(id, local(t)); return map.get(id)!; };
   const compute = (id: number, vector: boolean) => {
     const map = vector ? V : S;
-    emitElementwise(c, at(id), vector, (i) => map.get(i)!, local);
-    set(valueLocal(map, id, vector ? V128 : F32));
+    emitElementwise(c, at(id), vector, (i) => map.get(i)!, local, (i) => at(i).dtype);
+    set(valueLocal(map, id, valueType(at(id).dtype, vector)));
   };
   const splat = (id: number) => { get(S.get(id)!).simd(SIMD.f32x4Splat); set(valueLocal(V, id, V128)); };
 
   // The epilogue's invariants: constants, one-element leaves, nodes of only those.
   for (const { id, value } of k.constants) { c.op(OP.f32Const).f32(value); set(valueLocal(S, id, F32)); splat(id); }
   for (const id of k.scalars) { get(leafParam.get(id)!).op(OP.f32Load).mem(2); set(valueLocal(S, id, F32)); splat(id); }
-  for (const id of k.pre) { compute(id, false); splat(id); }
+  for (const id of k.pre) { compute(id, false); if (at(id).dtype !== 'float64') { get(S.get(id)!); emitSplat(c, at(id).dtype); set(valueLocal(V, id, V128)); } }
 
   const [K4, N4, packB] = [local(I32), local(I32), local(I32)];
   let_(K4, () => { get(pK); i32(2); c.op(OP.i32Shl); });

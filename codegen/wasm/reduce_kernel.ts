@@ -15,6 +15,7 @@
 import type { Node } from '../ir.js';
 import { Code, F32, F64, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
 import { emitElementwise } from './map_kernel.js';
+import { emitConstant, emitSplat, valueType } from './typed_ops.js';
 
 export type ReduceKindCovered = 'sum' | 'mean' | 'max' | 'min' | 'prod';
 export const REDUCE_KINDS_COVERED: ReadonlySet<string> = new Set<ReduceKindCovered>(['sum', 'mean', 'max', 'min', 'prod']);
@@ -32,6 +33,8 @@ export interface ReduceKernel {
   rowLeaves: readonly number[];
   /** Leaves with one value per row. */
   colLeaves: readonly number[];
+  /** Run-time dims read as data (int32 scalars, passed by value). */
+  dims?: readonly number[];
   /** One-element array leaves, read once, and scalar constants. */
   scalars: readonly number[];
   constants: readonly { id: number; value: number }[];
@@ -44,7 +47,8 @@ const INIT: Record<ReduceKindCovered, number> = { sum: 0, mean: 0, prod: 1, max:
 
 export function reduceFunction(k: ReduceKernel, at: (id: number) => Node): WasmFunction {
   const outs = k.members.length;
-  const params = 2 + outs + k.looped.length + k.colLeaves.length + k.scalars.length;
+  const dims = k.dims ?? [];
+  const params = 2 + outs + k.looped.length + k.colLeaves.length + k.scalars.length + dims.length;
   const locals: ValType[] = [];
   const local = (t: ValType) => params + locals.push(t) - 1;
   const pRows = params - 2, pCols = params - 1;
@@ -57,15 +61,18 @@ export function reduceFunction(k: ReduceKernel, at: (id: number) => Node): WasmF
   const set = (i: number) => c.op(OP.localSet).u32(i);
   const i32 = (v: number) => c.op(OP.i32Const).s32(v);
   const into = (map: Map<number, number>, id: number, t: ValType) => { if (!map.has(id)) map.set(id, local(t)); set(map.get(id)!); };
+  const dtype = (id: number) => at(id).dtype;
   const splat = (id: number) => { get(S.get(id)!).simd(SIMD.f32x4Splat); into(V, id, V128); };
   const compute = (id: number, vector: boolean) => {
     const map = vector ? V : S;
-    emitElementwise(c, at(id), vector, (x) => map.get(x)!, local);
-    into(map, id, vector ? V128 : F32);
+    emitElementwise(c, at(id), vector, (x) => map.get(x)!, local, dtype);
+    into(map, id, valueType(dtype(id), vector));
   };
-  for (const { id, value } of k.constants) { c.op(OP.f32Const).f32(value); into(S, id, F32); splat(id); }
+  for (const { id, value } of k.constants) { emitConstant(c, dtype(id), value); into(S, id, valueType(dtype(id), false)); if (dtype(id) !== 'float64') splat(id); }
   k.scalars.forEach((id, j) => { get(outs + k.looped.length + k.colLeaves.length + j).op(OP.f32Load).mem(2); into(S, id, F32); splat(id); });
-  for (const id of k.pre) { compute(id, false); splat(id); }
+  dims.forEach((id, j) => { get(outs + k.looped.length + k.colLeaves.length + k.scalars.length + j); into(S, id, I32); get(S.get(id)!); emitSplat(c, 'int32'); into(V, id, V128); });
+  // why: float64 values are scalars before the loop only (render/wasm.ts checks), never splatted.
+  for (const id of k.pre) { compute(id, false); if (dtype(id) !== 'float64') { get(S.get(id)!); emitSplat(c, dtype(id)); into(V, id, V128); } }
   /** Reads the looped leaves at byte offset `at()` (and a row's start `rowOff()`), computes the body. */
   const body = (vector: boolean, index: () => void, rowOff: () => void) => {
     for (const id of k.looped) {

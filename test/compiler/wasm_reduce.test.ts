@@ -84,6 +84,24 @@ test('reduceMax over the last axis keeps NaN and the first of equal zeros; reduc
   });
 });
 
+test('a mean over a run-time batch: its count (cast to float64, divided, cast to float32) is computed in wasm, bit-identical', () => {
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const x = tf.placeholder('float32', [null, 5], 'x');
+    const loss = tf.reduceMean(tf.square(x));
+    const [dx] = tf.gradients(loss, [x]);
+    const sess = new tf.Session({ backend: 'wasm' }), ref = new tf.Session({ executor: 'interpreter' });
+    for (const rows of [3, 7, 64]) {
+      const feeds = new Map([[x, new tf.NDArray(values(rows * 5, rows, true), [rows, 5], 'float32')]]);
+      const got = sess.run([loss, dx], feeds) as unknown[], want = ref.run([loss, dx], feeds) as unknown[];
+      got.forEach((g, i) => assert.is(fetchDiff(g, want[i]), undefined, `rows ${rows}, fetch ${i}`));
+      const plan = sess._planFor([loss, dx], feeds)!;
+      assert.ok(plan.data.dims.length === 1, 'one plan for every batch size');
+      assert.equal(plan.data.kernels.filter((k) => k.runsOn !== 'wasm').map((k) => k.name), [], JSON.stringify(plan.data.wasm!.fallback));
+    }
+  });
+});
+
 test("f64x2 sums over rows stay within the stated bound; a middle axis stays in JS and says why", () => {
   const f64x2 = jitCompiler({ backend: wasmBackendWith({ sums: 'f64x2' }) });
   const graph = new tf.Graph();
