@@ -89,7 +89,7 @@ test('a mean over a run-time batch: its count (cast to float64, divided, cast to
   graph.asDefault(() => {
     const x = tf.placeholder('float32', [null, 5], 'x');
     const loss = tf.reduceMean(tf.square(x));
-    const [dx] = tf.gradients(loss, [x]);
+    const dx = tf.gradients(loss, [x])[0]!;
     const sess = new tf.Session({ backend: 'wasm' }), ref = new tf.Session({ executor: 'interpreter' });
     for (const rows of [3, 7, 64]) {
       const feeds = new Map([[x, new tf.NDArray(values(rows * 5, rows, true), [rows, 5], 'float32')]]);
