@@ -31,7 +31,7 @@ export const SIMD = {
   f64x2Nearest: 0x94, f64x2Eq: 0x47, f64x2Lt: 0x49, f64x2Gt: 0x4a, f32x4Eq: 0x41, f32x4Gt: 0x44,
   v128And: 0x4e, v128Or: 0x50, i64x2Shl: 0xcb, i64x2ShrU: 0xcd, f32x4DemoteF64x2Zero: 0x5e,
   // matmul kernels: A splats
-  v128Load32Splat: 0x09,
+  v128Load32Splat: 0x09, v128Load64Splat: 0x0a,
   // reductions (wasm/reduce_kernel.ts)
   f64x2Ne: 0x48, f64x2ConvertLowI32x4U: 0xff, i32x4Splat: 0x11,
   // int32 and bool (wasm/typed_ops.ts)

@@ -108,22 +108,26 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
   for (const id of k.scalars) { get(leafParam.get(id)!).op(OP.f32Load).mem(2); set(valueLocal(S, id, F32)); splat(id); }
   for (const id of k.pre) { compute(id, false); if (at(id).dtype !== 'float64') { get(S.get(id)!); emitSplat(c, at(id).dtype); set(valueLocal(V, id, V128)); } }
 
-  const [K4, N4, packB] = [local(I32), local(I32), local(I32)];
+  // why: the exact mode packs float64 (promoted once when packing, not in every tile's k loop).
+  const f64 = k.mode === 'f64';
+  const E = f64 ? 8 : 4;
+  const [K4, KE, N4, packB] = [local(I32), local(I32), local(I32), local(I32)];
   let_(K4, () => { get(pK); i32(2); c.op(OP.i32Shl); });
+  let_(KE, () => { get(pK); i32(f64 ? 3 : 2); c.op(OP.i32Shl); });
   let_(N4, () => { get(pN); i32(2); c.op(OP.i32Shl); });
-  // why: the A block takes the first mc·K floats of the pack region, the B block the next nc·K.
-  let_(packB, () => { get(pPack); get(K4); i32(k.mc); c.op(OP.i32Mul, OP.i32Add); });
+  // why: the A block takes the first mc·K lanes of the pack region, the B block the next nc·K.
+  let_(packB, () => { get(pPack); get(KE); i32(k.mc); c.op(OP.i32Mul, OP.i32Add); });
 
   const [q0, w, p, dst, src, laneAddr, stride] = [local(I32), local(I32), local(I32), local(I32), local(I32), local(I32), local(I32)];
   /**
    * Packs `len` (a local) rows of A or columns of B from `start` into panels of R lanes at `base`:
-   * panel q0/R holds K steps of R floats. Lane q of step p is at src + (p·ld + q)·4 when
+   * panel q0/R holds K steps of R lanes (E bytes each). Lane q of step p is at src + (p·ld + q)·4 when
    * `contiguous` (lanes adjacent in memory), else at src + (q·K + p)·4.
    */
   const pack = (R: number, base: number, from: number, start: number, len: number, contiguous: boolean, ld: number) => {
     forLoop(q0, 0, len, R, () => {
       minRemaining(w, R, len, q0);
-      let_(dst, () => { get(base); get(q0); get(K4); c.op(OP.i32Mul, OP.i32Add); });
+      let_(dst, () => { get(base); get(q0); get(KE); c.op(OP.i32Mul, OP.i32Add); });
       // src = from + (first lane)·4 (contiguous) or from + (first lane)·K·4 (strided); stride between lanes.
       let_(src, () => { get(from); get(start); get(q0); c.op(OP.i32Add); if (contiguous) i32(4); else get(K4); c.op(OP.i32Mul, OP.i32Add); });
       let_(stride, () => { if (contiguous) i32(4); else get(K4); });
@@ -134,7 +138,12 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
       };
       const steps = (edge: boolean) => forLoop(p, 0, pK, 1, () => {
         if (!edge && contiguous && R % 4 === 0) {
-          for (let v = 0; v < R / 4; v++) { get(dst); get(src); c.simd(SIMD.v128Load).mem(0, 16 * v).simd(SIMD.v128Store).mem(0, 16 * v); }
+          for (let v = 0; v < R / 4; v++) {
+            if (!f64) { get(dst); get(src); c.simd(SIMD.v128Load).mem(0, 16 * v).simd(SIMD.v128Store).mem(0, 16 * v); continue; }
+            get(dst); get(src); c.simd(SIMD.v128Load).mem(0, 16 * v).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.v128Store).mem(0, 32 * v);
+            get(dst); get(src); c.simd(SIMD.v128Load).mem(0, 16 * v); get(src); c.simd(SIMD.v128Load).mem(0, 16 * v);
+            c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.v128Store).mem(0, 32 * v + 16);
+          }
         } else {
           if (!contiguous) let_(laneAddr, () => get(src));
           for (let lane = 0; lane < R; lane++) {
@@ -143,17 +152,16 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
               // why: lanes past the edge are zero (never stored) and must not read past the array.
               i32(lane); get(w); c.op(OP.i32LtS, OP.if, F32); laneLoad(lane); c.op(OP.else, OP.f32Const).f32(0).op(OP.end);
             } else laneLoad(lane);
-            c.op(OP.f32Store).mem(2, 4 * lane);
+            if (f64) c.op(OP.f64PromoteF32, OP.f64Store).mem(3, 8 * lane); else c.op(OP.f32Store).mem(2, 4 * lane);
           }
         }
-        add(dst, 4 * R);
+        add(dst, E * R);
         add(src, contiguous ? () => { get(ld); i32(2); c.op(OP.i32Shl); } : 4);
       });
       get(w); i32(R); c.op(OP.i32Eq, OP.if, 0x40); steps(false); c.op(OP.else); steps(true); c.op(OP.end);
     });
   };
 
-  const f64 = k.mode === 'f64';
   const accs = Array.from({ length: MR }, () => Array.from({ length: f64 ? 2 * NV : NV }, () => local(V128)));
   const bv = Array.from({ length: f64 ? 2 * NV : NV }, () => local(V128));
   const [av, pa, pb, pend, bStride] = [local(V128), local(I32), local(I32), local(I32), local(I32)];
@@ -161,24 +169,16 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
   /** The tile's products over all K: packed A panel at pa, B's NR columns at pb (`bStride` bytes per k step). */
   const micro = () => {
     for (const row of accs) for (const a of row) let_(a, zero);
-    let_(pend, () => { get(pa); get(K4); i32(MR); c.op(OP.i32Mul, OP.i32Add); });
+    let_(pend, () => { get(pa); get(KE); i32(MR); c.op(OP.i32Mul, OP.i32Add); });
     c.op(OP.block, 0x40, OP.loop, 0x40);
     get(pa); get(pend); c.op(OP.i32GeU, OP.brIf).u32(1);
-    for (let v = 0; v < NV; v++) {
-      if (!f64) { let_(bv[v], () => { get(pb); c.simd(SIMD.v128Load).mem(0, 16 * v); }); continue; }
-      let_(bv[2 * v], () => { get(pb); c.simd(SIMD.v128Load).mem(0, 16 * v).simd(SIMD.f64x2PromoteLowF32x4); });
-      let_(bv[2 * v + 1], () => {
-        get(pb); c.simd(SIMD.v128Load).mem(0, 16 * v);
-        get(pb); c.simd(SIMD.v128Load).mem(0, 16 * v);
-        c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7).simd(SIMD.f64x2PromoteLowF32x4);
-      });
-    }
+    bv.forEach((b, v) => let_(b, () => { get(pb); c.simd(SIMD.v128Load).mem(0, 16 * v); }));
     accs.forEach((row, r) => {
-      if (f64) let_(av, () => { get(pa); c.op(OP.f32Load).mem(2, 4 * r).op(OP.f64PromoteF32).simd(SIMD.f64x2Splat); });
+      if (f64) let_(av, () => { get(pa); c.simd(SIMD.v128Load64Splat).mem(3, 8 * r); });
       else let_(av, () => { get(pa); c.simd(SIMD.v128Load32Splat).mem(2, 4 * r); });
       row.forEach((a, v) => { get(a); get(av); get(bv[v]); c.simd(f64 ? SIMD.f64x2Mul : SIMD.f32x4Mul).simd(f64 ? SIMD.f64x2Add : SIMD.f32x4Add); set(a); });
     });
-    add(pa, 4 * MR); add(pb, () => get(bStride));
+    add(pa, E * MR); add(pb, () => get(bStride));
     c.op(OP.br).u32(0).op(OP.end, OP.end);
   };
   /** Pushes row r, columns 4v..4v+3 of the tile as f32x4 (the exact mode rounds its float64 sums once here). */
@@ -190,9 +190,9 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
 
   const [off, j04, i04, rows, cols, r, j] = [local(I32), local(I32), local(I32), local(I32), local(I32), local(I32), local(I32)];
   /**
-   * Computes the epilogue of the value in `mmLocal` and pushes the stored value: `offAddr` pushes the
-   * byte offset of C's element (row base + column for vectors), `rowOff`/`colOff` those of a [N]
-   * and an [M,1] leaf; `imm` the constant part of the column offset.
+   * Computes the epilogue of C's value (in the mm node's local) and pushes the value stored. Leaves
+   * are read at `off` ([M,N]: C's byte offset), `j04` ([N]) and `i04` ([M,1]); `imm` and `colImm`
+   * are constant offsets added to the column and the row.
    */
   const epilogue = (vector: boolean, imm: number, colImm: number) => {
     const map = vector ? V : S;
@@ -263,7 +263,7 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
         minRemaining(cols, NR, ncL, jr);
         forLoop(ir, 0, mcL, MR, () => {
           minRemaining(rows, MR, mcL, ir);
-          let_(pa, () => { get(pPack); get(ir); get(K4); c.op(OP.i32Mul, OP.i32Add); });
+          let_(pa, () => { get(pPack); get(ir); get(KE); c.op(OP.i32Mul, OP.i32Add); });
           if (k.directB) {
             get(cols); i32(NR); c.op(OP.i32Eq, OP.if, 0x40);
             let_(pb, () => { get(pB); get(jc); get(jr); c.op(OP.i32Add); i32(2); c.op(OP.i32Shl, OP.i32Add); });
@@ -272,8 +272,8 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
             let_(pb, () => get(packB)); let_(bStride, () => i32(4 * NR));
             c.op(OP.end);
           } else {
-            let_(pb, () => { get(packB); get(jr); get(K4); c.op(OP.i32Mul, OP.i32Add); });
-            let_(bStride, () => i32(4 * NR));
+            let_(pb, () => { get(packB); get(jr); get(KE); c.op(OP.i32Mul, OP.i32Add); });
+            let_(bStride, () => i32(E * NR));
           }
           micro();
           let_(i0, () => { get(ic); get(ir); c.op(OP.i32Add); });
@@ -296,7 +296,7 @@ export interface MatmulPlan {
   readonly a: number;
   readonly b: number;
   readonly leaves: readonly number[];
-  /** Float32 lengths of the pack region and the tile scratch. */
+  /** Float32 lengths of the pack region (float64 lanes in the exact mode: twice as long) and the tile scratch. */
   readonly packLength: Dim;
   readonly tileLength: number;
   readonly dims: readonly [Dim, Dim, Dim];
@@ -336,10 +336,11 @@ export function matmulPlan(k: Extract<Kernel, { kind: 'map' | 'matmul' }>, at: (
       constants: plan.hoisted.filter((h) => h.value !== undefined).map((h) => ({ id: h.id, value: h.value! })),
     };
   }
-  const directB = !tb && typeof M === 'number' && M <= tile.mr;
+  // why: the exact mode reads float64 panels, so it packs B always.
+  const directB = mode === 'f32' && !tb && typeof M === 'number' && M <= tile.mr;
   const kernel: MatmulKernel = { name, mode, tile, transposeA: ta, transposeB: tb, directB, mc, nc, mm: mm.id, out: k.out, ...epi };
   return {
     kernel, a: aN.id, b: bN.id, leaves: [...epi.full, ...epi.rowLeaves, ...epi.colLeaves, ...epi.scalars],
-    packLength: dmul(mc + nc, K), tileLength: tile.mr * NR, dims: [M, N, K],
+    packLength: dmul((mc + nc) * (mode === 'f64' ? 2 : 1), K), tileLength: tile.mr * NR, dims: [M, N, K],
   };
 }
