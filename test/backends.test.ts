@@ -142,6 +142,9 @@ test('tolerances: exact is Object.is; ulps and atol/rtol accept floats only; NaN
   assert.is(toleranceDiff(f32(1e-7), f32(0), { atol: 1e-6 }), undefined);
   assert.match(toleranceDiff(f32(3.4e38), f32(Infinity), { rtol: 1 })!, /expected Infinity/);
   assert.match(toleranceDiff(f32(0), f32(NaN), { atol: 1e9 })!, /expected NaN/);
+  assert.is(toleranceDiff(f32(0, -1), f32(NaN, -Infinity), { atol: 0, nonFinite: 'any' }), undefined);
+  assert.match(toleranceDiff(f32(NaN), f32(0), { atol: 1, nonFinite: 'any' })!, /NaN, expected 0/);
+  assert.match(toleranceDiff(i32(0), i32(1), { nonFinite: 'any' })!, /expected 1/);
   assert.match(toleranceDiff(i32(3), i32(4), { atol: 5 })!, /element 0 is 3, expected 4/);
   assert.match(toleranceDiff(f32(1, 2), i32(1, 2), 'exact')!, /dtype float32, expected int32/);
   assert.match(toleranceDiff(f32(1, 2), new tf.NDArray(Float32Array.of(1, 2), [2, 1], 'float32'), 'exact')!, /shape \[2\], expected \[2,1\]/);

@@ -42,6 +42,8 @@ export interface RandomGraphOptions {
   families?: readonly string[];
   /** Allow leaves that are Variables (needs the init op run first). */
   variables?: boolean;
+  /** Allow fed data with NaN, ±Infinity, ±0 and huge values in some graphs (default true). */
+  specials?: boolean;
 }
 
 /** A fed placeholder whose values must lie in [0, bound) for the run to succeed. */
@@ -152,7 +154,8 @@ export class GraphBuilder {
     this.maxRank = opts.maxRank ?? 3;
     this.allowVariables = opts.variables ?? true;
     this.rng = mulberry32(p.int(0, 0x7fffffff));
-    this.mode = { specials: this.chance(20), bigInts: this.chance(20) };
+    const specials = this.chance(20);
+    this.mode = { specials: specials && opts.specials !== false, bigInts: this.chance(20) };
   }
 
   /** True with probability pct% (false when the choice shrinks to 0). */

@@ -2,11 +2,15 @@
 // NaN, -0 differs from 0); a numeric tolerance accepts a float element within `ulps` float32 ulps
 // of the expected value, or within atol + rtol·|expected|. Integers and booleans are always exact,
 // and so are NaN and ±Infinity (a backend that turns an overflow into a finite number is wrong at
-// any tolerance). No node: imports: the browser tests bundle this module too.
+// any tolerance) unless the tolerance says `nonFinite: 'any'`. No node: imports: the browser tests bundle this module too.
 import * as tf from '../../src/index.js';
 
-/** How far a backend's float results may be from the reference's (stated per op class). */
-export type Tolerance = 'exact' | { readonly ulps?: number; readonly rtol?: number; readonly atol?: number };
+/**
+ * How far a backend's float results may be from the reference's (stated per op class).
+ * `nonFinite: 'any'` accepts any value where the reference's is NaN or ±Infinity (GLSL does not
+ * promise them: max(NaN, x) or log(-1) may give a number on a GPU).
+ */
+export type Tolerance = 'exact' | { readonly ulps?: number; readonly rtol?: number; readonly atol?: number; readonly nonFinite?: 'any' };
 
 /** The worst element of a comparison: its distance in float32 ulps and in absolute value. */
 export interface Worst { ulps: number; abs: number }
@@ -30,6 +34,7 @@ function fmt(v: unknown): string {
 
 function elementDiff(got: number, want: number, tol: Tolerance, float: boolean, worst: Worst): string | undefined {
   if (Object.is(got, want)) return undefined;
+  if (tol !== 'exact' && float && tol.nonFinite === 'any' && !Number.isFinite(want)) return undefined;
   if (tol === 'exact' || !float || !Number.isFinite(want) || !Number.isFinite(got)) return `${fmt(got)}, expected ${fmt(want)}`;
   const ulps = ulpDistance(got, want), abs = Math.abs(got - want);
   worst.ulps = Math.max(worst.ulps, ulps);

@@ -80,6 +80,19 @@ const wasm = wasmTarget('f32');
  */
 const wasmExactMatmul = wasmTarget('f64');
 
+const GPU_MODE = (process.env.TFGEN_GPU_MODE ?? 'cpu') as tf.GpuMode;
+/**
+ * The gpu backend in the gpu.js mode asked for (cpu in npm test: each kernel in float64, rounded
+ * once; TFGEN_GPU_MODE=headlessgl under xvfb-run: GLSL on llvmpipe, about 2 minutes): float32 to
+ * within a relative and absolute 1e-4 of the reference, on graphs without fed IEEE specials, and
+ * any value where the reference's is NaN or ±Infinity (GLSL does not promise them).
+ */
+const gpu: Target = {
+  name: 'gpu',
+  session: (graph) => new tf.Session({ graph, backend: 'gpu', gpu: { mode: GPU_MODE } }),
+  tolerance: (plan, _graph, bound) => (plan?.data.kernels.some((k) => k.runsOn === 'gpu') ? bound ?? { rtol: 1e-4, atol: 1e-4, nonFinite: 'any' } : 'exact'),
+};
+
 /** fetchDiff when exact (its messages), the tolerance otherwise. */
 const differs = (got: unknown, want: unknown, tol: Tolerance) => (tol === 'exact' ? fetchDiff(got, want) : toleranceDiff(got, want, tol));
 const ownKernels = (plan: CompiledPlan | null, target: Target) => (plan ? plan.data.kernels.filter((k) => (k.runsOn ?? 'js') === target.name).length : 0);
@@ -433,6 +446,16 @@ test(WASM_LARGER, () => {
   property(WASM_LARGER, Math.ceil(RUNS / 75), (p) => checkLarger(p, wasm, stats), WASM_LARGER);
   // why: the float32 half of the graphs has wasm kernels (float64 stays in JS).
   if (!process.env.FC_REPLAY) assert.ok(stats.onBackend >= 0.25 * stats.plans, `only ${stats.onBackend} wasm kernels in ${stats.plans} plans`);
+});
+
+// ---- the gpu backend: a few graphs, at its float32 tolerance ----
+
+const GPU_GRAPHS = 'random graphs on the gpu backend: values and gradients within its float32 tolerance of the interpreter\'s';
+test(GPU_GRAPHS, () => {
+  const stats = newStats();
+  property(GPU_GRAPHS, Math.ceil(RUNS / 25), (p) => checkGraph(randomGraph(p, { specials: false }), stats, gpu), GPU_GRAPHS);
+  if (process.env.FC_REPLAY) return;
+  assert.ok(stats.onBackend >= 0.2 * stats.plans, `only ${stats.onBackend} gpu kernels in ${stats.plans} plans`);
 });
 
 test('optimizers on the wasm backend: training steps equal interpreted ones at its stated tolerances', () => {
