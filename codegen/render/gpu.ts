@@ -168,6 +168,44 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
     return finish(src, k, outId, numel(mm.shape), Kd);
   };
 
+  /** Transpose, slice, pad and concat as one gather per output element (gather itself reads int indices: JS). */
+  const movementKernel = (k: Extract<Kernel, { kind: 'movement' }>): GpuKernel => {
+    const n = at(k.out);
+    if (n.prim !== 'transpose' && n.prim !== 'slice' && n.prim !== 'pad' && n.prim !== 'concat') refuse(`${n.prim} not covered yet`);
+    // why: as in the JS renderer, only a transpose takes run-time dims (the others specialise).
+    if (n.prim !== 'transpose' && [n, ...n.inputs.map(at)].some((m) => m.shape.some((d) => typeof d !== 'number'))) refuse(`${n.prim} with run-time dims`);
+    const src = new KernelSource(at, argSource);
+    src.lines.push('const i = this.thread.x;');
+    const x = at(n.inputs[0]);
+    if (n.prim === 'transpose' || n.prim === 'slice') {
+      const inStrides = rowMajor(x.shape);
+      const strides = n.prim === 'transpose' ? n.attrs.perm!.map((p) => inStrides[p]) : inStrides;
+      const merged = mergeDims(n.shape, [rowMajor(n.shape), strides]);
+      const base = n.prim === 'slice' ? n.attrs.begin!.reduce((a, b, d) => a + b * (inStrides[d] as number), 0) : 0;
+      const idx = src.index(src.coords('i', merged.dims), merged.strides[1]);
+      src.lines.push(`return ${src.arg(x.id)}[${base ? `${floatLiteral(base)} + ` : ''}${idx}];`);
+    } else {
+      const c = src.coords('i', n.shape);
+      const read = (id: number, offsets: readonly number[]) => {
+        const m = at(id);
+        return `${src.arg(id)}[${src.index(c.map((ci, d) => (offsets[d] ? `(${ci} - ${floatLiteral(offsets[d])})` : ci)), rowMajor(m.shape))}]`;
+      };
+      if (n.prim === 'pad') {
+        const pads = n.attrs.paddings!;
+        const inside = pads.map(([before], d) => `${c[d]} >= ${floatLiteral(before)} && ${c[d]} < ${floatLiteral(before + (x.shape[d] as number))}`).join(' && ');
+        src.lines.push(`return ${inside || 'true'} ? ${read(x.id, pads.map(([b]) => b))} : ${floatLiteral(n.attrs.padValue ?? 0) ?? refuse('non-finite pad value')};`);
+      } else {
+        const axis = n.attrs.axis!;
+        let offset = 0;
+        const parts = n.inputs.map((id) => { const o = offset; offset += at(id).shape[axis] as number; return { id, o, end: offset }; });
+        const expr = parts.reduceRight((rest, p, j) => (j === parts.length - 1 ? read(p.id, n.shape.map((_, d) => (d === axis ? p.o : 0)))
+          : `(${c[axis]} < ${floatLiteral(p.end)} ? ${read(p.id, n.shape.map((_, d) => (d === axis ? p.o : 0)))} : ${rest})`), '');
+        src.lines.push(`return ${expr};`);
+      }
+    }
+    return finish(src, k, k.out, numel(n.shape), 1);
+  };
+
   /** The nodes a kernel reads from other kernels' storage. */
   const readsOf = (k: Kernel): readonly number[] => {
     switch (k.kind) {
@@ -190,14 +228,14 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
       arr = arrOf;
       pending = null;
       currentName = kernelName(s, k, index).name;
-      if (k.kind === 'map' || k.kind === 'reduce' || k.kind === 'matmul') {
+      if (k.kind === 'map' || k.kind === 'reduce' || k.kind === 'matmul' || k.kind === 'movement') {
         try {
-          pending = k.kind === 'map' ? mapKernel(k) : k.kind === 'reduce' ? reduceKernel(k) : [matmulKernel(k, at(k.out), k.out, [], [])];
+          pending = k.kind === 'map' ? mapKernel(k) : k.kind === 'reduce' ? reduceKernel(k) : k.kind === 'movement' ? [movementKernel(k)] : [matmulKernel(k, at(k.out), k.out, [], [])];
         } catch (e) {
           if (!(e instanceof NotCovered)) throw e;
           fallback[currentName] = e.message;
         }
-      } else if (k.kind !== 'alias') fallback[currentName] = k.kind === 'host' ? 'host call (reference kernel)' : `${k.kind} not covered yet`;
+      } else if (k.kind === 'host') fallback[currentName] = 'host call (reference kernel)';
       return pending ? [] : readBackLines(readsOf(k));
     },
     async: opts.async === true,

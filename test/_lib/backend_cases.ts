@@ -253,7 +253,7 @@ export const CASES: readonly BackendCase[] = [
     const t = tf.transpose(x), s = tf.slice(x, [1, 1], [2, 2]), c = tf.concat([x, tf.negative(x)], 1);
     const p = tf.pad(x, [[1, 0], [0, 2]]), g = tf.gather(x, idx);
     const outs = [t, s, c, p, g];
-    return once(outs, f, [t, s, p, g].map((op) => ({ op, needs: ['movement'] as Capability[] })));
+    return once(outs, f, [...[t, s, c, p].map((op) => ({ op, needs: ['movement'] as Capability[] })), { op: g, needs: ['gather'] as Capability[] }]);
   } },
   { name: 'reshape, expandDims, squeeze (views)', family: 'movement', tolerance: { wasm: EXACT, gpu: EXACT }, build() {
     const f = new Map(), x = fed(f, 'x', [2, 6], 34);

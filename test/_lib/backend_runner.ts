@@ -28,7 +28,8 @@ export const CAPABILITIES = [
   'argmax', // argmax, argmin
   'matmul',
   'matmul-epilogue', // elementwise ops fused into the matmul's store
-  'movement', // transpose, slice, concat, pad, gather
+  'movement', // transpose, slice, concat, pad
+  'gather', // gather (int32 indices)
   'dims-scalar', // reads a scalar computed from run-time dims (a mean's count over a fed batch)
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -53,9 +54,9 @@ export const COVERAGE: Readonly<Record<string, Coverage>> = {
   wasm: { runsOn: 'wasm', covers: new Set<Capability>(['f32-arith', 'f32-round', 'f32-math', 'f32-log1p-expm1', 'bcast-rowcol', 'sum-full', 'sum-partial', 'max-min', 'prod', 'matmul', 'matmul-epilogue',
     'compare', 'select', 'cast', 'int32', 'dims-scalar']) },
   // codegen/README.md "The gpu backend": float32 elementwise chains (not pow) over any broadcast,
-  // where on floats, reductions over any axes, matmul with its epilogue, and scalars from run-time
-  // dims; int32, bool and int64 results, argmax and movement stay in JS.
-  gpu: { runsOn: 'gpu', covers: new Set<Capability>(['f32-arith', 'f32-round', 'f32-math', 'f32-log1p-expm1', 'f32-sin-cos', 'select', 'bcast-rowcol', 'bcast-nd', 'sum-full', 'sum-partial', 'max-min', 'prod', 'matmul', 'matmul-epilogue', 'dims-scalar']) },
+  // where on floats, reductions over any axes, matmul with its epilogue, float32 transpose, slice,
+  // concat and pad, and scalars from run-time dims; int32, bool and int64 results, argmax and gather stay in JS.
+  gpu: { runsOn: 'gpu', covers: new Set<Capability>(['f32-arith', 'f32-round', 'f32-math', 'f32-log1p-expm1', 'f32-sin-cos', 'select', 'bcast-rowcol', 'bcast-nd', 'sum-full', 'sum-partial', 'max-min', 'prod', 'matmul', 'matmul-epilogue', 'dims-scalar', 'movement']) },
 };
 
 /** A case's tolerance on a backend class, or why the case is skipped there. */

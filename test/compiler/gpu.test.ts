@@ -173,6 +173,24 @@ test('a variable written from JS after gpu runs is uploaded again (its device co
   close('after restore and a step', gpu.run(w), [1.75, 2, 2.25, 2.5, 2.75, 3], () => 0);
 });
 
+test('transpose (2-d and 3-d), slice, pad and concat run on the gpu and copy exactly', () => {
+  const g = new tf.Graph();
+  const { out, feeds } = g.asDefault(() => {
+    const x = tf.placeholder(tf.float32, [3, 4, 5], 'x'), m = tf.placeholder(tf.float32, [6, 7], 'm');
+    const e = tf.exp(m);
+    return {
+      out: [tf.transpose(e), tf.transpose(x, [2, 0, 1]), tf.slice(x, [1, 0, 2], [2, 3, 2]), tf.pad(e, [[1, 2], [0, 3]], { constantValues: -1.5 }),
+        tf.concat([e, tf.square(m), m], 1), tf.concat([x, tf.negative(x)], 0)],
+      feeds: { x: rand(60, 13), m: rand(42, 14) },
+    };
+  });
+  const js = new tf.Session({ graph: g }), gpu = gpuSession(g);
+  const want = js.run(out, feeds), got = gpu.run(out, feeds);
+  got.forEach((v: tf.NDArray, i: number) => { assert.equal(v.shape, want[i].shape); close(`movement ${i}`, v, want[i], rel(i === 0 || i >= 3 ? 2e-6 : 0)); });
+  const plan = onGpu(gpu, out, feeds);
+  assert.ok(plan.data.kernels.every((k) => k.runsOn === 'gpu'), JSON.stringify(plan.data.gpu!.fallback));
+});
+
 test('a JS kernel reading a gpu result reads it back first; argmax (int64) and gather stay in JS with a reason', () => {
   const g = new tf.Graph();
   const { out, feeds } = g.asDefault(() => {
@@ -190,7 +208,7 @@ test('a JS kernel reading a gpu result reads it back first; argmax (int64) and g
   const plan = onGpu(gpu, out, feeds);
   assert.ok(plan.source.includes('gpu.read('), 'reads back before the JS kernels');
   assert.match(Object.values(plan.data.gpu!.fallback).join('; '), /argmax|int64/);
-  assert.match(Object.values(plan.data.gpu!.fallback).join('; '), /movement/);
+  assert.match(Object.values(plan.data.gpu!.fallback).join('; '), /gather not covered/);
 });
 
 test('run-time dims: one gpu plan serves batches of 3 and 5 (holes filled when sized)', () => {
