@@ -24,9 +24,11 @@ Commands:
 
 compile options:
   --out-dir DIR      Where to write <name>.js and <name>.d.ts (default: beside each model file)
-  --backend B        js (default) or wasm: WebAssembly SIMD kernels where covered, JS inside the
-                     same plan elsewhere; the module also carries the JS plans, run where
-                     WebAssembly cannot be compiled (a CSP without 'wasm-unsafe-eval')
+  --backend B        js (default), wasm (WebAssembly SIMD kernels where covered) or gpu (gpu.js
+                     kernels; the app supplies gpu.js: new Session({gpu: {mode, GPU}})), JS
+                     inside the same plan elsewhere; the module also carries the JS plans, run
+                     where WebAssembly cannot be compiled (a CSP without 'wasm-unsafe-eval') or,
+                     with gpu: {fallback: 'js'}, where the gpu mode cannot open
   --weights FILE     A checkpoint (.safetensors, from tf.train.Saver) whose values the module bakes in
   --standalone       A module without any import: signatures only, weights baked in
   --strict           A run-time miss (no precompiled plan) is an error instead of a JIT compile
@@ -98,7 +100,7 @@ async function compileCommand(args: readonly string[], io: Io): Promise<number> 
   checkFiles(positionals);
   if (values.weights !== undefined) checkFiles([values.weights as string]);
   const backend = (values.backend as string | undefined) ?? 'js';
-  if (backend !== 'js' && backend !== 'wasm') throw new UsageError(`unknown backend '${backend}'; available: js, wasm`);
+  if (backend !== 'js' && backend !== 'wasm' && backend !== 'gpu') throw new UsageError(`unknown backend '${backend}'; available: js, wasm, gpu`);
   if (backend !== 'js' && values.standalone === true) throw new UsageError(`--standalone runs the JS backend only so far; drop --standalone for --backend ${backend} (the module then imports tfgen/runtime, which runs its plans)`);
   const opts: CompileOptions = {
     outDir: values['out-dir'] as string | undefined,

@@ -106,10 +106,11 @@ export async function compileModel(file: string, sources: readonly string[], opt
     const ids: number[] = [];
     const plan = (o: string, unknownAs?: number): ModulePlan => {
       const data = compilePlan(g, tensors, targets, feedList, where, unknownAs, backend);
-      // why: where WebAssembly cannot be compiled (a CSP without 'wasm-unsafe-eval') the module
-      // runs the JS backend's plan of the same run instead, so it carries that plan too.
-      const wasmKernels = data.kernels.some((k) => k.runsOn === 'wasm');
-      return { origin: o, data, ...(wasmKernels ? { fallback: compilePlan(g, tensors, targets, feedList, where, unknownAs, jsBackend) } : {}) };
+      // why: where WebAssembly cannot be compiled (a CSP without 'wasm-unsafe-eval') or the gpu
+      // device cannot open (no GL, with gpu: {fallback: 'js'}) the module runs the JS backend's
+      // plan of the same run instead, so it carries that plan too.
+      const offJs = data.kernels.some((k) => k.runsOn !== undefined && k.runsOn !== 'js');
+      return { origin: o, data, ...(offJs ? { fallback: compilePlan(g, tensors, targets, feedList, where, unknownAs, jsBackend) } : {}) };
     };
     plans.push(plan(origin));
     ids.push(plans.length - 1);

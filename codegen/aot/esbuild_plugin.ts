@@ -20,8 +20,8 @@ export interface TfgenPluginOptions {
   sources?: readonly string[];
   /** Type-check .ts model files (default false: esbuild itself never type-checks; run tsc for that). */
   typeCheck?: boolean;
-  /** 'js' (default) or 'wasm' (see `tfgen compile --backend`). */
-  backend?: 'js' | 'wasm';
+  /** 'js' (default), 'wasm' or 'gpu' (see `tfgen compile --backend`). */
+  backend?: 'js' | 'wasm' | 'gpu';
 }
 
 const toMessage = (d: Diagnostic): PartialMessage => ({

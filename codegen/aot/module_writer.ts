@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import type { DType, TypedArray } from '../../src/dtypes.js';
 import type { PlanData } from '../../src/runtime/plan_data.js';
-import { JS_FACTORY_PARAMS, WASM_FACTORY_PARAMS } from '../backend.js';
+import { GPU_FACTORY_PARAMS, JS_FACTORY_PARAMS, WASM_FACTORY_PARAMS } from '../backend.js';
 import { ValueTable } from './values_text.js';
 
 export interface ModulePlan {
@@ -92,7 +92,7 @@ const hasWasmKernels = (d: PlanData) => d.kernels.some((k) => k.runsOn === 'wasm
 
 /** The factory function of a plan's text: the JS factory, or the wasm one (its last parameter the wasm state). */
 function factoryText(name: string, d: PlanData): string {
-  const params = d.backend === 'wasm' ? WASM_FACTORY_PARAMS : JS_FACTORY_PARAMS;
+  const params = d.backend === 'wasm' ? WASM_FACTORY_PARAMS : d.backend === 'gpu' ? GPU_FACTORY_PARAMS : JS_FACTORY_PARAMS;
   return `function ${name}(${params.join(', ')}) {\n${d.text}\n}`;
 }
 
@@ -113,7 +113,13 @@ export async function writeModule(m: ModuleInput): Promise<ModuleOutput> {
 function normalBody(m: ModuleInput, values: ValueTable): { imports: string[]; defs: string[] } {
   const hostCalls = m.plans.some((p) => p.data.hostCalls.length > 0);
   const usesWasm = m.plans.some((p) => hasWasmKernels(p.data));
-  const imports = [`import { CompiledModel${usesWasm ? ', wasmBytes' : ''} } from 'tfgen/runtime';${hostCalls ? `\nimport { opSpec } from 'tfgen/runtime/ops';` : ''}`];
+  // why: the gpu runtime is a module of its own (tfgen/runtime stays small); gpu.js itself comes from the app.
+  const usesGpu = m.plans.some((p) => p.data.kernels.some((k) => k.runsOn === 'gpu'));
+  const imports = [[
+    `import { CompiledModel${usesWasm ? ', wasmBytes' : ''} } from 'tfgen/runtime';`,
+    ...(hostCalls ? [`import { opSpec } from 'tfgen/runtime/ops';`] : []),
+    ...(usesGpu ? [`import { gpuRuntime } from 'tfgen/runtime/gpu';`] : []),
+  ].join('\n')];
   const plans = m.plans.map((p, i) => {
     const fallback = p.fallback ? `, fallback: { factory: plan${i}js, data: ${planDataText(p.fallback, values)} }` : '';
     return `    { origin: ${json(p.origin)}, factory: plan${i}, data: ${planDataText(p.data, values)}${fallback} },`;
@@ -130,7 +136,7 @@ function normalBody(m: ModuleInput, values: ValueTable): { imports: string[]; de
     `  initPlan: ${m.initPlan},`,
     `  seeds: ${json(m.seeds)},`,
     '  signatures: {', ...signatures, '  },',
-    `}${hostCalls ? ', opSpec' : ''});`,
+    `}${hostCalls || usesGpu ? `, ${hostCalls ? 'opSpec' : 'undefined'}` : ''}${usesGpu ? ', { gpu: gpuRuntime }' : ''});`,
   ].join('\n');
   const handles = m.exports.map((e) => {
     switch (e.kind) {

@@ -63,7 +63,7 @@ export const tfgenSources: Plugin = {
       const sub = a.path.slice('tfgen'.length);
       const map: Record<string, string> = {
         '': 'src/index.ts', '/runtime': 'src/runtime/index.ts', '/runtime/ops': 'src/runtime/ops.ts',
-        '/runtime/checkpoint': 'src/runtime/checkpoint.ts',
+        '/runtime/checkpoint': 'src/runtime/checkpoint.ts', '/runtime/gpu': 'src/runtime/gpu.ts',
       };
       if (!(sub in map)) return { errors: [{ text: `tfgen${sub} is not for the browser` }] };
       return { path: join(REPO, map[sub]) };

@@ -28,7 +28,7 @@ export function kernelSource(k: GpuKernelData, dims: readonly number[]): string 
   });
 }
 
-export function instantiateGpuPlan(data: PlanData, factory: PlanFactory, kernels: OpKernels, dims: readonly number[], device: GpuDevice): PlanRun {
+export function instantiateGpuPlan(data: PlanData, factory: PlanFactory, kernels: OpKernels | undefined, dims: readonly number[], device: GpuDevice): PlanRun {
   const specs = data.gpu?.kernels ?? [];
   // why: kernels are created at their first call, after an async device's probe has said its types.
   const runs: ReturnType<GpuDevice['kernel']>[] = [];

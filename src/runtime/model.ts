@@ -10,6 +10,7 @@ import type { PlanData } from './plan_data.js';
 import { dimsForFeeds, instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from './runner.js';
 import { SessionStreams } from './random.js';
 import { instantiateWasmPlan, wasmCompiles } from './wasm_runner.js';
+import type { BackendInfo, GpuDevice, GpuOptions } from './gpu_device.js';
 import { runPlanData, type PlanState, type RunValue } from './run_plan.js';
 import { flattenHandles, type HandleFetches } from './handle_fetches.js';
 
@@ -73,6 +74,15 @@ export interface ModelDescription {
   readonly signatures: Readonly<Record<string, { inputs: Record<string, string>; outputs: Record<string, string>; plans: readonly number[] }>>;
 }
 
+/**
+ * The gpu backend's runtime (`gpuRuntime` of tfgen/runtime/gpu), which a module compiled with
+ * `--backend gpu` passes to its CompiledModel: tfgen/runtime itself stays free of it.
+ */
+export interface GpuRuntime {
+  open(opts: GpuOptions): GpuDevice;
+  instantiate(data: PlanData, factory: PlanFactory, kernels: OpKernels | undefined, dims: readonly number[], device: GpuDevice): PlanRun;
+}
+
 /** Compiles a plan the module lacks (installed by the `tfgen` entry; absent in runtime-only bundles). */
 export type FallbackCompiler = (model: CompiledModel, fetches: readonly string[], targets: readonly string[], feeds: readonly { name: string; shape: readonly number[] }[]) => ModelPlan | null;
 
@@ -133,8 +143,8 @@ interface SizedRun { run: PlanRun; data: Omit<PlanData, 'text'> }
 export interface BoundPlan {
   /** The first plan (all share feeds, fetches and targets by name). */
   readonly plan: ModelPlan;
-  /** `session`: the state of the session running it (its variables), which a wasm plan's instance is bound to. */
-  runFor(shapes: readonly (readonly number[])[], session?: object): { run: PlanRun; dims: readonly number[]; data: Omit<PlanData, 'text'> };
+  /** `session`: the state of the session running it (its variables, its gpu device), which wasm and gpu plans' instances are bound to. */
+  runFor(shapes: readonly (readonly number[])[], session?: PlanState): { run: PlanRun; dims: readonly number[]; data: Omit<PlanData, 'text'> };
 }
 
 const planKey = (fetches: readonly string[], targets: readonly string[], feeds: readonly string[]) =>
@@ -149,10 +159,16 @@ export class CompiledModel {
   private defaultSession?: Session;
   private readonly kernels?: OpKernels;
 
-  /** `kernels`: the op table (tfgen/runtime/ops), for modules whose plans call reference kernels. */
-  constructor(desc: ModelDescription, kernels?: OpKernels) {
+  private readonly gpu?: GpuRuntime;
+
+  /**
+   * `kernels`: the op table (tfgen/runtime/ops), for modules whose plans call reference kernels;
+   * `backends.gpu`: the gpu runtime (tfgen/runtime/gpu), for modules compiled with --backend gpu.
+   */
+  constructor(desc: ModelDescription, kernels?: OpKernels, backends: { gpu?: GpuRuntime } = {}) {
     this.desc = desc;
     this.kernels = kernels;
+    this.gpu = backends.gpu;
     this.source = desc.source;
     this.strict = desc.strict;
     this.moduleUrl = desc.moduleUrl;
@@ -193,11 +209,12 @@ export class CompiledModel {
           const sized = dimsForFeeds(plan.data, shapes);
           if (!sized) continue;
           const k = sized.dims.join(',');
-          // why: a wasm plan keeps the variables it reads in its memory (resident variables): one instance per session.
+          // why: a wasm plan keeps the variables it reads in its memory (resident variables), a gpu
+          // plan runs on the session's device: one instance per session.
           let byPlan = e.runs;
-          if (session !== undefined && plan.data.backend === 'wasm') {
-            let mine = e.bySession.get(session);
-            if (!mine) e.bySession.set(session, (mine = new Map()));
+          if (session !== undefined && (plan.data.backend === 'wasm' || plan.data.backend === 'gpu')) {
+            let mine = e.bySession.get(session.variables);
+            if (!mine) e.bySession.set(session.variables, (mine = new Map()));
             byPlan = mine;
           }
           let runs = byPlan.get(plan);
@@ -206,7 +223,7 @@ export class CompiledModel {
           if (!sizedRun) {
             // why: buffers are sized per distinct set of run-time dims; a stream of new sizes must not grow memory forever.
             if (runs.size >= MAX_SIZES_PER_PLAN) runs.delete(runs.keys().next().value!);
-            sizedRun = plan.instantiate ? { run: plan.instantiate(sized.dims), data: plan.data } : this.instantiate(plan, sized.dims);
+            sizedRun = plan.instantiate ? { run: plan.instantiate(sized.dims), data: plan.data } : this.instantiate(plan, sized.dims, session);
             runs.set(k, sizedRun);
           }
           return { run: sizedRun.run, dims: sized.dims, data: sizedRun.data };
@@ -217,12 +234,23 @@ export class CompiledModel {
   }
 
   /** A module's plan for run-time dims `dims`: a wasm plan where WebAssembly compiles, else its JS fallback. */
-  private instantiate(plan: ModelPlan, dims: readonly number[]): SizedRun {
+  private instantiate(plan: ModelPlan, dims: readonly number[], session?: PlanState): SizedRun {
     // why: the text is in the module as `factory`; the plan data is completed only here, on a miss, not per run.
-    if (plan.data.backend !== 'wasm') return { run: instantiatePlan({ ...plan.data, text: '' }, plan.factory!, this.kernels, dims), data: plan.data };
-    if (!plan.fallback || wasmCompiles()) return { run: instantiateWasmPlan({ ...plan.data, text: '' }, plan.factory!, this.kernels, dims), data: plan.data };
-    const fb = plan.fallback;
-    return { run: instantiatePlan({ ...fb.data, text: '' }, fb.factory, this.kernels, dims), data: fb.data };
+    const data = { ...plan.data, text: '' };
+    const fallback = (): SizedRun => ({ run: instantiatePlan({ ...plan.fallback!.data, text: '' }, plan.fallback!.factory, this.kernels, dims), data: plan.fallback!.data });
+    if (plan.data.backend === 'wasm') {
+      if (!plan.fallback || wasmCompiles()) return { run: instantiateWasmPlan(data, plan.factory!, this.kernels, dims), data: plan.data };
+      return fallback();
+    }
+    if (plan.data.backend === 'gpu' && plan.fallback) {
+      if (!this.gpu) throw new InvalidArgumentError(`${this.source}: this module's plans run on the gpu backend, but its CompiledModel was made without the gpu runtime (tfgen/runtime/gpu): compile it again.`);
+      if (!session?.gpuDevice) throw new InvalidArgumentError(`${this.source}: a gpu plan runs in a Session (new Session({gpu: {mode, GPU}})).`);
+      const device = session.gpuDevice(this.gpu);
+      // why: a device that fell back (gpu: {fallback: 'js'}, said once when it opened) runs the JS backend's plans.
+      return device.gpu ? { run: this.gpu.instantiate(data, plan.factory!, this.kernels, dims, device), data: plan.data } : fallback();
+    }
+    // why: a gpu plan without gpu kernels calls no device (its text is a JS plan's).
+    return { run: instantiatePlan(data, plan.factory!, this.kernels, dims, plan.data.backend === 'gpu' ? { state: null } : undefined), data: plan.data };
   }
 
   private shapeMiss(data: PlanData, shapes: readonly (readonly number[])[]): InvalidArgumentError {
@@ -286,6 +314,18 @@ export class Session {
   private readonly streams = new SessionStreams<string>((op) => this.model?.seeds[op] ?? ((Math.random() * 2 ** 32) >>> 0));
   private closed = false;
   private readonly rt = { randomStream: (op: string) => this.streams.stream(op) };
+  private readonly gpuOptions: GpuOptions;
+  private device?: GpuDevice;
+
+  /** `gpu`: the gpu.js mode and class for modules compiled with --backend gpu (the module does not import gpu.js). */
+  constructor(opts: { gpu?: GpuOptions } = {}) {
+    this.gpuOptions = opts.gpu ?? {};
+  }
+
+  /** What the gpu plans run on (mode, kernel class, or why they fell back to JS); undefined before a gpu plan ran. */
+  get backendInfo(): BackendInfo | undefined {
+    return this.device?.info;
+  }
 
   /** @internal The model this session runs (the first whose handles it ran, or bound by a signature). */
   _model(): CompiledModel {
@@ -317,7 +357,11 @@ export class Session {
     this._bind(model);
     const feedValues = feedsByName(feeds);
     const bound = model._plan(flat.tensors, flat.targets, [...feedValues].map(([name, v]) => ({ name, shape: shapeOf(v) })));
-    const state: PlanState = { variables: this._state, randomStream: this.rt.randomStream };
+    const state: PlanState = {
+      variables: this._state, randomStream: this.rt.randomStream,
+      // why: opened on the first gpu plan, so a session of a js or wasm module never loads gpu.js.
+      gpuDevice: (runtime) => (this.device ??= runtime.open(this.gpuOptions)),
+    };
     this.streams.beginRun();
     let values: Map<string, RunValue>;
     try {

@@ -6,7 +6,8 @@ import { FailedPreconditionError, InvalidArgumentError } from '../errors.js';
 import { convertFeed, type FeedValue } from '../feeds.js';
 import type { Tensor } from '../graph.js';
 import { NDArray } from '../ndarray.js';
-import type { BoundPlan } from './model.js';
+import type { BoundPlan, GpuRuntime } from './model.js';
+import type { GpuDevice } from './gpu_device.js';
 import type { PlanDim } from './plan_data.js';
 import { dimValue } from './runner.js';
 import { moveIntoHomes } from './wasm_runner.js';
@@ -16,6 +17,8 @@ export interface PlanState {
   /** Variable values by VariableV2 name. */
   readonly variables: Map<string, NDArray>;
   randomStream(op: string): () => number;
+  /** The session's gpu device (opened on first use), for plans of the gpu backend. */
+  gpuDevice?(runtime: GpuRuntime): GpuDevice;
 }
 
 export type RunValue = number | boolean | NDArray | null;
@@ -34,7 +37,7 @@ export function runPlanData(bound: BoundPlan, state: PlanState, feeds: ReadonlyM
   });
   // why: the feeds were converted by the first plan's list; the plan chosen for their shapes
   // (same feeds in the same order) has its own variable, fetch and write order.
-  const chosen = bound.runFor(converted.map((a) => a.shape), state.variables);
+  const chosen = bound.runFor(converted.map((a) => a.shape), state);
   const { run, dims } = chosen;
   const plan = chosen.data;
   const shapeOf = (s: readonly PlanDim[]) => s.map((d) => dimValue(d, dims));
