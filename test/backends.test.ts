@@ -24,21 +24,26 @@ const gpu: RunCasesOptions = {
       : `the gpu session runs mode ${mode} with ${kernelClass}, not ${GPU_MODE} with ${GPU_CLASS[GPU_MODE]}`;
   },
 };
-const BACKENDS: { name: string; opts: RunCasesOptions }[] = [{ name: 'js', opts: {} }, { name: 'wasm', opts: {} }, { name: 'gpu', opts: gpu }];
+// why: gpu: {async: true} is the runAsync path WebGPU takes (gpu.js async kernels), here on the same mode.
+const gpuAsync: RunCasesOptions = { ...gpu, async: true, sessionOptions: { gpu: { mode: GPU_MODE, async: true } } };
+const BACKENDS: { label: string; name: string; opts: RunCasesOptions }[] = [
+  { label: 'js', name: 'js', opts: {} }, { label: 'wasm', name: 'wasm', opts: {} },
+  { label: `gpu ${GPU_MODE}`, name: 'gpu', opts: gpu }, { label: `gpu ${GPU_MODE} runAsync`, name: 'gpu', opts: gpuAsync },
+];
 
 const report = (r: CaseResult) => `${r.backend}: ${r.name}\n  ${r.failures.join('\n  ')}\n  kernels: ${r.kernels.map((k) => `${k.name}@${k.runsOn}`).join(', ')}`;
 
-for (const { name, opts } of BACKENDS) {
+for (const { label, name, opts } of BACKENDS) {
   const results: CaseResult[] = [];
   for (const c of CASES) {
-    test(`${name}: ${c.name}`, async () => {
+    test(`${label}: ${c.name}`, async () => {
       const [r] = await runCases(name, { ...opts, filter: (x) => x === c });
       results.push(r);
       if (r.status === 'skip') return;
       assert.is(r.status, 'pass', report(r));
     });
   }
-  test(`${name}: every capability COVERAGE lists ran on the backend in some case, and nothing was skipped unannounced`, () => {
+  test(`${label}: every capability COVERAGE lists ran on the backend in some case, and nothing was skipped unannounced`, () => {
     assert.is(results.length, CASES.length, 'every case ran');
     const coverage = COVERAGE[name];
     // why: a registry entry no case exercises would let a backend claim coverage it never shows.
