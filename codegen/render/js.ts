@@ -74,7 +74,9 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
   const bodyStatements = (body: readonly number[], storedAs?: number): string[] => body.map((id) => {
     const n = at(id);
     const t = (k: number) => `t${n.inputs[k]}`;
-    const byStore = id === storedAs && n.dtype === 'float32';
+    // why: floordiv rounds its quotient before the floor; without that rounding a quotient that
+    // underflows in float32 (-1e-45 / 1e38) would floor to -1 instead of -0.
+    const byStore = id === storedAs && n.dtype === 'float32' && n.prim !== 'floordiv';
     const inDtype = byStore ? 'float64' : at(n.inputs[0]).dtype;
     let e: string;
     if (isUnary(n.prim)) e = unaryExpr(n.prim as UnaryPrim, t(0), byStore ? 'float64' : n.dtype);

@@ -93,6 +93,20 @@ test('int32 floorDiv and mod: zero divisors give 0, INT_MIN / -1 wraps, quotient
   });
 });
 
+test('float32 floorDiv rounds its quotient to float32 before the floor (a quotient underflowing to -0 floors to -0), on both backends', () => {
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const a = tf.placeholder('float32', [4], 'a'), b = tf.placeholder('float32', [4], 'b');
+    const q = tf.floorDiv(a, b);
+    const feeds = new Map([[a, new tf.NDArray(Float32Array.from([-1e-45, 1e-45, -3, 7]), [4], 'float32')], [b, new tf.NDArray(Float32Array.from([1e38, -1e38, 2, 2]), [4], 'float32')]]);
+    for (const sess of [new tf.Session({ backend: 'wasm' }), new tf.Session(), new tf.Session({ executor: 'interpreter' })]) {
+      const got = [...(sess.run(q, feeds) as tf.NDArray).data];
+      assert.ok(Object.is(got[0], -0) && Object.is(got[1], -0), `${got}`);
+      assert.equal(got.slice(2), [-2, 3]);
+    }
+  });
+});
+
 test('bool arrays are one byte per element in wasm memory: a compare stores 0/1 bytes, a where reads them', () => {
   const graph = new tf.Graph();
   graph.asDefault(() => {
