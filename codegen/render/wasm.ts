@@ -170,8 +170,10 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
       const members = k.outs.map((id) => ({ value: at(id).inputs[0], kind: at(id).attrs.kind as ReduceKindCovered }));
       funcs.push(reduceFunction({ name, shape: shape!, members, sums: opts.sums ?? 'ordered', looped, rowLeaves, colLeaves, scalars, dims, constants, pre, inner }, at));
     }
+    // why: a columns reduction's float64 accumulators live in scratch regions of their own, never copied.
+    const accs = shape === 'columns' ? outIds.map(() => `wsat[${staged.push({ name: `w${staged.length}`, dtype: 'float64', length: cols }) - 1}]`) : [];
     const reads = [...outIds, ...looped, ...colLeaves, ...scalars].map((id) => ({ name: arr(id), id }));
-    return call(name, reads, (o) => [...o, ...dimLeaves.map((h) => dimText(h.dim!)), dimText(rows), dimText(cols)]);
+    return call(name, reads, (o) => [...o.slice(0, outIds.length), ...accs, ...o.slice(outIds.length), ...dimLeaves.map((h) => dimText(h.dim!)), dimText(rows), dimText(cols)]);
   };
   const rendered = renderJs(s, mem, {
     kernel,

@@ -7,11 +7,12 @@
 //   element then goes into a float64 accumulator in the reference's order (bit-identical), or,
 //   for sums in 'f64x2' mode, into four float64 partial sums (faster, see codegen/README.md).
 // - 'columns': one result per column (the leading axes reduced: a bias gradient's reduceSum(x, 0)).
-//   Four columns at a time, the rows in order, each column's accumulator a float64 lane: the
-//   reference's order, vectorised across outputs, bit-identical.
+//   Row after row, four columns at a time, each column's float64 accumulator in a scratch region
+//   (the input streams contiguously): the reference's order, vectorised across outputs, bit-identical.
 // max/min take the reference's step (v is NaN or beyond the accumulator → v), so NaN sticks and
 // the first of equal zeros is kept, as in the JS backend. Parameters: the outputs' byte
-// offsets, each looped input's, each per-row input's, each one-element input's, rows, cols.
+// offsets, the scratch regions' ('columns': float64 × cols per output), each looped input's,
+// each per-row input's, each one-element input's, each run-time dim's value, rows, cols.
 import type { Node } from '../ir.js';
 import { Code, F32, F64, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
 import { emitElementwise } from './map_kernel.js';
@@ -48,12 +49,14 @@ const INIT: Record<ReduceKindCovered, number> = { sum: 0, mean: 0, prod: 1, max:
 export function reduceFunction(k: ReduceKernel, at: (id: number) => Node): WasmFunction {
   const outs = k.members.length;
   const dims = k.dims ?? [];
-  const params = 2 + outs + k.looped.length + k.colLeaves.length + k.scalars.length + dims.length;
+  // why: a columns reduction keeps each member's float64 accumulators in a scratch region (one per column).
+  const scratch = k.shape === 'columns' ? outs : 0, first = outs + scratch;
+  const params = 2 + first + k.looped.length + k.colLeaves.length + k.scalars.length + dims.length;
   const locals: ValType[] = [];
   const local = (t: ValType) => params + locals.push(t) - 1;
   const pRows = params - 2, pCols = params - 1;
-  const pIn = new Map(k.looped.map((id, j) => [id, outs + j]));
-  const pCol = new Map(k.colLeaves.map((id, j) => [id, outs + k.looped.length + j]));
+  const pIn = new Map(k.looped.map((id, j) => [id, first + j]));
+  const pCol = new Map(k.colLeaves.map((id, j) => [id, first + k.looped.length + j]));
   const rowLeaves = new Set(k.rowLeaves);
   const S = new Map<number, number>(), V = new Map<number, number>();
   const c = new Code();
@@ -69,8 +72,8 @@ export function reduceFunction(k: ReduceKernel, at: (id: number) => Node): WasmF
     into(map, id, valueType(dtype(id), vector));
   };
   for (const { id, value } of k.constants) { emitConstant(c, dtype(id), value); into(S, id, valueType(dtype(id), false)); if (dtype(id) !== 'float64') splat(id); }
-  k.scalars.forEach((id, j) => { get(outs + k.looped.length + k.colLeaves.length + j).op(OP.f32Load).mem(2); into(S, id, F32); splat(id); });
-  dims.forEach((id, j) => { get(outs + k.looped.length + k.colLeaves.length + k.scalars.length + j); into(S, id, I32); get(S.get(id)!); emitSplat(c, 'int32'); into(V, id, V128); });
+  k.scalars.forEach((id, j) => { get(first + k.looped.length + k.colLeaves.length + j).op(OP.f32Load).mem(2); into(S, id, F32); splat(id); });
+  dims.forEach((id, j) => { get(first + k.looped.length + k.colLeaves.length + k.scalars.length + j); into(S, id, I32); get(S.get(id)!); emitSplat(c, 'int32'); into(V, id, V128); });
   // why: float64 values are scalars before the loop only (render/wasm.ts checks), never splatted.
   for (const id of k.pre) { compute(id, false); if (dtype(id) !== 'float64') { get(S.get(id)!); emitSplat(c, dtype(id)); into(V, id, V128); } }
   /** Reads the looped leaves at byte offset `at()` (and a row's start `rowOff()`), computes the body. */
@@ -173,45 +176,53 @@ export function reduceFunction(k: ReduceKernel, at: (id: number) => Node): WasmF
   }
 
   function columnsBody() {
-    const col = local(I32), end4 = local(I32), end = local(I32), row = local(I32), rowOff = local(I32), rowBytes = local(I32), rowIdx = local(I32);
-    get(nCols); i32(2).op(OP.i32Shl); set(end); get(end); set(rowBytes);
+    const col = local(I32), end4 = local(I32), end = local(I32), row = local(I32), rowOff = local(I32), rowIdx = local(I32);
+    get(nCols); i32(2).op(OP.i32Shl); set(end);
     get(nCols); i32(-4).op(OP.i32And); i32(2).op(OP.i32Shl); set(end4);
     get(nRows); c.simd(SIMD.i32x4Splat); const countV = local(V128); set(countV);
-    const accV = k.members.map(() => [local(V128), local(V128)]), accS = k.members.map(() => local(F64));
-    const lo = local(V128), hi = local(V128), x = local(F64);
-    const block = (vector: boolean, bound: number) => {
-      loop(col, bound, vector ? 16 : 4, () => {
+    const lo = local(V128), hi = local(V128), acc = local(V128), x = local(F64), accS = local(F64);
+    /** Pushes the address of member j's accumulator for the column at float32 byte index `col` (+ `extra` bytes). */
+    const accAt = (j: number, extra = 0) => { get(outs + j); get(col); i32(1).op(OP.i32Shl).op(OP.i32Add); if (extra) i32(extra).op(OP.i32Add); };
+    /** Runs `inside` for the columns four at a time, then one at a time. */
+    const columns = (inside: (vector: boolean) => void) => {
+      i32(0); set(col);
+      loop(col, end4, 16, () => inside(true));
+      loop(col, end, 4, () => inside(false));
+    };
+    columns((vector) => k.members.forEach((m, j) => {
+      accAt(j); c.op(OP.f64Const).f64(INIT[m.kind]);
+      if (vector) { c.simd(SIMD.f64x2Splat).simd(SIMD.v128Store).mem(4); accAt(j, 16); c.op(OP.f64Const).f64(INIT[m.kind]).simd(SIMD.f64x2Splat).simd(SIMD.v128Store).mem(4); }
+      else c.op(OP.f64Store).mem(3);
+    }));
+    // why: rows in order, each row's columns contiguous: every accumulator sees its column's elements in the reference's order.
+    loop(row, nRows, 1, () => {
+      colLeafLoads(() => get(rowIdx));
+      columns((vector) => {
+        body(vector, () => get(col), () => get(rowOff));
         k.members.forEach((m, j) => {
-          if (vector) for (const a of accV[j]) { c.op(OP.f64Const).f64(INIT[m.kind]).simd(SIMD.f64x2Splat); set(a); }
-          else { c.op(OP.f64Const).f64(INIT[m.kind]); set(accS[j]); }
-        });
-        i32(0); set(row); i32(0); set(rowOff); i32(0); set(rowIdx);
-        loop(row, nRows, 1, () => {
-          colLeafLoads(() => get(rowIdx));
-          body(vector, () => get(col), () => get(rowOff));
-          k.members.forEach((m, j) => {
-            const v = (vector ? V : S).get(m.value)!;
-            if (!vector) { get(v); c.op(OP.f64PromoteF32); set(x); step(m.kind, false, accS[j], x); set(accS[j]); return; }
-            get(v); c.simd(SIMD.f64x2PromoteLowF32x4); set(lo);
-            get(v); get(v); c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7); c.simd(SIMD.f64x2PromoteLowF32x4); set(hi);
-            step(m.kind, true, accV[j][0], lo); set(accV[j][0]);
-            step(m.kind, true, accV[j][1], hi); set(accV[j][1]);
+          const v = (vector ? V : S).get(m.value)!;
+          if (!vector) {
+            get(v); c.op(OP.f64PromoteF32); set(x);
+            accAt(j); accAt(j); c.op(OP.f64Load).mem(3); set(accS); step(m.kind, false, accS, x); c.op(OP.f64Store).mem(3);
+            return;
+          }
+          get(v); c.simd(SIMD.f64x2PromoteLowF32x4); set(lo);
+          get(v); get(v); c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7); c.simd(SIMD.f64x2PromoteLowF32x4); set(hi);
+          ([[0, lo], [16, hi]] as const).forEach(([extra, half]) => {
+            accAt(j, extra); accAt(j, extra); c.simd(SIMD.v128Load).mem(4); set(acc); step(m.kind, true, acc, half); c.simd(SIMD.v128Store).mem(4);
           });
-          get(rowOff); get(rowBytes); c.op(OP.i32Add); set(rowOff);
-          get(rowIdx); i32(4).op(OP.i32Add); set(rowIdx);
-        });
-        k.members.forEach((m, j) => {
-          get(j); get(col); c.op(OP.i32Add);
-          if (!vector) { get(accS[j]); finish(m.kind, false, nRows); c.op(OP.f32DemoteF64, OP.f32Store).mem(2); return; }
-          get(accV[j][0]); finish(m.kind, true, countV); c.simd(SIMD.f32x4DemoteF64x2Zero);
-          get(accV[j][1]); finish(m.kind, true, countV); c.simd(SIMD.f32x4DemoteF64x2Zero);
-          c.simd(SIMD.i8x16Shuffle).op(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-          c.simd(SIMD.v128Store).mem(4);
         });
       });
-    };
-    i32(0); set(col);
-    block(true, end4);
-    block(false, end);
+      get(rowOff); get(end); c.op(OP.i32Add); set(rowOff);
+      get(rowIdx); i32(4).op(OP.i32Add); set(rowIdx);
+    });
+    columns((vector) => k.members.forEach((m, j) => {
+      get(j); get(col); c.op(OP.i32Add);
+      if (!vector) { accAt(j); c.op(OP.f64Load).mem(3); finish(m.kind, false, nRows); c.op(OP.f32DemoteF64, OP.f32Store).mem(2); return; }
+      accAt(j); c.simd(SIMD.v128Load).mem(4); finish(m.kind, true, countV); c.simd(SIMD.f32x4DemoteF64x2Zero);
+      accAt(j, 16); c.simd(SIMD.v128Load).mem(4); finish(m.kind, true, countV); c.simd(SIMD.f32x4DemoteF64x2Zero);
+      c.simd(SIMD.i8x16Shuffle).op(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+      c.simd(SIMD.v128Store).mem(4);
+    }));
   }
 }

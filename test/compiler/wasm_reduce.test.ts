@@ -102,6 +102,19 @@ test('a mean over a run-time batch: its count (cast to float64, divided, cast to
   });
 });
 
+test('reductions over the leading axes read one-element inputs and big inputs (1024 x 1030, accumulators in scratch memory)', () => {
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const x = tf.placeholder('float32', [1024, 1030], 'x'), sc = tf.placeholder('float32', [], 'sc');
+    const fetches = [tf.reduceSum(tf.add(x, sc), 0), tf.reduceMax(tf.multiply(x, sc), 0), tf.reduceMean(x, 0)];
+    const feeds = new Map([[x, new tf.NDArray(values(1024 * 1030, 3, true), [1024, 1030], 'float32')], [sc, new tf.NDArray(Float32Array.from([0.75]), [], 'float32')]]);
+    const sess = new tf.Session({ backend: 'wasm' });
+    const got = sess.run(fetches, feeds) as unknown[], want = new tf.Session({ executor: 'interpreter' }).run(fetches, feeds) as unknown[];
+    got.forEach((g, i) => assert.is(fetchDiff(g, want[i]), undefined, `fetch ${i}`));
+    assert.ok(sess._planFor(fetches, feeds)!.data.kernels.every((k) => k.runsOn === 'wasm'));
+  });
+});
+
 test("f64x2 sums over rows stay within the stated bound; a middle axis stays in JS and says why", () => {
   const f64x2 = jitCompiler({ backend: wasmBackendWith({ sums: 'f64x2' }) });
   const graph = new tf.Graph();
