@@ -76,6 +76,7 @@ export function buildPlanData(backend: string, { input, program: p, refFetches, 
     ...(rendered.gpu ? { gpu: {
       kernels: rendered.gpu.kernels.map((g) => ({ ...g, holes: g.holes.map((h) => ({ dim: planDim(h.dim), int: h.int })), output: planDim(g.output), loopMax: planDim(g.loopMax), args: g.args.map((a) => ({ ...a })) })),
       fallback: { ...rendered.gpu.fallback },
+      settle: [...rendered.gpu.settle],
     } } : {}),
     ...(rendered.wasm ? { wasm: {
       bytes: rendered.wasm.bytes,

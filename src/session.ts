@@ -17,7 +17,7 @@ import { getDefaultGraph, Graph, Operation, Tensor } from './graph.js';
 import { interpret, uninitialisedRead, type RunState } from './interpret.js';
 import { NDArray } from './ndarray.js';
 import { DEFAULT_GRAPH_SEED, mixSeeds, SessionStreams } from './runtime/random.js';
-import { bumpStorage } from './runtime/storage_stamps.js';
+import { bumpStorage, dropWriteBack, settleWriteBacks } from './runtime/storage_stamps.js';
 import { fitsShape, formatShape } from './shape.js';
 import { moveIntoHomes } from './runtime/wasm_runner.js';
 
@@ -177,6 +177,7 @@ export class Session {
 
   /** The reference interpreter: op by op, then commit the run's variable writes. */
   private interpret(schedule: Operation[], flat: FlatFetches, feeds: Map<Tensor, NDArray>): FetchValue[] {
+    settleWriteBacks();
     const state: RunState = { variables: this.variables, randomStream: (op) => this.randomStream(op) };
     const { values, writes } = interpret(schedule, feeds, flat.tensors, state);
     // why: results and committed state must not alias constants, feeds or each other.
@@ -188,6 +189,8 @@ export class Session {
   /** A compiled plan: check state, run the generated function, copy results, commit writes. */
   private runCompiled(plan: PlanEntry, flat: FlatFetches, given: Map<Tensor, NDArray> | TypedArray[], reuse: boolean, async = false): FetchValue[] | Promise<FetchValue[]> {
     const c = plan.compiled!;
+    // why: a device may hold variables' newest values (deferred write backs); a plan reading storage in JS needs them.
+    if (!plan.bound!.run.settlesOwn) settleWriteBacks();
     if (plan.bound!.async && !async) {
       throw new FailedPreconditionError(`This session's device reads results back asynchronously (${this.backendInfo.mode ?? this.backendInfo.backend}): use sess.runAsync(…) instead of sess.run(…).`);
     }
@@ -240,6 +243,8 @@ export class Session {
       const w = c.writes[i];
       const src = copies?.[i] ?? res[n + i];
       const cur = this.variables.get(w.variable);
+      // why: a device that kept the new value (a deferred write back) returns the storage itself.
+      if (cur && src === cur.data) continue;
       if (cur && cur.data.length === src.length) {
         // why: TypedArray.set costs more than the copy for the tiny arrays of scalar variables.
         if (src.length < 16) for (let k = 0; k < src.length; k++) cur.data[k] = src[k];
@@ -254,6 +259,7 @@ export class Session {
 
   /** Stores a variable's value; plans holding the old storage re-read it. */
   private setVariable(v: Operation, value: NDArray): void {
+    dropWriteBack(this.variables.get(v)?.data);
     this.variables.set(v, value);
     this.stateVersion++;
   }
@@ -281,6 +287,7 @@ export class Session {
    */
   _variableValues(): Map<Operation, NDArray> {
     if (this.closed) throw new InvalidArgumentError('Attempted to use a closed Session.');
+    settleWriteBacks();
     return new Map(this.variables);
   }
 
@@ -305,6 +312,7 @@ export class Session {
   /** Frees the session's variable values; later runs fail. */
   close(): void {
     this.closed = true;
+    for (const v of this.variables.values()) dropWriteBack(v.data);
     this.variables.clear();
     this.streams.clear();
     this.plansByFetchSet.clear();

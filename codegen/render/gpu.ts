@@ -19,6 +19,8 @@ export interface RenderedGpu {
   readonly kernels: readonly GpuKernel[];
   /** Why each kernel left in JS is not covered, by kernel name. */
   readonly fallback: Readonly<Record<string, string>>;
+  /** Variables (plan indices) whose storage the text reads in JS. */
+  readonly settle: readonly number[];
 }
 
 /** Indices are float-exact below 2^24; a larger kernel stays in JS. */
@@ -216,8 +218,11 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
       default: return at(k.out).inputs;
     }
   };
+  /** Variables whose storage the text reads in JS (their deferred device write backs are settled first). */
+  const settle = new Set<number>();
   const readBackLines = (ids: readonly number[]): string[] => ids.flatMap((id) => {
     const r = root(id), j = producer.get(r);
+    if (at(r).prim === 'read') settle.add(at(r).attrs.variable!);
     if (j === undefined || readBack.has(r)) return [];
     readBack.add(r);
     return [`${wait}gpu.read(${j}, ${arr(r)});`];
@@ -251,14 +256,16 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
     },
     endLines(arrOf) {
       arr = arrOf;
-      const lines = readBackLines([...p.outputs, ...p.writes.map((w) => w.node)]);
-      // why: a variable written by a gpu kernel keeps that result as its device copy for the next run.
-      for (const { variable, node } of p.writes) {
-        const j = producer.get(root(node));
-        if (j !== undefined) lines.push(`gpu.keep(${j}, r${variable});`);
-      }
-      return lines;
+      // why: a synchronous device defers a variable's write back (gpu.keep returns the storage
+      // itself, settled when JS next reads it); an async one reads it back here.
+      return readBackLines([...p.outputs, ...(opts.async ? p.writes.map((w) => w.node) : p.writes.filter((w) => producer.get(root(w.node)) === undefined).map((w) => w.node))]);
     },
+    // why: a variable written by a gpu kernel keeps that result as its device copy for the next run.
+    results: (names) => names.map((name, i) => {
+      const w = p.writes[i - p.outputs.length];
+      const j = w && producer.get(root(w.node));
+      return j === undefined ? name : `gpu.keep(${j}, r${w.variable}, ${name})`;
+    }),
   });
   // why: a plan with no gpu kernel (an initializer, a fetch of a variable) runs synchronously anyway.
   if (opts.async && gpuKernels.length === 0) return renderGpu(s, mem, {});
@@ -266,7 +273,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
   return {
     ...rendered,
     kernels: rendered.kernels.map((k) => ({ ...k, runsOn: onGpu.has(k.name) ? 'gpu' : 'js' })),
-    gpu: { kernels: gpuKernels, fallback },
+    gpu: { kernels: gpuKernels, fallback, settle: [...settle].sort((a, b) => a - b) },
     ...(opts.async ? { async: true } : {}),
   };
 }

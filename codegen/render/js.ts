@@ -33,6 +33,8 @@ export interface JsHooks {
   beforeKernel?(k: Kernel, index: number, arr: (id: number) => string): string[];
   /** Statements at the end of `run`, before it returns its results. */
   endLines?(arr: (id: number) => string): string[];
+  /** The expressions `run` returns (fetches, then writes), given the JS renderer's array names. */
+  results?(names: string[]): string[];
   /** `run` is an async function and the kernels the hook renders are awaited (a device without synchronous readback). */
   async?: boolean;
 }
@@ -321,7 +323,8 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
     body.push(`  ${wait ? 'await ' : ''}${name}(${params.join(', ')});`);
     functions.push(`${wait ? 'async ' : ''}function ${name}(${params.join(', ')}) {\n${code}\n}`);
   });
-  const results = [...p.outputs.map(arr), ...p.writes.map((w) => arr(w.node))];
+  const names = [...p.outputs.map(arr), ...p.writes.map((w) => arr(w.node))];
+  const results = hooks.results?.(names) ?? names;
   body.push(...(hooks.endLines?.(arr) ?? []).map((l) => `  ${l}`));
 
   const feedDecl = p.feeds.map((_, i) => `f${i} = feeds[${i}]`);

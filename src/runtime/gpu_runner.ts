@@ -7,7 +7,7 @@ import type { TypedArray } from '../dtypes.js';
 import { release, type DeviceValue, type GpuDevice } from './gpu_device.js';
 import type { GpuKernelData, PlanData } from './plan_data.js';
 import { dimValue, instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from './runner.js';
-import { storageStamp } from './storage_stamps.js';
+import { deferWriteBack, settleWriteBacks, storageStamp } from './storage_stamps.js';
 
 /** What the plan text receives as `gpu`. */
 export interface GpuState {
@@ -15,8 +15,8 @@ export interface GpuState {
   call(j: number, arrays: readonly (TypedArray | undefined)[]): void | Promise<void>;
   /** Reads gpu kernel j's result of this run into its plan buffer. */
   read(j: number, into: TypedArray): void | Promise<void>;
-  /** Kernel j's result becomes the device copy of the variable with storage `storage` (committed after the run). */
-  keep(j: number, storage: TypedArray | undefined): void;
+  /** Kernel j's result becomes the device copy of the variable with storage `storage`; returns what `run` returns for the write. */
+  keep(j: number, storage: TypedArray | undefined, into: TypedArray): TypedArray;
 }
 
 /** The source of a kernel with its holes (run-time dims) filled in. */
@@ -61,12 +61,21 @@ export function instantiateGpuPlan(data: PlanData, factory: PlanFactory, kernels
     results[j] = v;
     if (!checked[j]) { device.checkClass(runs[j], `kernel ${specs[j].kernel}`); checked[j] = 1; }
   };
-  const keep: GpuState['keep'] = (j, storage) => {
-    if (!storage) return;
-    const old = device.variables.get(storage);
-    // why: the session commits the written value into the storage after the run, which bumps its stamp once.
-    device.variables.set(storage, { value: results[j]!, stamp: storageStamp(storage) + 1 });
-    if (old && old.value !== results[j]) release(old.value);
+  /** Kernel j's result becomes the variable's device copy; returns the array the session commits. */
+  const keep: GpuState['keep'] = (j, storage, into) => {
+    if (!storage) { if (!device.async) device.read(results[j]!, into); return into; }
+    const value = results[j]!, old = device.variables.get(storage);
+    if (old && old.value !== value) release(old.value);
+    if (device.async) {
+      // why: read back already (awaited); the session commits it into the storage, which bumps its stamp once.
+      device.variables.set(storage, { value, stamp: storageStamp(storage) + 1 });
+      return into;
+    }
+    // why: the storage itself is returned (the session skips committing it into itself), its
+    // new value copied in only when JS reads it: a training step reads back no weight.
+    device.variables.set(storage, { value, stamp: storageStamp(storage) });
+    deferWriteBack(storage, () => device.read(value, storage));
+    return storage;
   };
   const state: GpuState = device.async ? {
     async call(j, arrays) {
@@ -84,5 +93,12 @@ export function instantiateGpuPlan(data: PlanData, factory: PlanFactory, kernels
     read: (j, into) => device.read(results[j]!, into),
     keep,
   };
-  return instantiatePlan(data, factory, kernels, dims, { state });
+  const run = instantiatePlan(data, factory, kernels, dims, { state });
+  // why: the text reads these variables' storage in JS (and the session copies refetched ones).
+  const reads = [...new Set([...(data.gpu?.settle ?? []), ...data.refFetches.map((r) => r.variable)])];
+  const settled: PlanRun = (feeds, vars, rt) => {
+    settleWriteBacks(reads.map((i) => vars[i]));
+    return run(feeds, vars, rt);
+  };
+  return Object.assign(settled, { settlesOwn: true as const });
 }

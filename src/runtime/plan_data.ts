@@ -120,6 +120,11 @@ export interface PlanData {
   /** `run` returns a Promise of its results (sess.runAsync runs the plan; sess.run refuses it). */
   readonly async?: true;
   /** The gpu backend's kernels (in call order) and why each kernel left in JS is not covered. */
-  readonly gpu?: { readonly kernels: readonly GpuKernelData[]; readonly fallback: Readonly<Record<string, string>> };
+  readonly gpu?: {
+    readonly kernels: readonly GpuKernelData[];
+    readonly fallback: Readonly<Record<string, string>>;
+    /** Variables whose storage the text reads in JS: deferred device write backs to settle before a run. */
+    readonly settle: readonly number[];
+  };
   readonly wasm?: { readonly bytes: Uint8Array; readonly staged: readonly { name: string; dtype: DType; length: PlanDim }[]; readonly fallback: Readonly<Record<string, string>> };
 }

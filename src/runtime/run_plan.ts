@@ -11,7 +11,7 @@ import type { GpuDevice } from './gpu_device.js';
 import type { PlanDim } from './plan_data.js';
 import { dimValue } from './runner.js';
 import { moveIntoHomes } from './wasm_runner.js';
-import { bumpStorage } from './storage_stamps.js';
+import { bumpStorage, settleWriteBacks } from './storage_stamps.js';
 
 export interface PlanState {
   /** Variable values by VariableV2 name. */
@@ -44,6 +44,8 @@ export function runPlanData(bound: BoundPlan, state: PlanState, feeds: ReadonlyM
   for (const v of plan.variables) {
     if (v.read && !state.variables.has(v.name)) throw new FailedPreconditionError(`Attempting to use uninitialized value ${v.name}`);
   }
+  // why: a device may hold variables' newest values (deferred write backs); a plan reading storage in JS needs them.
+  if (!run.settlesOwn) settleWriteBacks();
   const vars = plan.variables.map((v) => state.variables.get(v.name)?.data);
   // why: a backend keeping variables in memory of its own (wasm) gets them moved there once.
   for (const i of moveIntoHomes(run, vars)) {
@@ -70,6 +72,7 @@ export function runPlanData(bound: BoundPlan, state: PlanState, feeds: ReadonlyM
     const v = plan.variables[w.variable];
     const cur = state.variables.get(v.name);
     // why: a device backend's copy of this variable is then stale unless its own run wrote it (storage_stamps.ts).
+    if (cur && src[i] === cur.data) return; // a device kept the new value (a deferred write back)
     if (cur && cur.data.length === src[i].length) { cur.data.set(src[i]); bumpStorage(cur.data); }
     else state.variables.set(v.name, new NDArray(src[i].slice(), shapeOf(w.shape), v.dtype));
   });

@@ -27,7 +27,11 @@ export interface PlanRuntime {
  * `homes`: where a backend keeps some inputs in memory of its own (the wasm backend: regions of
  * its wasm memory, by variable and feed index); an input whose array is its home is not copied in.
  */
-export type PlanRun = ((feeds: TypedArray[], vars: (TypedArray | undefined)[], rt: PlanRuntime) => TypedArray[]) & { readonly homes?: PlanHomes };
+export type PlanRun = ((feeds: TypedArray[], vars: (TypedArray | undefined)[], rt: PlanRuntime) => TypedArray[]) & {
+  readonly homes?: PlanHomes;
+  /** The run settles the deferred device write backs it reads itself (the gpu backend); others need them settled first (storage_stamps.ts). */
+  readonly settlesOwn?: true;
+};
 
 export interface PlanHomes {
   readonly variables: readonly (TypedArray | undefined)[];

@@ -150,6 +150,30 @@ test('an MLP trained with Adam: losses and weights after 8 steps within 1e-4 of 
   for (const k of onJs) assert.type(plan.data.gpu!.fallback[k.name], 'string', `${k.name} says why it runs in JS`);
 });
 
+test('variable writes stay on the device: a training step reads back only the loss; JS reads (fetch, Saver values, refetch, another plan) settle them', () => {
+  const g = new tf.Graph();
+  const m = mlp(g);
+  const js = new tf.Session({ graph: g }), gpu = gpuSession(g);
+  js.run(m.init);
+  const copyOf = (sess: tf.Session) => new Map([...sess._variableValues()].map(([v, a]) => [v, new tf.NDArray(a.data.slice(), a.shape, a.dtype)]));
+  gpu._restoreVariables(copyOf(js));
+  const feeds = { x: rand(4 * 12, 30), y: Float32Array.from({ length: 12 }, (_, i) => (i % 4 === 0 ? 1 : 0)) };
+  const w0 = m.vars[0];
+  for (let s = 0; s < 3; s++) { js.run([m.loss, m.train], feeds); gpu.run([m.loss, m.train], feeds); }
+  const plan = onGpu(gpu, [m.loss, m.train], feeds);
+  assert.equal(plan.source.match(/gpu\.read\(/g)?.length, 1, 'one read back: the loss');
+  assert.ok((plan.source.match(/gpu\.keep\(/g)?.length ?? 0) >= 8, 'writes kept on the device');
+  // The Saver's path (the session's storage, settled), then a refetch with a step in the same run.
+  const saved = gpu._variableValues(), want = js._variableValues();
+  for (const [v, a] of want) close(`saved ${v.name}`, saved.get(v), a, rel(1e-4, 1e-5));
+  const [wg] = gpu.run([w0, m.train], feeds), [wj] = js.run([w0, m.train], feeds);
+  close('refetched kernel (its start-of-run value)', wg, wj, rel(1e-4, 1e-5));
+  // An interpreted run of the same session's graph reads the settled storage too.
+  const interp = new tf.Session({ graph: g, executor: 'interpreter' });
+  interp._restoreVariables(copyOf(gpu));
+  close('loss from the settled weights', interp.run(m.loss, feeds), js.run(m.loss, feeds), rel(1e-4, 1e-6));
+});
+
 test('a variable written from JS after gpu runs is uploaded again (its device copy is not stale)', () => {
   const g = new tf.Graph();
   const { w, step, reset, total } = g.asDefault(() => {
