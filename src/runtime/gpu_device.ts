@@ -58,7 +58,8 @@ function loadGpuClass(given: unknown): GpuJs {
       throw new UnavailableError(`The gpu backend needs gpu.js, which cannot be loaded here (${(e as Error).message.split('\n')[0]}): npm install gpu.js.`);
     }
   }
-  if (g.GPU) return g.GPU;
+  // why: a browser with WebGPU has a global `GPU` of its own (the WebGPU interface, not constructible); gpu.js's has createKernel.
+  if (typeof (g.GPU as { prototype?: { createKernel?: unknown } } | undefined)?.prototype?.createKernel === 'function') return g.GPU;
   throw new UnavailableError(`The gpu backend needs gpu.js: load gpu-browser.min.js in the page (a global GPU) or pass {gpu: {GPU}} to the Session.`);
 }
 
