@@ -67,7 +67,9 @@ export function inspectText(model: EvaluatedModel, plans: readonly InspectedPlan
     if (plan.variables.length) out.push(`  variables: ${plan.variables.map((v) => `${v.name}${v.read ? '' : ' (written only)'}`).join(', ')}`);
     for (const k of plan.kernels) {
       // why: the wasm backend falls back to JS per kernel; say where each runs and why.
-      const where = k.runsOn === 'wasm' ? ', wasm' : k.runsOn === 'js' ? `, js: ${plan.wasm?.fallback[k.name] ?? 'not covered'}` : '';
+      // A wasm kernel with a fallback note runs a part in JS (a matmul's epilogue).
+      const note = plan.wasm?.fallback[k.name];
+      const where = k.runsOn === 'wasm' ? `, wasm${note ? `; ${note}` : ''}` : k.runsOn === 'js' ? `, js: ${note ?? 'not covered'}` : '';
       out.push(`  kernel ${k.name} (${k.kind}${where}): ${k.ops.join(', ')}`);
     }
     out.push(`  buffers: ${plan.buffers.map((b, i) => `b${i} ${b.dtype}[${dimText(b.length)}]`).join(', ') || '(none)'}`);

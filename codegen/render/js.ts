@@ -26,7 +26,7 @@ const rowMajor = (shape: readonly Dim[]) => broadcastStrides(shape, shape);
  * the start of each run. Without hooks the text is the JS backend's.
  */
 export interface JsHooks {
-  kernel?(k: Kernel, index: number, name: string, arr: (id: number) => string): string | undefined;
+  kernel?(k: Kernel, index: number, name: string, arr: (id: number) => string): string | JsAfter | undefined;
   factoryLines?(): string[];
   runLines?(): string[];
   /** Statements in `run` before kernel k runs, whichever code runs it (a device backend reads back what a JS kernel reads). */
@@ -39,6 +39,12 @@ export interface JsHooks {
   async?: boolean;
 }
 
+/**
+ * A kernel the hook runs in part: its `code` first, then the map kernel `then` in JS, reading the
+ * nodes of `arrays` from those arrays (a matmul computed by the backend, its epilogue here).
+ */
+export interface JsAfter { readonly code: string; readonly then: Extract<Kernel, { kind: 'map' }>; readonly arrays: ReadonlyMap<number, string> }
+
 export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): RenderedPlan {
   const p = s.program;
   const at = (id: number) => p.nodes[id];
@@ -50,8 +56,11 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
   const errorOps: string[] = [];
   const hostName = new Map<number, string>();
 
+  let arraysOf: ReadonlyMap<number, string> | undefined;
   /** The typed array holding node `id`'s value. */
   const arr = (id: number): string => {
+    const given = arraysOf?.get(id);
+    if (given) return given;
     const n = at(id);
     if (n.prim === 'input') return `f${n.attrs.feed}`;
     if (n.prim === 'read') return `r${n.attrs.variable}`;
@@ -311,7 +320,12 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
     body.push(kernelHeader(k, i));
     body.push(...(hooks.beforeKernel?.(k, i, arr) ?? []).map((l) => `  ${l}`));
     if (k.kind === 'host') { body.push(renderHost(k)); return; }
-    const hooked = hooks.kernel?.(k, i, kernels[kernels.length - 1].name, arr);
+    let hooked = hooks.kernel?.(k, i, kernels[kernels.length - 1].name, arr);
+    if (typeof hooked === 'object') {
+      arraysOf = hooked.arrays;
+      hooked = `${hooked.code}\n${renderMap(hooked.then)}`;
+      arraysOf = undefined;
+    }
     const wait = hooked !== undefined && hooks.async === true;
     const code = hooked ?? (k.kind === 'map' ? renderMap(k) : k.kind === 'reduce' ? renderReduce(k)
       : k.kind === 'matmul' ? renderMatmul(at(k.out), k.out, [], [], []) : renderMovement(at(k.out)));

@@ -18,7 +18,7 @@ import { KERNEL_DTYPES, typedCovers } from '../wasm/typed_ops.js';
 import { REDUCE_KINDS_COVERED, reduceFunction, type ReduceKindCovered, type SumMode } from '../wasm/reduce_kernel.js';
 import { VECTOR_MATH } from '../wasm/vector_math.js';
 import { matmulFunction, matmulPlan, type MatmulMode, type Tile } from '../wasm/matmul_kernel.js';
-import { renderJs } from './js.js';
+import { renderJs, type JsAfter } from './js.js';
 import { leafPlan, splitInvariant } from './kernel_walk.js';
 import { broadcastStrides, mergeDims } from './loops.js';
 
@@ -113,16 +113,27 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     // then fails before the session commits any variable write.
     return [...hostCopies, `  try { wx.${name}(${args(reads.map((r) => offset(r.name, at(r.id)))).join(', ')}); } catch (e) { wasm.trap(${JSON.stringify(name)}, e); }`].join('\n');
   };
-  const kernel = (k: Kernel, _index: number, name: string, arr: (id: number) => string): string | undefined => {
+  /** A scratch region of the plan's own (a matmul's panels, a split matmul's value): its index. */
+  const scratchRegion = (length: Dim) => staged.push({ name: `w${staged.length}`, dtype: 'float32', length }) - 1;
+  const kernel = (k: Kernel, _index: number, name: string, arr: (id: number) => string): string | JsAfter | undefined => {
     if (k.kind === 'matmul' || (k.kind === 'map' && k.epilogueOf !== undefined)) {
       const why = k.kind === 'map' ? notCovered(k, at, opts) : null;
-      const mm = why ? `epilogue: ${why}` : matmulPlan(k, at, name, opts.matmul ?? 'f32', opts.matmulTile);
+      // why: an epilogue wasm cannot compute runs in JS after the matmul, which wasm still computes
+      // into a region of its own (the matmul is most of the work: 30× faster there).
+      const mmId = k.kind === 'map' ? k.epilogueOf! : k.out;
+      const mm = matmulPlan(why ? { kind: 'matmul', out: mmId } : k, at, name, opts.matmul ?? 'f32', opts.matmulTile);
       if (typeof mm === 'string') { fallback[name] = mm; return undefined; }
       funcs.push(matmulFunction(mm.kernel, at));
-      // why: the pack region and the tile scratch are regions of their own, never copied.
-      const scratch = [mm.packLength, mm.tileLength].map((length) => `wsat[${staged.push({ name: `w${staged.length}`, dtype: 'float32', length }) - 1}]`);
-      const reads = [mm.kernel.out, mm.a, mm.b, ...mm.leaves].map((id) => ({ name: arr(id), id }));
-      return call(name, reads, (o) => [...o.slice(0, 3), ...scratch, ...o.slice(3), ...mm.dims.map(dimText)]);
+      const scratch = [mm.packLength, mm.tileLength].map((length) => `wsat[${scratchRegion(length)}]`);
+      const value = why ? scratchRegion(numel(at(mmId).shape)) : -1;
+      const reads = [...(why ? [] : [mm.kernel.out]), mm.a, mm.b, ...mm.leaves].map((id) => ({ name: arr(id), id }));
+      const code = call(name, reads, (o) => {
+        const outs = why ? [`wsat[${value}]`, ...o] : o;
+        return [...outs.slice(0, 3), ...scratch, ...outs.slice(3), ...mm.dims.map(dimText)];
+      });
+      if (!why || k.kind !== 'map') return code;
+      fallback[name] = `epilogue in JS: ${why}`;
+      return { code, then: { ...k, epilogueOf: undefined }, arrays: new Map([[mmId, `wsv[${value}]`]]) };
     }
     if (k.kind !== 'map' && k.kind !== 'reduce') { fallback[name] = `${k.kind} not covered yet`; return undefined; }
     const why = notCovered(k, at, opts);

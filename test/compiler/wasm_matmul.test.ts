@@ -186,7 +186,7 @@ test('gradients (matmuls with transposeA and transposeB): exact mode bit-identic
   assert.ok(wasmMatmuls(sf._planFor(fetches, feeds)) >= 5, sf._planFor(fetches, feeds)!.source);
 });
 
-test('a transcendental epilogue (tanh(x·W + b)) runs in wasm within 1 float32 ulp of the interpreter; math: exact keeps it in JS', () => {
+test('a transcendental epilogue (tanh(x·W + b)) runs in wasm within 1 float32 ulp of the interpreter; math: exact keeps the epilogue in JS', () => {
   const c: Case = { m: 13, k: 9, n: 11, ta: false, tb: false, epi: 'none' };
   const { graph, y: mm, feeds } = build(c, 5, false);
   const y = graph.asDefault(() => tf.tanh(tf.multiply(mm, 0.01)));
@@ -199,8 +199,26 @@ test('a transcendental epilogue (tanh(x·W + b)) runs in wasm within 1 float32 u
   const kept = new tf.Session({ graph, compiler: jitCompiler({ backend: wasmBackendWith({ matmul: 'f64', math: 'exact' }) }) });
   assert.equal(Array.from((kept.run(y, feeds) as tf.NDArray).data), Array.from(ref));
   const plan = kept._planFor(y, feeds)!;
-  assert.equal(plan.data.kernels.map((k) => k.runsOn), ['js']);
-  assert.match(Object.values(plan.data.wasm!.fallback)[0], /^epilogue: tanh kept in JS/);
+  assert.equal(plan.data.kernels.map((k) => k.runsOn), ['wasm']);
+  assert.match(Object.values(plan.data.wasm!.fallback)[0], /^epilogue in JS: tanh kept in JS/);
+});
+
+test('an epilogue wasm does not cover (sin) runs in JS after the matmul, which stays in wasm: bit-identical in the exact mode, any batch', () => {
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const x = tf.placeholder('float32', [null, 9], 'x');
+    const w = tf.constant(new tf.NDArray(values(9 * 13, 31, false), [9, 13], 'float32'));
+    const b = tf.constant(new tf.NDArray(values(13, 32, false), [13], 'float32'));
+    const y = tf.sin(tf.add(tf.matmul(x, w), b));
+    const sw = new tf.Session({ compiler: exact }), si = new tf.Session({ executor: 'interpreter' });
+    for (const batch of [3, 6]) {
+      const feeds = new Map([[x, new tf.NDArray(values(batch * 9, batch, true), [batch, 9], 'float32')]]);
+      assert.equal(Array.from((sw.run(y, feeds) as tf.NDArray).data), Array.from((si.run(y, feeds) as tf.NDArray).data), `batch ${batch}`);
+      const plan = sw._planFor(y, feeds)!;
+      assert.equal(plan.data.kernels.map((k) => `${k.kind}:${k.runsOn}`), ['map:wasm']);
+      assert.match(plan.data.wasm!.fallback[plan.data.kernels[0].name], /^epilogue in JS: sin not covered/);
+    }
+  });
 });
 
 test('a non-float32 matmul stays in JS and the plan says why', () => {
