@@ -106,7 +106,7 @@ test('coverage nobody listed fails: a kernel on wasm whose needs COVERAGE lacks'
   assert.match(r.failures[0], /runs on wasm, but COVERAGE\.wasm lacks \[sum-full\]: if the backend covers that now, add it to COVERAGE/);
 });
 
-test('a wrong hand-computed value, a missing kernel and a throwing build are failures naming the case', async () => {
+test('a wrong hand-computed value, a missing kernel, plans not shared and a throwing build are failures naming the case', async () => {
   const broken: BackendCase[] = [
     { name: 'wrong check', family: 'elementwise', tolerance: { wasm: 'exact', gpu: 'exact' }, build() {
       const x = tf.constant([1, 2], 'float32');
@@ -117,16 +117,23 @@ test('a wrong hand-computed value, a missing kernel and a throwing build are fai
       const y = tf.reshape(x, [2, 1]);
       return { runs: [{ fetches: [tf.negative(y)], feeds: new Map([[x, new tf.NDArray(Float32Array.of(1, 2), [2], 'float32')]]) }], kernels: [{ op: y, needs: [] }] };
     } },
+    { name: 'batch 1 gets a plan of its own', family: 'elementwise', tolerance: { wasm: 'exact', gpu: 'exact' }, build() {
+      const x = tf.placeholder('float32', [null], 'x');
+      const y = tf.negative(x);
+      const run = (n: number) => ({ fetches: [y], feeds: new Map([[x, new tf.NDArray(new Float32Array(n), [n], 'float32')]]) });
+      return { runs: [run(1), run(4), run(5)], kernels: [], samePlan: [[1, 2], [0, 1]] };
+    } },
     { name: 'bad graph', family: 'elementwise', tolerance: { wasm: 'exact', gpu: { skip: 'not on gpu' } }, build() {
       return { runs: [{ fetches: [tf.add(tf.constant([1, 2]), tf.constant([1, 2, 3]))] }], kernels: [] };
     } },
   ];
   const rs = await runCaseList(broken, 'js');
-  assert.equal(rs.map((r) => r.status), ['fail', 'fail', 'fail']);
+  assert.equal(rs.map((r) => r.status), ['fail', 'fail', 'fail', 'fail']);
   assert.match(rs[0].failures[0], /^hand-computed check: element 1 is 4, expected 5/);
   assert.match(rs[1].failures[0], /^no compiled kernel holds op Reshape/);
-  assert.match(rs[2].failures[0], /^threw InvalidArgumentError: .*Add/);
-  const [skipped] = await runCaseList(broken.slice(2), 'gpu');
+  assert.equal(rs[2].failures, ['runs 0, 1 should share one plan (run-time dims) but were compiled separately']);
+  assert.match(rs[3].failures[0], /^threw InvalidArgumentError: .*Add/);
+  const [skipped] = await runCaseList(broken.slice(3), 'gpu');
   assert.equal([skipped.status, skipped.failures], ['skip', ['not on gpu']]);
 });
 

@@ -333,4 +333,30 @@ export const CASES: readonly BackendCase[] = [
       check: (v) => (Number(v[0]) < 1.2 ? undefined : `loss after 4 Adam steps is ${Number(v[0])}, expected it below 1.2 (it starts near ln 4 ≈ 1.39)`),
     };
   } },
+  { name: 'dense layer over a run-time batch: batches of 6, 3 and 6 on one plan, with its gradient', family: 'training', tolerance: { wasm: dotBound(5, 2, 2, 2), gpu: GPU_SUM }, build() {
+    const x = tf.placeholder('float32', [null, 5], 'x');
+    const w = tf.constant(floats(52, 5 * 4), { shape: [5, 4] }), b = tf.constant(floats(53, 4));
+    const y = tf.nn.relu(tf.add(tf.matmul(x, w), b));
+    const loss = tf.reduceMean(tf.square(y));
+    const [dx] = tf.gradients(loss, [x]) as tf.Tensor[];
+    const batch = (n: number, seed: number): CaseRun => ({ fetches: [y, loss, dx], feeds: new Map([[x, new tf.NDArray(floats(seed, n * 5), [n, 5], 'float32')]]) });
+    return { runs: [batch(6, 54), batch(3, 55), batch(6, 56)], kernels: [{ op: y, needs: ['matmul', 'matmul-epilogue', 'f32-arith', 'bcast-rowcol'] }], samePlan: [[0, 1, 2]] };
+  } },
+  { name: 'variables written between steps: re-initialised, then assigned a fed value (device copies refreshed)', family: 'training', tolerance: { wasm: TRAIN_WASM, gpu: GPU_TRAIN }, build() {
+    const f = new Map(), x = fed(f, 'x', [6, 3], 57), y = fed(f, 'y', [6, 2], 58);
+    const w = new tf.Variable(tf.constant(floats(59, 6, -0.5, 0.5), { shape: [3, 2] }), { name: 'w' });
+    const mm = tf.matmul(x, w);
+    const loss = tf.reduceMean(tf.squaredDifference(mm, y));
+    const train = new tf.train.MomentumOptimizer(0.1, 0.9).minimize(loss);
+    const value = tf.placeholder('float32', [3, 2], 'value');
+    const set = tf.assign(w, value);
+    const step: CaseRun = { fetches: [train, loss, w], feeds: f };
+    const init = tf.globalVariablesInitializer();
+    const setTo = { fetches: [set], feeds: new Map([[value, new tf.NDArray(Float32Array.of(1, -1, 0.5, 2, -2, 0.25), [3, 2], 'float32')]]) };
+    return {
+      runs: [{ fetches: [init] }, step, step, { fetches: [init] }, step, setTo, { fetches: [w] }, step, step, { fetches: [w] }],
+      // why: every run is compared with the interpreter, so a stale device copy of w fails the step after a write.
+      kernels: [{ op: mm, needs: ['matmul'] }, { op: loss, needs: ['f32-arith', 'sum-full'] }],
+    };
+  } },
 ];

@@ -80,6 +80,8 @@ export interface BuiltCase {
   readonly kernels: readonly KernelExpectation[];
   /** A hand-computed check of the backend's values of the last run: a message when wrong. */
   readonly check?: (values: readonly unknown[]) => string | undefined;
+  /** Groups of run indices that must share one compiled plan (run-time dims: one plan for every batch size). */
+  readonly samePlan?: readonly (readonly number[])[];
 }
 
 export interface BackendCase {
@@ -176,11 +178,13 @@ async function runCase(c: BackendCase, backend: string, opts: RunCasesOptions): 
     ref = new tf.Session({ graph, executor: 'interpreter' });
     sess = new tf.Session({ graph, ...(backend === 'js' ? {} : { backend }), ...opts.sessionOptions } as tf.SessionOptions);
     const pairs: { run: number; got: unknown[]; want: unknown[] }[] = [];
+    const plans: unknown[] = [];
     for (const [i, run] of built.runs.entries()) {
       const want = ref.run(run.fetches, run.feeds) as unknown[];
       const got = (opts.async ? await sess.runAsync(run.fetches, run.feeds) : sess.run(run.fetches, run.feeds)) as unknown[];
       pairs.push({ run: i, got, want });
       const plan = sess._planFor(run.fetches, run.feeds);
+      plans.push(plan);
       if (!plan) { failures.push(`run ${i} was interpreted, not compiled`); continue; }
       const data = plan.data as unknown as Record<string, unknown> & { kernels: readonly PlanKernel[] };
       for (const k of data.kernels) {
@@ -200,6 +204,9 @@ async function runCase(c: BackendCase, backend: string, opts: RunCasesOptions): 
       });
     }
     failures.push(...kernelFailures(built, list, coverage, backend));
+    for (const group of built.samePlan ?? []) {
+      if (new Set(group.map((i) => plans[i])).size !== 1) failures.push(`runs ${group.join(', ')} should share one plan (run-time dims) but were compiled separately`);
+    }
     expected = built.kernels.map((e) => ({ op: opName(e.op), needs: e.needs,
       runsOn: list.filter((k) => k.ops.includes(opName(e.op)) && (e.kind === undefined || k.kind === e.kind)).map((k) => k.runsOn) }));
     const last = pairs[pairs.length - 1];
