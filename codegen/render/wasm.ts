@@ -13,6 +13,8 @@ import { numel, type Node } from '../ir.js';
 import type { MemoryPlan } from '../plan_memory.js';
 import type { Kernel, Schedule } from '../schedule.js';
 import { encodeModule, type WasmFunction } from '../wasm/encode.js';
+import { isArgReduce } from '../../src/prims.js';
+import { argFunction } from '../wasm/arg_kernel.js';
 import { elementwiseCovered, MAP_PRIMS, mapFunction } from '../wasm/map_kernel.js';
 import { KERNEL_DTYPES, typedCovers } from '../wasm/typed_ops.js';
 import { REDUCE_KINDS_COVERED, reduceFunction, type ReduceKindCovered, type SumMode } from '../wasm/reduce_kernel.js';
@@ -65,7 +67,7 @@ function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: num
     || (k.kind === 'map' && KERNEL_DTYPES.has(l.dtype))));
   const bad = k.leaves.map(at).find((l) => !leafOk(l));
   if (bad !== undefined) return `${bad.dtype} input${k.kind === 'reduce' || epilogue ? ' (float32 only here)' : ''}`;
-  if (k.kind === 'map' && !KERNEL_DTYPES.has(at(k.out).dtype)) return `${at(k.out).dtype} output`;
+  if (k.kind === 'map' && !KERNEL_DTYPES.has(at(k.out).dtype) && at(k.out).dtype !== 'int64') return `${at(k.out).dtype} output`;
   if (k.kind === 'map' && k.epilogueOf === undefined && numel(at(k.out).shape) === 1) return 'one element (a call costs more than the loop)';
   return null;
 }
@@ -136,6 +138,15 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
       return { code, then: { ...k, epilogueOf: undefined }, arrays: new Map([[mmId, `wsv[${value}]`]]) };
     }
     if (k.kind !== 'map' && k.kind !== 'reduce') { fallback[name] = `${k.kind} not covered yet`; return undefined; }
+    if (k.kind === 'reduce' && isArgReduce(at(k.outs[0]).attrs.kind)) {
+      const r = at(k.outs[0]), x = at(r.inputs[0]), axis = r.attrs.axes![0];
+      const why = x.dtype !== 'float32' ? `${r.attrs.kind} of ${x.dtype} (float32 only)` : r.dtype !== 'int32' && r.dtype !== 'int64' ? `${r.attrs.kind} to ${r.dtype}`
+        : numel(x.shape) === 1 ? 'one element' : null;
+      if (why) { fallback[name] = why; return undefined; }
+      funcs.push(argFunction(name, r.attrs.kind as 'argmax' | 'argmin', r.dtype));
+      const sizes = [numel(x.shape.slice(0, axis)), x.shape[axis], numel(x.shape.slice(axis + 1))];
+      return call(name, [r.id, x.id].map((id) => ({ name: arr(id), id })), (o) => [...o, ...sizes.map(dimText)]);
+    }
     const why = notCovered(k, at, opts);
     if (why) { fallback[name] = why; return undefined; }
     const outIds = k.kind === 'map' ? [k.out] : k.outs;

@@ -19,7 +19,7 @@ export const OP = {
   // matmul kernels: branches on tile edges, address arithmetic
   if: 0x04, else: 0x05, i32Eq: 0x46, i32LtS: 0x48, i32Mul: 0x6c, i32RemU: 0x70,
   // int32 and bool (wasm/typed_ops.ts)
-  i32Eqz: 0x45, i32Ne: 0x47, i32DivS: 0x6d, i32RemS: 0x6f, f32Ne: 0x5c, f32ConvertI32S: 0xb2, f32ConvertI32U: 0xb3, f64ConvertI32S: 0xb7,
+  i32Eqz: 0x45, i32Ne: 0x47, f32Eq: 0x5b, i32DivS: 0x6d, i32RemS: 0x6f, f32Ne: 0x5c, f32ConvertI32S: 0xb2, f32ConvertI32U: 0xb3, f64ConvertI32S: 0xb7,
   i32Load: 0x28, i32Load8U: 0x2d, i32Store: 0x36, i32Store8: 0x3a,
 } as const;
 export const SIMD = {
@@ -36,7 +36,7 @@ export const SIMD = {
   f64x2Ne: 0x48, f64x2ConvertLowI32x4U: 0xff, i32x4Splat: 0x11,
   // int32 and bool (wasm/typed_ops.ts)
   v128Not: 0x4d, i32x4Shl: 0xab, i32x4MinU: 0xb7, i32x4Sub: 0xb1, i32x4Mul: 0xb5, i32x4Neg: 0xa1, i32x4TruncSatF32x4S: 0xf8,
-  f32x4ConvertI32x4S: 0xfa, f32x4Ne: 0x42, i32x4Ne: 0x38, i32x4GeS: 0x3f, i32x4LtS: 0x39, i32x4ExtractLane: 0x1b, i32x4ReplaceLane: 0x1c,
+  f32x4ConvertI32x4S: 0xfa, f32x4Ne: 0x42, i32x4Ne: 0x38, i32x4GeS: 0x3f, i32x4LtS: 0x39, i32x4ExtractLane: 0x1b, i32x4ReplaceLane: 0x1c, f64x2ConvertLowI32x4S: 0xfe,
   v128Load32Zero: 0x5c, i16x8ExtendLowI8x16U: 0x89, i32x4ExtendLowI16x8U: 0xa9, v128Store32Lane: 0x5a,
 } as const;
 

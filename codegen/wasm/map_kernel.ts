@@ -108,7 +108,7 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
   const address = (base: number, id: number, index: () => void) => {
     get(base); index();
     const shift = addressShift(dtype(id));
-    if (shift) c.op(OP.i32Const).s32(shift).op(OP.i32ShrU);
+    if (shift) c.op(OP.i32Const).s32(Math.abs(shift)).op(shift > 0 ? OP.i32ShrU : OP.i32Shl);
     c.op(OP.i32Add);
   };
   for (const { id, value } of k.constants) { emitConstant(c, dtype(id), value); into(false, id); if (dtype(id) !== 'float64') splat(id); }
@@ -129,7 +129,7 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
     }
     for (const id of k.inner) compute(id, vector);
     address(pOut, k.out, () => { get(i); get(rowOff); c.op(OP.i32Add); });
-    emitStore(c, dtype(k.out), vector, (vector ? V : S).get(k.out)!);
+    emitStore(c, dtype(k.out), vector, (vector ? V : S).get(k.out)!, local);
     get(i); c.op(OP.i32Const).s32(vector ? 16 : 4).op(OP.i32Add); set(i);
     c.op(OP.br).u32(0).op(OP.end, OP.end);
   };

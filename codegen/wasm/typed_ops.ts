@@ -33,6 +33,8 @@ export function typedCovers(n: Node, ins: readonly DType[]): boolean {
   if ((CMP as readonly string[]).includes(n.prim)) return ins[0] === ins[1] && KERNEL_DTYPES.has(ins[0]) && (ins[0] !== 'bool' || n.prim === 'eq' || n.prim === 'ne');
   if (n.prim === 'where') return ins[0] === 'bool' && ins[1] === ins[2] && ins[1] === n.dtype && KERNEL_DTYPES.has(n.dtype);
   if (n.prim === 'and' || n.prim === 'or' || n.prim === 'not') return ins.every((d) => d === 'bool');
+  // why: int64 only as a cast's output from int32 or bool (argmax's default classes): the value is the int32 one.
+  if (n.prim === 'cast' && n.dtype === 'int64') return ins[0] === 'int32' || ins[0] === 'bool';
   if (n.prim === 'cast') return KERNEL_DTYPES.has(n.dtype) && KERNEL_DTYPES.has(ins[0]);
   if (n.prim === 'copy') return KERNEL_DTYPES.has(n.dtype);
   return (n.prim in INT_VECTOR || INT_DIVISION.has(n.prim)) && n.dtype === 'int32' && ins.every(isInt);
@@ -76,10 +78,10 @@ export function emitTyped(c: Code, n: Node, ins: readonly DType[], vector: boole
   } else if (n.prim === 'not') {
     x();
     if (vector) c.simd(SIMD.v128Not); else c.op(OP.i32Eqz);
-  } else if (n.prim === 'copy' || (n.prim === 'cast' && from === to)) {
+  } else if (n.prim === 'copy' || (n.prim === 'cast' && (from === to || (to === 'int64' && from === 'int32')))) {
     x();
   } else if (n.prim === 'cast') {
-    castValue(c, from, to, vector, x, local);
+    castValue(c, from, to === 'int64' ? 'int32' : to, vector, x, local);
   } else if (INT_DIVISION.has(n.prim)) {
     intDivision(c, n.prim, vector, operand(n.inputs[0]), operand(n.inputs[1]), local);
   } else if (vector) {
@@ -177,8 +179,8 @@ function castValue(c: Code, from: DType, to: DType, vector: boolean, x: () => vo
   if (!vector) c.simd(SIMD.i32x4ExtractLane).op(0);
 }
 
-/** Byte index → element address: bool arrays take a quarter of the float32 byte index (shift right by this). */
-export function addressShift(dtype: DType): number { return dtype === 'bool' ? 2 : 0; }
+/** Byte index → element address: bool arrays take a quarter of the float32 byte index, int64 (float64 storage) twice it (shift right by this; negative: left). */
+export function addressShift(dtype: DType): number { return dtype === 'bool' ? 2 : dtype === 'int64' ? -1 : 0; }
 
 /** Loads an element (four, `vector`) of `dtype` from the address on the stack. */
 export function emitLoad(c: Code, dtype: DType, vector: boolean): void {
@@ -192,8 +194,17 @@ export function emitLoad(c: Code, dtype: DType, vector: boolean): void {
 }
 
 /** Stores the value in local `value` (of `dtype`, four lanes when `vector`) at the address on the stack. */
-export function emitStore(c: Code, dtype: DType, vector: boolean, value: number): void {
+export function emitStore(c: Code, dtype: DType, vector: boolean, value: number, local: (t: ValType) => number): void {
   const get = (l: number) => c.op(OP.localGet).u32(l);
+  if (dtype === 'int64') {
+    // why: int64 is stored as float64 (the plan's Float64Array); its values here are int32 ones, converted exactly.
+    if (!vector) { get(value); c.op(OP.f64ConvertI32S, OP.f64Store).mem(3); return; }
+    const addr = local(I32);
+    c.op(OP.localTee).u32(addr); get(value); c.simd(SIMD.f64x2ConvertLowI32x4S).simd(SIMD.v128Store).mem(4);
+    get(addr); get(value); get(value); c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    c.simd(SIMD.f64x2ConvertLowI32x4S).simd(SIMD.v128Store).mem(4, 16);
+    return;
+  }
   if (dtype === 'bool' && vector) {
     // why: each lane's low byte (after & 1) goes to one byte: bytes 0, 4, 8, 12, stored as 32 bits.
     get(value); c.simd(SIMD.v128Const).op(...new Uint8Array(new Int32Array([1, 1, 1, 1]).buffer)).simd(SIMD.v128And);

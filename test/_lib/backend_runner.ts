@@ -50,9 +50,9 @@ export const COVERAGE: Readonly<Record<string, Coverage>> = {
   // row/column broadcasts of a 2-d space (transcendentals within 1 ulp), float32 sum, mean, max, min
   // and prod of all elements or over the last or leading axes, float32 matmul with its epilogue;
   // compares, where, casts between float32, int32 and bool, int32 add sub mul min max abs neg
-  // floorDiv mod, scalars from run-time dims.
+  // floorDiv mod, scalars from run-time dims, argmax and argmin of float32.
   wasm: { runsOn: 'wasm', covers: new Set<Capability>(['f32-arith', 'f32-round', 'f32-math', 'f32-log1p-expm1', 'bcast-rowcol', 'sum-full', 'sum-partial', 'max-min', 'prod', 'matmul', 'matmul-epilogue',
-    'compare', 'select', 'cast', 'int32', 'dims-scalar']) },
+    'compare', 'select', 'cast', 'int32', 'dims-scalar', 'argmax']) },
   // codegen/README.md "The gpu backend": float32 elementwise chains (not pow) over any broadcast,
   // where on floats, reductions over any axes, matmul with its epilogue, float32 transpose, slice,
   // concat and pad, and scalars from run-time dims; int32, bool and int64 results, argmax and gather stay in JS.

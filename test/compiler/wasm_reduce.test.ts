@@ -115,6 +115,30 @@ test('reductions over the leading axes read one-element inputs and big inputs (1
   });
 });
 
+const ARG = 'argmax and argmin over any axis: the first index wins ties, the first NaN wins; equal to the interpreter';
+test(ARG, () => {
+  let covered = 0;
+  property(ARG, RUNS, (p) => {
+    const graph = new tf.Graph();
+    const shape = Array.from({ length: p.int(1, 3) }, () => p.int(1, 9));
+    const rng = mulberry32(p.int(0, 1e6));
+    const ties = [NaN, -0, 0, 1, 1, -1, 2, -Infinity, Infinity];
+    const { fetches, feeds } = graph.asDefault(() => {
+      const x = tf.placeholder('float32', shape, 'x');
+      const axis = p.int(0, shape.length - 1), outputType = p.int(0, 1) ? 'int32' as const : 'int64' as const;
+      const fetches = [tf.argmax(x, axis, { outputType }), tf.argmin(x, axis, { outputType })];
+      const n = shape.reduce((a, b) => a * b, 1);
+      const xs = Float32Array.from({ length: n }, () => (rng() < 0.5 ? ties[Math.floor(rng() * ties.length)] : rng() * 4 - 2));
+      return { fetches, feeds: new Map([[x, new tf.NDArray(xs, shape, 'float32')]]) };
+    });
+    const sw = new tf.Session({ graph, backend: 'wasm' }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const got = sw.run(fetches, feeds) as unknown[], ref = si.run(fetches, feeds) as unknown[];
+    fetches.forEach((f, i) => { const d = fetchDiff(got[i], ref[i]); if (d) throw new Error(`${f.op.type} of [${shape}]: ${d}`); });
+    covered += wasmCount(sw, fetches, feeds);
+  }, ARG);
+  if (!process.env.FC_REPLAY) assert.ok(covered >= RUNS, `only ${covered} wasm kernels in ${RUNS} plans`);
+});
+
 test("f64x2 sums over rows stay within the stated bound; a middle axis stays in JS and says why", () => {
   const f64x2 = jitCompiler({ backend: wasmBackendWith({ sums: 'f64x2' }) });
   const graph = new tf.Graph();

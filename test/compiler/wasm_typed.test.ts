@@ -27,6 +27,7 @@ const DTYPES: tf.DType[] = ['float32', 'int32', 'bool'];
 /** Ops by the dtype of their operands (a, b of dtype d; c bool). */
 const OPS: Record<string, Op[]> = {
   any: [(a, b) => tf.equal(a, b), (a, b) => tf.notEqual(a, b), (a) => tf.cast(a, 'float32'), (a) => tf.cast(a, 'int32'), (a) => tf.cast(a, 'bool'),
+    (a) => tf.cast(a.dtype === 'float32' ? tf.cast(a, 'int32') : a, 'int64'),
     (a, b, c) => tf.where(c, a, b)],
   number: [(a, b) => tf.less(a, b), (a, b) => tf.lessEqual(a, b), (a, b) => tf.greater(a, b), (a, b) => tf.greaterEqual(a, b),
     (a, b) => tf.add(a, b), (a, b) => tf.subtract(a, b), (a, b) => tf.multiply(a, b), (a, b) => tf.minimum(a, b), (a, b) => tf.maximum(a, b),
