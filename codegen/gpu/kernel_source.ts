@@ -11,6 +11,9 @@ import { floatLiteral, gpuBinary, gpuUnaryStatements } from './exprs.js';
 export type GpuArg = GpuArgData;
 export type GpuKernel = GpuKernelData<Dim>;
 
+/** Int dtypes whose arrays gpu.js takes as arguments (converted to float32). */
+export const SMALL_INTS: ReadonlySet<string> = new Set(['int32', 'int16', 'int8', 'uint8']);
+
 /** Why an elementwise node cannot be computed in a gpu.js kernel, or null when it can. */
 export function uncoveredNode(n: Node, at: (id: number) => Node, scalar = false): string | null {
   const ins = n.inputs.map(at);
@@ -19,7 +22,11 @@ export function uncoveredNode(n: Node, at: (id: number) => Node, scalar = false)
   // exact integers or one float64 quotient; float32 arithmetic is within tolerance for it.
   const exact = (m: Node) => floatOrBool(m) || m.dtype === 'float64' || m.dtype === 'int32' || m.dtype === 'int64';
   const scalarOk = scalar && exact(n) && ins.every(exact) && (n.prim === 'cast' || (n.dtype === 'float64' && ['add', 'sub', 'mul', 'div', 'copy'].includes(n.prim)));
-  if (!scalarOk && (!floatOrBool(n) || !ins.every(floatOrBool))) return `${n.dtype} ${n.prim} (float32 and bool only)`;
+  // why: an int input reaches the device as the float32 nearest it (gpu.js converts), which is what
+  // a cast to float32 computes; other int arithmetic (wrapping, integer division) stays in JS.
+  const intCast = n.prim === 'cast' && ins.every((m) => floatOrBool(m) || SMALL_INTS.has(m.dtype))
+    && (floatOrBool(n) || (n.dtype === 'int32' && ins.every(floatOrBool)));
+  if (!scalarOk && !intCast && (!floatOrBool(n) || !ins.every(floatOrBool))) return `${n.dtype} ${n.prim} (float32 and bool only; int inputs only into casts)`;
   if (n.prim === 'where' || n.prim === 'fma') return null;
   if (n.prim === 'cast') return null;
   if (isUnary(n.prim) && gpuUnaryStatements(n.prim as UnaryPrim, 't', 'x') !== undefined) return null;
@@ -98,7 +105,11 @@ export class KernelSource {
       else if (n.prim === 'where') e = `(${t(0)} !== 0.0 ? ${t(1)} : ${t(2)})`;
       // why: the device may or may not fuse a·b + c; either is within float32 tolerance.
       else if (n.prim === 'fma') e = `(${t(0)} * ${t(1)} + ${t(2)})`;
-      else if (n.prim === 'cast') e = n.dtype === 'bool' ? `(${t(0)} !== 0.0 ? 1.0 : 0.0)` : t(0);
+      // why: to int32 truncates toward 0 (NaN → 0); the read back wraps into the int32 range as the
+      // JS backend's cast does (±Infinity to ±(2^31 − 1)); no gpu kernel reads an int32 result.
+      else if (n.prim === 'cast') e = n.dtype === 'bool' ? `(${t(0)} !== 0.0 ? 1.0 : 0.0)`
+        : n.dtype === 'int32' && this.at(n.inputs[0]).dtype === 'float32'
+          ? `(${t(0)} !== ${t(0)} ? 0.0 : (${t(0)} < 0.0 ? Math.ceil(${t(0)}) : Math.floor(${t(0)})))` : t(0);
       if (e === undefined) throw new Error(`render gpu: no gpu.js expression for ${n.prim}`);
       return [`const t${id} = ${e};`];
     });

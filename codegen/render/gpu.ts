@@ -10,7 +10,7 @@ import { numel, type Node } from '../ir.js';
 import type { MemoryPlan } from '../plan_memory.js';
 import type { Kernel, Schedule } from '../schedule.js';
 import { floatLiteral } from '../gpu/exprs.js';
-import { KernelSource, uncoveredNode, type GpuArg, type GpuKernel } from '../gpu/kernel_source.js';
+import { KernelSource, SMALL_INTS, uncoveredNode, type GpuArg, type GpuKernel } from '../gpu/kernel_source.js';
 import { renderJs } from './js.js';
 import { kernelName, leafPlan, splitInvariant } from './kernel_walk.js';
 import { broadcastStrides, mergeDims } from './loops.js';
@@ -54,10 +54,12 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
 
   const argSource = (id: number): GpuArg => {
     const r = root(id), n = at(r), name = arr(r);
-    if (n.dtype !== 'float32') refuse(`${n.dtype} input (float32 only)`);
+    if (n.dtype !== 'float32' && n.dtype !== 'bool' && !SMALL_INTS.has(n.dtype)) refuse(`${n.dtype} input (float32, bool and ints of 32 bits or fewer)`);
     if (n.prim === 'const') return { name, from: 'constant', index: Number(name.slice(1)) };
     if (n.prim === 'read') return { name, from: 'variable', index: n.attrs.variable! };
     const j = producer.get(r);
+    // why: an int32 gpu result holds the unwrapped truncation; JS reads it back wrapped.
+    if (j !== undefined && n.dtype === 'int32') refuse('reads an int32 gpu result');
     return j !== undefined ? { name, from: 'device', kernel: j } : { name, from: 'host' };
   };
 
@@ -78,7 +80,9 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
   };
 
   const finish = (src: KernelSource, k: Kernel, node: number, output: Dim, loopMax: Dim): GpuKernel => {
-    if (at(node).dtype !== 'float32') refuse(`${at(node).dtype} result (float32 only)`);
+    const dt = at(node).dtype;
+    // why: a bool result is 1.0 / 0.0 on the device; an int32 one only comes from a cast (uncoveredNode).
+    if (dt !== 'float32' && dt !== 'bool' && dt !== 'int32') refuse(`${dt} result (float32, bool, int32 casts only)`);
     if (tooLarge(output)) refuse('more than 2^24 elements');
     return { kernel: currentName, source: src.text(), holes: src.holes, output, loopMax, args: src.args, node, outName: arr(node), keep: written.has(root(node)) };
   };
@@ -118,6 +122,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
       const r = at(id);
       const kind = r.attrs.kind!;
       if (!REDUCIBLE.has(kind)) refuse(`reduce ${kind} not covered yet`);
+      if (r.dtype !== 'float32') refuse(`${r.dtype} reduce (float32 only)`);
       const value = r.inputs[0];
       const need = new Set<number>([value]);
       for (let b = k.body.length - 1; b >= 0; b--) if (need.has(k.body[b])) for (const i of at(k.body[b]).inputs) need.add(i);
@@ -174,6 +179,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
   const movementKernel = (k: Extract<Kernel, { kind: 'movement' }>): GpuKernel => {
     const n = at(k.out);
     if (n.prim !== 'transpose' && n.prim !== 'slice' && n.prim !== 'pad' && n.prim !== 'concat') refuse(`${n.prim} not covered yet`);
+    if (n.dtype !== 'float32') refuse(`${n.dtype} ${n.prim} (float32 only)`);
     // why: as in the JS renderer, only a transpose takes run-time dims (the others specialise).
     if (n.prim !== 'transpose' && [n, ...n.inputs.map(at)].some((m) => m.shape.some((d) => typeof d !== 'number'))) refuse(`${n.prim} with run-time dims`);
     const src = new KernelSource(at, argSource);

@@ -187,7 +187,7 @@ export class GpuDevice {
 
   /** A Float32Array's device copy (a texture; in 'cpu' mode the array itself); a Promise of it on an async device. */
   upload(a: Float32Array): DeviceValue | Promise<DeviceValue> {
-    if (this.mode === 'cpu') return a.slice();
+    if (this.mode === 'cpu') return Float32Array.from(a);
     let k = this.uploads.get(a.length);
     if (!k) {
       k = this.kernel('function (a0) { return a0[this.thread.x]; }', { output: [a.length], argumentTypes: ['Array'], pipeline: true, immutable: true });
@@ -212,16 +212,22 @@ export class GpuDevice {
 
   /** Reads a device value into `into` on an async device. */
   async readAsync(v: DeviceValue, into: TypedArray): Promise<void> {
-    into.set(v instanceof Float32Array ? v : await v.toArray());
+    store(v instanceof Float32Array ? v : await v.toArray(), into);
   }
 
   /** Reads a device value into `into` (synchronous modes only). */
   read(v: DeviceValue, into: TypedArray): void {
-    if (v instanceof Float32Array) { into.set(v); return; }
+    if (v instanceof Float32Array) { store(v, into); return; }
     const a = v.toArray();
     if (a instanceof Promise) throw new FailedPreconditionError(`gpu.js mode '${this.mode}' reads results back asynchronously: use sess.runAsync(…) instead of sess.run(…).`);
-    into.set(a);
+    store(a, into);
   }
+}
+
+/** Copies device floats into a plan array; into int32 as the JS backend's cast does (wrapping; ±Infinity to the extremes, where a plain set gives 0). */
+function store(from: ArrayLike<number>, into: TypedArray): void {
+  if (!(into instanceof Int32Array)) { into.set(from as Float32Array); return; }
+  for (let i = 0; i < into.length; i++) { const v = from[i]; into[i] = v === Infinity ? 2147483647 : v === -Infinity ? -2147483648 : v | 0; }
 }
 
 /** Frees a device value (a texture; arrays are garbage collected). */

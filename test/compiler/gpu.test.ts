@@ -79,6 +79,30 @@ test('round (half to even) is exact; expm1 and log1p keep their digits near 0 (w
   assert.ok(onGpu(gpu, out, feeds).data.kernels.every((k) => k.runsOn === 'gpu'));
 });
 
+test('bool results (compares), casts to int32 (truncating, wrapping as the JS backend, NaN to 0), int32 and bool inputs into casts and where: exact', () => {
+  const g = new tf.Graph();
+  const xs = Float32Array.from([1.7, -1.7, 2.5, -0, 3e9, -3e9, NaN, Infinity, 0.5, -2, 16777217, 1]);
+  const { out, feeds } = g.asDefault(() => {
+    const x = tf.placeholder(tf.float32, [12], 'x'), y = tf.placeholder(tf.float32, [12], 'y');
+    const k = tf.placeholder(tf.int32, [12], 'k'), mask = tf.placeholder(tf.bool, [12], 'mask');
+    const cmp = tf.logicalAnd(tf.greater(x, y), tf.notEqual(x, 0));
+    return {
+      out: [cmp, tf.lessEqual(x, y), tf.cast(x, 'int32'), tf.add(tf.cast(k, 'float32'), 0.5), tf.where(mask, tf.multiply(x, 2), tf.cast(k, 'float32')), tf.cast(tf.greater(x, 1), 'int32')],
+      feeds: { x: xs, y: Float32Array.from([1, -1, 2.5, 0, 0, 0, 1, 8, 0.25, -3, 0, 2]),
+        k: Int32Array.from([3, -4, 2147483647, -2147483648, 0, 16777217, 5, 6, 7, 8, 9, 10]), mask: Uint8Array.from([1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0]) },
+    };
+  });
+  const js = new tf.Session({ graph: g }), gpu = gpuSession(g);
+  const want = js.run(out, feeds), got = gpu.run(out, feeds);
+  got.forEach((v: tf.NDArray, i: number) => {
+    assert.is(v.dtype, want[i].dtype);
+    assert.equal(Array.from(v.data), Array.from(want[i].data), `output ${i} (${v.dtype})`);
+  });
+  assert.equal(Array.from(got[2].data), [1, -1, 2, 0, -1294967296, 1294967296, 0, 2147483647, 0, -2, 16777216, 1]);
+  const plan = onGpu(gpu, out, feeds);
+  assert.ok(plan.data.kernels.every((k) => k.runsOn === 'gpu'), JSON.stringify(plan.data.gpu!.fallback));
+});
+
 test('reductions (sum, mean, max, min over rows, columns, all): within n·2^-24·Σ|x|', () => {
   const g = new tf.Graph();
   const x0 = rand(37 * 23, 4, 2);
