@@ -2,7 +2,8 @@
 // session is passed. `sess.asDefault(fn)` makes a session the default while fn runs; a
 // `tf.InteractiveSession` is the default from its creation until it is closed.
 import { InvalidArgumentError } from './errors.js';
-import type { FeedDict } from './feeds.js';
+import { convertFeed, type FeedDict, type FeedValue } from './feeds.js';
+import { NDArray } from './ndarray.js';
 import { Operation, Tensor } from './graph.js';
 import type { Session } from './session.js';
 import { Variable } from './variables.js';
@@ -52,7 +53,7 @@ function sessionFor(what: Tensor | Operation, sess: Session | undefined, verb: s
       s = getDefaultSession();
     } catch {
       throw new InvalidArgumentError(
-        `Cannot ${verb} ${what} using ${verb === 'evaluate' ? 'eval()' : 'run()'}: No default session is registered. ` +
+        `Cannot ${verb} ${what} using ${verb === 'evaluate' ? 'eval()' : verb === 'run' ? 'run()' : 'load()'}: No default session is registered. ` +
         'Use sess.asDefault(() => …), a tf.InteractiveSession, or pass the session explicitly.');
     }
   }
@@ -89,6 +90,13 @@ declare module './variables.js' {
   interface Variable {
     /** The variable's value in `sess` or the default session (TF1 Variable.eval). */
     eval(feeds?: FeedDict | Session | null, sess?: Session): any;
+    /**
+     * Writes a value into the variable in `sess` or the default session without adding ops to
+     * the graph (TF1 Variable.load); the value is converted as a feed of the variable would be
+     * and copied. On the wasm backend the next run moves it into wasm memory once.
+     * @example w.load(new Float32Array(4 * 1024 * 1024), sess)
+     */
+    load(value: FeedValue, sess?: Session): void;
   }
 }
 
@@ -96,6 +104,13 @@ function evalMethod(this: Tensor | Variable, a?: FeedDict | Session | null, b?: 
   const [feeds, sess] = args(a, b);
   const t = this instanceof Variable ? this.value() : this;
   return sessionFor(t, sess, 'evaluate').run(t, feeds);
+}
+
+function loadMethod(this: Variable, value: FeedValue, sess?: Session): void {
+  const s = sessionFor(this.ref, sess, 'load a value into');
+  // why: the same conversion and errors (dtype, shape) as feeding the variable's value.
+  const v = convertFeed(this.value(), value);
+  s._restoreVariables(new Map([[this.op, new NDArray(v.data.slice(), v.shape, v.dtype)]]));
 }
 
 function runMethod(this: Operation, a?: FeedDict | Session | null, b?: Session): void {
@@ -106,4 +121,5 @@ function runMethod(this: Operation, a?: FeedDict | Session | null, b?: Session):
 for (const proto of [Tensor.prototype, Variable.prototype]) {
   Object.defineProperty(proto, 'eval', { value: evalMethod, writable: true, configurable: true, enumerable: false });
 }
+Object.defineProperty(Variable.prototype, 'load', { value: loadMethod, writable: true, configurable: true, enumerable: false });
 Object.defineProperty(Operation.prototype, 'run', { value: runMethod, writable: true, configurable: true, enumerable: false });

@@ -81,14 +81,13 @@ function column(ctx: Ctx, n: number, label: string): Column {
     make(): Runner {
       const { a, b, c, d, ref } = get();
       const g = new tf.Graph();
-      const { out, load, ph } = g.asDefault(() => {
-        const ph = [0, 1, 2, 3].map((i) => tf.placeholder('float32', [n], `x${i}`));
-        const [va, vb, vc, vd] = ph.map((_, i) => new tf.Variable(tf.zeros([n]), { name: 'abcd'[i] }));
-        const out = tf.add(tf.multiply(tf.sqrt(tf.add(tf.multiply(va, va), tf.multiply(vb, vb))), vc), vd);
-        return { out, load: tf.group([va, vb, vc, vd].map((v, i) => tf.assign(v, ph[i]))), ph };
+      const { out, vars } = g.asDefault(() => {
+        const vars = [0, 1, 2, 3].map((i) => new tf.Variable(tf.zeros([n]), { name: 'abcd'[i] }));
+        const [va, vb, vc, vd] = vars;
+        return { out: tf.add(tf.multiply(tf.sqrt(tf.add(tf.multiply(va, va), tf.multiply(vb, vb))), vc), vd), vars };
       });
       const sess = tfgenSession(ctx, g, 'wasm');
-      sess.run(load, new Map(ph.map((p, i) => [p, [a, b, c, d][i]])));
+      vars.forEach((v, i) => v.load([a, b, c, d][i], sess));
       const first = (sess.run(out) as tf.NDArray).data;
       const plan = sess._planFor(out);
       const staged = plan ? [...plan.source.matchAll(/\.set\(/g)].length : 0;

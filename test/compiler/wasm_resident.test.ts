@@ -109,4 +109,26 @@ test('a value set from JS (a fed assign, a restore) is committed into the region
   assert.is(fetchDiff(sess.run(v), ref.run(v)), undefined);
 });
 
+test('Variable.load writes a value without graph ops (converted and checked as a feed, copied); the next wasm run moves it in once', () => {
+  const { graph, v, step } = stepGraph(8);
+  const sess = new tf.Session({ graph, backend: 'wasm' }), ref = new tf.Session({ graph, executor: 'interpreter' });
+  const ops = graph.getOperations().length;
+  const data = Float32Array.from({ length: 8 }, (_, i) => i / 4 - 1);
+  v.load(data, sess); ref.asDefault(() => v.load(data));
+  assert.is(graph.getOperations().length, ops, 'no op added');
+  data[0] = 99;
+  assert.is((sess.run(v) as tf.NDArray).data[0], -1, 'the value was copied');
+  sess.run(step); ref.run(step);
+  const resident = storage(sess, v);
+  assert.ok(inWasmMemory(resident));
+  assert.is(fetchDiff(sess.run(v), ref.run(v)), undefined);
+  assert.throws(() => v.load(new Float32Array(3), sess), (e: Error) => e instanceof tf.errors.InvalidArgumentError && /shape/.test(e.message));
+  assert.throws(() => v.load([[1, 2], [3, 4]], sess), (e: Error) => e instanceof tf.errors.InvalidArgumentError);
+  assert.is(storage(sess, v), resident, 'a refused load changes nothing');
+  assert.is(fetchDiff(sess.run(v), ref.run(v)), undefined);
+  assert.throws(() => v.load(data), (e: Error) => e instanceof tf.errors.InvalidArgumentError && /load\(\)/.test(e.message));
+  v.load([1, 2, 3, 4, 5, 6, 7, 8], sess);
+  assert.equal(values(sess.run(v)), [1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
 test.run();
