@@ -115,8 +115,21 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     // then fails before the session commits any variable write.
     return [...hostCopies, `  try { wx.${name}(${args(reads.map((r) => offset(r.name, at(r.id)))).join(', ')}); } catch (e) { wasm.trap(${JSON.stringify(name)}, e); }`].join('\n');
   };
-  /** A scratch region of the plan's own (a matmul's panels, a split matmul's value): its index. */
-  const scratchRegion = (length: Dim) => staged.push({ name: `w${staged.length}`, dtype: 'float32', length }) - 1;
+  /**
+   * A scratch region of the plan's own (a matmul's panels, its tile, a split matmul's value): its
+   * index. Kernels run one after another, so those of one `use` share a region, as long as the
+   * longest (lengths over the same run-time dims: the largest coefficient), and stay in cache.
+   */
+  const sharedScratch = new Map<string, number>();
+  const scratchRegion = (use: string, length: Dim) => {
+    const key = `${use}:${typeof length === 'number' ? '' : length.syms.join('*')}`;
+    const j = sharedScratch.get(key);
+    if (j === undefined) { sharedScratch.set(key, staged.length); return staged.push({ name: `w${staged.length}`, dtype: 'float32', length }) - 1; }
+    const old = staged[j].length;
+    const coef = (d: Dim) => (typeof d === 'number' ? d : d.c);
+    if (coef(length) > coef(old)) staged[j] = { ...staged[j], length };
+    return j;
+  };
   const kernel = (k: Kernel, _index: number, name: string, arr: (id: number) => string): string | JsAfter | undefined => {
     if (k.kind === 'matmul' || (k.kind === 'map' && k.epilogueOf !== undefined)) {
       const why = k.kind === 'map' ? notCovered(k, at, opts) : null;
@@ -126,8 +139,8 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
       const mm = matmulPlan(why ? { kind: 'matmul', out: mmId } : k, at, name, opts.matmul ?? 'f32', opts.matmulTile);
       if (typeof mm === 'string') { fallback[name] = mm; return undefined; }
       funcs.push(matmulFunction(mm.kernel, at));
-      const scratch = [mm.packLength, mm.tileLength].map((length) => `wsat[${scratchRegion(length)}]`);
-      const value = why ? scratchRegion(numel(at(mmId).shape)) : -1;
+      const scratch = [`wsat[${scratchRegion('pack', mm.packLength)}]`, `wsat[${scratchRegion('tile', mm.tileLength)}]`];
+      const value = why ? scratchRegion('value', numel(at(mmId).shape)) : -1;
       const reads = [...(why ? [] : [mm.kernel.out]), mm.a, mm.b, ...mm.leaves].map((id) => ({ name: arr(id), id }));
       const code = call(name, reads, (o) => {
         const outs = why ? [`wsat[${value}]`, ...o] : o;
