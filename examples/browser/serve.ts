@@ -3,6 +3,6 @@
 import { buildExample, OUT } from './build.js';
 import { serve, STRICT_CSP } from './site.js';
 
-const bytes = await buildExample();
+const sizes = await buildExample();
 const server = await serve({ dir: OUT, headers: () => ({ 'content-security-policy': STRICT_CSP }) }, Number(process.env.PORT ?? 8080));
-console.log(`built ${OUT} (app.js ${bytes} bytes); serving ${server.url}/ with "Content-Security-Policy: ${STRICT_CSP}"`);
+console.log(`built ${OUT} (app.js ${sizes.js} bytes, app-gpu.js ${sizes.gpu} bytes); serving ${server.url}/ with "Content-Security-Policy: ${STRICT_CSP}"`);

@@ -2,6 +2,7 @@
 import { NDArray, Session } from 'tfgen/runtime';
 import { init, loss, predict, train } from './classifier.tf.js';
 import { spiral } from './data.js';
+import type { TrainOptions } from './train_linreg.js';
 
 export interface ClassifierProgress {
   step: number;
@@ -15,6 +16,8 @@ export interface ClassifierResult extends ClassifierProgress {
   /** Fraction of the training points classified right, and of a second sample of the spiral. */
   trainAccuracy: number;
   testAccuracy: number;
+  /** What the session ran on (gpu backend: mode and gpu.js kernel class; null on js). */
+  backendInfo: unknown;
 }
 
 export const GRID = 40;
@@ -37,10 +40,10 @@ const classesOf = (out: { classes: unknown }) => (out.classes as NDArray).data a
 const accuracy = (classes: ArrayLike<number>, truth: readonly number[]) => truth.filter((t, i) => classes[i] === t).length / truth.length;
 
 /** Full-batch Adam on 100 points per arm; the regions are redrawn every `chunk` steps. */
-export function* trainClassifier(opts: { steps?: number; every?: number; chunk?: number } = {}): Generator<ClassifierProgress, ClassifierResult> {
+export function* trainClassifier(opts: TrainOptions = {}): Generator<ClassifierProgress, ClassifierResult> {
   const steps = opts.steps ?? 600, every = opts.every ?? 10, chunk = opts.chunk ?? 50;
   const data = spiral(100), held = spiral(100, 3, 11), grid = gridPoints();
-  const sess = new Session();
+  const sess = new Session(opts.session);
   sess.run(init);
   const progress: ClassifierProgress = { step: 0, steps: [], losses: [], regions: [] };
   const regions = () => Array.from(classesOf(predict({ X: grid }, sess)));
@@ -58,5 +61,6 @@ export function* trainClassifier(opts: { steps?: number; every?: number; chunk?:
     ...progress,
     trainAccuracy: accuracy(classesOf(predict({ X: data.points }, sess)), data.classes),
     testAccuracy: accuracy(classesOf(predict({ X: held.points }, sess)), held.classes),
+    backendInfo: sess.backendInfo ?? null,
   };
 }

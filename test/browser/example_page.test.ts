@@ -1,7 +1,9 @@
 // examples/browser in Chromium, served with the strict CSP: the page trains the seed's linear
 // regression to the Node tutorial's numbers (In [74], bit for bit) and the MLP classifier to the
 // numbers of the same compiled code run in Node, draws its charts as it trains, predicts, and
-// raises no CSP violation or console error.
+// raises no CSP violation or console error. Switched to the gpu backend (gpu.js webgl2 on
+// SwiftShader, so a shortened run: ?steps=150) it gives the JS backend's numbers within float32
+// rounding, its sessions reporting WebGL2Kernel.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ import { withFiles } from '../_lib/temp_dir.js';
 
 interface PageResult {
   backend: string;
+  backendInfo: unknown;
   linreg: LinregResult & { draws: number };
   classifier: ClassifierResult & { draws: number };
 }
@@ -33,8 +36,12 @@ let server: SiteServer | undefined;
 let page: PageRun<PageResult> | undefined;
 let drawn: Drawn | undefined;
 let node: { linreg: LinregResult; classifier: ClassifierResult } | undefined;
+/** The gpu page's short run, and the JS backend's numbers for the same steps in Node. */
+const GPU_STEPS = 150;
+let gpuPage: PageRun<PageResult> | undefined;
+let nodeShort: { linreg: LinregResult; classifier: ClassifierResult } | undefined;
 let seed: TutorialResult | undefined;
-let bytes = 0;
+let bytes = { js: 0, gpu: 0 };
 
 test.before(async () => {
   if (browserSkipped()) return;
@@ -43,6 +50,7 @@ test.before(async () => {
     const lin = await import(pathToFileURL(join(dir, 'train_linreg.js')).href) as { trainLinreg: typeof trainLinreg };
     const clf = await import(pathToFileURL(join(dir, 'train_classifier.js')).href) as { trainClassifier: typeof trainClassifier };
     node = { linreg: finish(lin.trainLinreg()), classifier: finish(clf.trainClassifier()) };
+    nodeShort = { linreg: finish(lin.trainLinreg(undefined, { steps: GPU_STEPS })), classifier: finish(clf.trainClassifier({ steps: GPU_STEPS })) };
     seed = tutorial({ print: () => {}, outDir: dir });
     server = await serve({ dir, headers: () => ({ 'content-security-policy': STRICT_CSP }) });
     browser = await launchChromium();
@@ -55,6 +63,7 @@ test.before(async () => {
       linregText: document.getElementById('linreg-result')!.textContent!,
     }));
     await page.page.context().close();
+    gpuPage = await runPage<PageResult>(browser, `${server.url}/?backend=gpu&steps=${GPU_STEPS}`, { timeout: 60000 });
   });
 });
 test.after(async () => { await browser?.close(); await server?.close(); });
@@ -65,7 +74,8 @@ test('the page ran under the strict CSP: no violation, no console error, no page
   assert.equal(page!.violations, []);
   assert.equal(page!.errors, []);
   assert.is(page!.result!.backend, 'js');
-  assert.ok(bytes < 200_000, `app.js is ${bytes} bytes (compiled plans and the runtime only)`);
+  assert.is(page!.result!.backendInfo, null);
+  assert.ok(bytes.js < 200_000, `app.js is ${bytes.js} bytes (compiled plans and the runtime only)`);
 });
 
 test('linear regression: the tutorial\'s In [74] numbers, bit for bit, and the loss falls as it trains', () => {
@@ -103,6 +113,33 @@ test('the charts were drawn as it trained and show the end state', () => {
   if (!browser) return;
   assert.is(page!.result!.linreg.draws, 20, 'one redraw per 250 steps');
   assert.equal(drawn, { ...drawn!, status: 'done', fitLines: 1, lossCurves: 2, regions: 40 * 40 });
+});
+
+/** |got − want| ≤ rtol·|want| elementwise, with the first offender in the message. */
+function near(what: string, got: readonly number[], want: readonly number[], rtol: number) {
+  assert.is(got.length, want.length, `${what}: length`);
+  const i = got.findIndex((g, k) => !(Math.abs(g - want[k]) <= rtol * Math.abs(want[k])));
+  assert.ok(i < 0, `${what}[${i}]: gpu ${got[i]}, js ${want[i]}`);
+}
+
+test('the gpu switch: under the same CSP the page trains on gpu.js webgl2 (WebGL2Kernel), float32-close to the JS backend', () => {
+  if (!browser) return;
+  const run = gpuPage!;
+  assert.is(run.error, undefined, run.error);
+  assert.equal(run.violations, []);
+  assert.equal(run.errors, []);
+  const r = run.result!, want = nodeShort!;
+  assert.is(r.backend, 'gpu');
+  const info = { backend: 'gpu', mode: 'webgl2', kernelClass: 'WebGL2Kernel', precision: 'single' };
+  assert.equal([r.backendInfo, r.linreg.backendInfo], [info, info]);
+  // why: float32 on the device, sums in another order: a few ulps per step (codegen/README.md, "Precision")
+  near('linreg losses', r.linreg.losses, want.linreg.losses, 1e-5);
+  near('linreg m, b, test loss, predictions', [r.linreg.m, r.linreg.b, r.linreg.testLoss, ...r.linreg.predicted],
+    [want.linreg.m, want.linreg.b, want.linreg.testLoss, ...want.linreg.predicted], 1e-5);
+  near('classifier losses', r.classifier.losses, want.classifier.losses, 1e-3);
+  assert.ok(Math.abs(r.classifier.trainAccuracy - want.classifier.trainAccuracy) <= 0.01, `accuracy ${r.classifier.trainAccuracy} vs ${want.classifier.trainAccuracy}`);
+  const differ = r.classifier.regions.filter((k, i) => k !== want.classifier.regions[i]).length;
+  assert.ok(differ <= 16, `${differ} of 1600 region cells differ`);
 });
 
 test.run();
