@@ -273,6 +273,11 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
       return j === undefined ? name : `gpu.keep(${j}, r${w.variable}, ${name})`;
     }),
   });
+  // why: a feed read by several gpu kernels is uploaded once per run instead of by each of them.
+  const feedReaders = new Map<string, number>();
+  for (const g of gpuKernels) for (const a of g.args) if (a.from === 'host' && /^f\d+$/.test(a.name)) feedReaders.set(a.name, (feedReaders.get(a.name) ?? 0) + 1);
+  const shared = (a: GpuArg): GpuArg => (a.from === 'host' && (feedReaders.get(a.name) ?? 0) > 1 ? { name: a.name, from: 'feed', index: Number(a.name.slice(1)) } : a);
+  gpuKernels.forEach((g, j) => { gpuKernels[j] = { ...g, args: g.args.map(shared) }; });
   // why: a plan with no gpu kernel (an initializer, a fetch of a variable) runs synchronously anyway.
   if (opts.async && gpuKernels.length === 0) return renderGpu(s, mem, {});
   const onGpu = new Set(gpuKernels.map((g) => g.kernel));

@@ -49,9 +49,26 @@ export function instantiateGpuPlan(data: PlanData, factory: PlanFactory, kernels
     return c;
   };
   const results: (DeviceValue | undefined)[] = new Array(specs.length);
+  /** This run's uploads of feeds read by several gpu kernels (a mutable kernel each: its texture is reused every run). */
+  const fed = new Map<number, DeviceValue | Promise<DeviceValue>>();
+  const feedKernels = new Map<number, ReturnType<GpuDevice['kernel']>>();
+  const feed = (index: number, a: TypedArray): DeviceValue | Promise<DeviceValue> => {
+    let v = fed.get(index);
+    if (v) return v;
+    if (device.mode === 'cpu') v = Float32Array.from(a);
+    else {
+      let k = feedKernels.get(index);
+      if (!k) feedKernels.set(index, (k = device.kernel('function (a0) { return a0[this.thread.x]; }', { output: [a.length], argumentTypes: ['Array'], pipeline: true, immutable: false })));
+      v = k(a) as DeviceValue | Promise<DeviceValue>;
+      device.checkClass(k, `the upload of feed ${data.feeds[index].name}`);
+    }
+    fed.set(index, v);
+    return v;
+  };
   const args = (j: number, arrays: readonly (TypedArray | undefined)[]) => specs[j].args.map((a, k) => {
     switch (a.from) {
       case 'host': return arrays[k];
+      case 'feed': return feed(a.index, arrays[k]!);
       case 'device': return results[a.kernel];
       case 'constant': return constant(a.index);
       case 'variable': return device.variable(arrays[k]!);
@@ -98,6 +115,7 @@ export function instantiateGpuPlan(data: PlanData, factory: PlanFactory, kernels
   const reads = [...new Set([...(data.gpu?.settle ?? []), ...data.refFetches.map((r) => r.variable)])];
   const settled: PlanRun = (feeds, vars, rt) => {
     settleWriteBacks(reads.map((i) => vars[i]));
+    fed.clear();
     return run(feeds, vars, rt);
   };
   return Object.assign(settled, { settlesOwn: true as const });

@@ -46,6 +46,8 @@ export interface KernelData {
 export type GpuArgData = { /** The array's name in the plan text (b3, f0, r1, c2, h7). */ readonly name: string } & (
   /** A typed array of the run (a feed, a host call's result, a JS kernel's buffer): uploaded by gpu.js on each call. */
   | { readonly from: 'host' }
+  /** Feed `index`, read by several gpu kernels: uploaded once per run, then a device value. */
+  | { readonly from: 'feed'; readonly index: number }
   /** The result of gpu kernel `kernel` of this plan (a texture in the GL and WebGPU modes). */
   | { readonly from: 'device'; readonly kernel: number }
   /** Constant `index` of the plan, uploaded once when the plan is instantiated. */

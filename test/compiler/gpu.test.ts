@@ -171,6 +171,8 @@ test('an MLP trained with Adam: losses and weights after 8 steps within 1e-4 of 
   const onJs = plan.data.kernels.filter((k) => k.runsOn === 'js');
   assert.ok(plan.data.gpu!.kernels.length >= 8, `${plan.data.gpu!.kernels.length} gpu kernels`);
   assert.ok(plan.data.gpu!.kernels.some((k) => k.keep), 'variable writes keep their device copy');
+  const xReaders = plan.data.gpu!.kernels.filter((k) => k.args.some((a) => a.from === 'feed' && plan.data.feeds[a.index].name === 'x:0'));
+  assert.ok(xReaders.length >= 2, 'x (read by the forward matmul and the kernel gradient) is uploaded once per run');
   for (const k of onJs) assert.type(plan.data.gpu!.fallback[k.name], 'string', `${k.name} says why it runs in JS`);
 });
 
