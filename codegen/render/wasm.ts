@@ -76,7 +76,7 @@ export interface WasmOptions {
   /** How float32 sums and means over the last axes accumulate (default 'ordered': bit-identical to the reference). */
   sums?: SumMode;
   /**
-   * 'vector' (default): exp, expm1, log, log1p, tanh and sigmoid run in wasm, within 1 float32 ulp
+   * 'vector' (default): exp, expm1, log, log1p, tanh, sigmoid and pow run in wasm, within 1 float32 ulp
    * of the JS backend (wasm/vector_math.ts); 'exact': kernels using them stay in JS (bit-identical).
    */
   math?: 'vector' | 'exact';

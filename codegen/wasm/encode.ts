@@ -29,7 +29,7 @@ export const SIMD = {
   // vector math (wasm/vector_math.ts): f64x2 arithmetic, compares, bit operations, conversions
   f64x2Splat: 0x14, f64x2Sub: 0xf1, f64x2Mul: 0xf2, f64x2Div: 0xf3, f64x2Min: 0xf4, f64x2Max: 0xf5, f64x2Abs: 0xec, f64x2Sqrt: 0xef,
   f64x2Nearest: 0x94, f64x2Eq: 0x47, f64x2Lt: 0x49, f64x2Gt: 0x4a, f32x4Eq: 0x41, f32x4Gt: 0x44,
-  v128And: 0x4e, v128Or: 0x50, i64x2Shl: 0xcb, i64x2ShrU: 0xcd, f32x4DemoteF64x2Zero: 0x5e,
+  v128And: 0x4e, v128Or: 0x50, v128Xor: 0x51, i64x2Shl: 0xcb, i64x2ShrS: 0xcc, i64x2ShrU: 0xcd, f32x4DemoteF64x2Zero: 0x5e,
   // matmul kernels: A splats
   v128Load32Splat: 0x09, v128Load64Splat: 0x0a,
   // reductions (wasm/reduce_kernel.ts)

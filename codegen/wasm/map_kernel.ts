@@ -61,7 +61,7 @@ export function emitElementwise(c: Code, n: Node, vector: boolean, operand: (id:
   const ins = n.inputs.map((i, j) => dtypeOf?.(i) ?? (n.prim === 'where' && j === 0 ? 'bool' : 'float32'));
   // why: the transcendentals, casts and int32 min/max/abs need scratch locals of the function being built.
   const scratch = () => { if (!local) throw new Error(`emitElementwise: ${n.prim} needs a local allocator`); return local; };
-  if (VECTOR_MATH[n.prim]) { emitVectorMath(c, scratch(), n.prim, vector, operand(n.inputs[0])); return; }
+  if (VECTOR_MATH[n.prim]) { emitVectorMath(c, scratch(), n.prim, vector, operand(n.inputs[0]), n.inputs.length > 1 ? operand(n.inputs[1]) : -1); return; }
   if (!(n.prim in OPS) || n.dtype !== 'float32' || ins.some((d) => d !== 'float32')) { emitTyped(c, n, ins, vector, operand, scratch()); return; }
   const ops = OPS[n.prim];
   const get = (i: number) => c.op(OP.localGet).u32(i);

@@ -5,13 +5,13 @@
 // rounded one except when the true value lies within ~2^-50 (relative) of a midpoint between
 // two floats: then it may be the other neighbour. The bound is 1 float32 ulp against
 // Math.fround(Math.f(x)) (which is the JS backend's value; tested on random and edge inputs in
-// test/compiler/wasm_math.test.ts, where the measured maximum is printed). rsqrt and sign are
+// test/compiler/wasm_math.test.ts, where the measured maximum is printed; pow: Math.pow). rsqrt and sign are
 // the JS backend's operations themselves (1 / sqrt in float64, compares), bit-identical.
 import { Code, OP, SIMD, V128, type ValType } from './encode.js';
 
 /** The prims computed here, and whether each is bit-identical to the JS backend. */
 export const VECTOR_MATH: Readonly<Record<string, 'exact' | 'ulp1'>> = {
-  exp: 'ulp1', expm1: 'ulp1', log: 'ulp1', log1p: 'ulp1', tanh: 'ulp1', sigmoid: 'ulp1', rsqrt: 'exact', sign: 'exact',
+  exp: 'ulp1', expm1: 'ulp1', log: 'ulp1', log1p: 'ulp1', tanh: 'ulp1', sigmoid: 'ulp1', pow: 'ulp1', rsqrt: 'exact', sign: 'exact',
 };
 
 // why: the clamp keeps 2^n a normal float64 and n·ln2 exact; beyond ±104 every float32 result
@@ -123,13 +123,39 @@ function rsqrt(f: F64x2, x: number): void {
   f.num(1).get(x).simd(SIMD.f64x2Sqrt, SIMD.f64x2Div);
 }
 
-const F64_ROUTINES: Record<string, (f: F64x2, x: number) => void> = { exp, expm1, log, log1p, tanh, sigmoid, rsqrt };
+/**
+ * a^b = e^(b·log|a|) with Math.pow's special cases: b = ±0 → 1 (even for NaN a); a negative (−0 and
+ * −∞ included) and b an odd integer → the negated magnitude; a negative and finite with b not an
+ * integer → NaN. The rest (∞ exponents, ±0 and ±∞ bases, |a| = 1 with b = ±∞ → NaN) falls out of
+ * the float64 log and exp. |b·log|a|| ≤ 104 wherever the float32 result is not 0 or ∞, so its
+ * error stays near 2^-45, far below a float32 ulp.
+ */
+function pow(f: F64x2, a: number, b: number): void {
+  const ax = f.tmp(), t = f.tmp(), r = f.tmp(), half = f.tmp(), bInt = f.tmp();
+  f.get(a).simd(SIMD.f64x2Abs).set(ax);
+  log(f, ax);
+  f.get(b).simd(SIMD.f64x2Mul).set(t);
+  exp(f, t);
+  f.set(r);
+  f.get(b).num(0.5).simd(SIMD.f64x2Mul).set(half);
+  f.get(b).simd(SIMD.f64x2Nearest).get(b).simd(SIMD.f64x2Eq).set(bInt);
+  // negate where the sign bit of a is set and b is an odd integer (b/2 not an integer)
+  f.get(r).bits(0x8000000000000000n).simd(SIMD.v128Xor).get(r);
+  f.get(a).shift(SIMD.i64x2ShrS, 63).get(bInt).simd(SIMD.v128And).get(half).simd(SIMD.f64x2Nearest).get(half).simd(SIMD.f64x2Ne, SIMD.v128And);
+  f.simd(SIMD.v128Bitselect).set(r);
+  // NaN where a < 0 is finite and b is not an integer
+  f.num(NaN).get(r).get(a).num(0).simd(SIMD.f64x2Lt).get(a).num(-Infinity).simd(SIMD.f64x2Gt, SIMD.v128And).get(bInt).simd(SIMD.v128Not, SIMD.v128And);
+  f.simd(SIMD.v128Bitselect).set(r);
+  f.num(1).get(r).get(b).num(0).simd(SIMD.f64x2Eq, SIMD.v128Bitselect);
+}
+
+const F64_ROUTINES: Record<string, (f: F64x2, x: number, y: number) => void> = { exp, expm1, log, log1p, tanh, sigmoid, rsqrt, pow };
 
 /**
  * Pushes `prim` of the f32x4 in local `src` (or of the f32 in it, `vector` false).
  * why the scalar tail uses the same float64 code: every element gets the same value, wherever it falls.
  */
-export function emitVectorMath(c: Code, local: (t: ValType) => number, prim: string, vector: boolean, src: number): void {
+export function emitVectorMath(c: Code, local: (t: ValType) => number, prim: string, vector: boolean, src: number, src2 = -1): void {
   const f = new F64x2(c, local);
   if (prim === 'sign') {
     // why: x > 0 → 1, x < 0 → −1, else x itself (±0 and NaN kept), as the JS backend's compares.
@@ -144,18 +170,22 @@ export function emitVectorMath(c: Code, local: (t: ValType) => number, prim: str
   }
   const routine = F64_ROUTINES[prim];
   if (!routine) throw new Error(`vector_math: no routine for ${prim}`);
+  const srcs = src2 >= 0 ? [src, src2] : [src];
   if (!vector) {
-    const x = f.tmp();
-    f.get(src); c.op(OP.f64PromoteF32); c.simd(SIMD.f64x2Splat); f.set(x);
-    routine(f, x);
+    const xs = srcs.map((s) => { const x = f.tmp(); f.get(s); c.op(OP.f64PromoteF32); c.simd(SIMD.f64x2Splat); f.set(x); return x; });
+    routine(f, xs[0], xs[1] ?? -1);
     c.simd(SIMD.f64x2ExtractLane).op(0).op(OP.f32DemoteF64);
     return;
   }
-  const lo = f.tmp(), hi = f.tmp(), rlo = f.tmp();
-  f.get(src).simd(SIMD.f64x2PromoteLowF32x4).set(lo);
-  f.get(src).get(src); c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-  f.simd(SIMD.f64x2PromoteLowF32x4).set(hi);
-  routine(f, lo); f.simd(SIMD.f32x4DemoteF64x2Zero).set(rlo);
-  f.get(rlo); routine(f, hi); f.simd(SIMD.f32x4DemoteF64x2Zero);
+  const halves = srcs.map((s) => {
+    const lo = f.tmp(), hi = f.tmp();
+    f.get(s).simd(SIMD.f64x2PromoteLowF32x4).set(lo);
+    f.get(s).get(s); c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    f.simd(SIMD.f64x2PromoteLowF32x4).set(hi);
+    return [lo, hi];
+  });
+  const rlo = f.tmp();
+  routine(f, halves[0][0], halves[1]?.[0] ?? -1); f.simd(SIMD.f32x4DemoteF64x2Zero).set(rlo);
+  f.get(rlo); routine(f, halves[0][1], halves[1]?.[1] ?? -1); f.simd(SIMD.f32x4DemoteF64x2Zero);
   c.simd(SIMD.i8x16Shuffle).op(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
 }

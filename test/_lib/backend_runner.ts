@@ -47,12 +47,12 @@ export interface Coverage { readonly runsOn: string; readonly covers: ReadonlySe
 export const COVERAGE: Readonly<Record<string, Coverage>> = {
   js: { runsOn: 'js', covers: new Set(CAPABILITIES) },
   // codegen/README.md "The wasm backend": float32 elementwise chains over contiguous inputs or
-  // row/column broadcasts of a 2-d space (transcendentals within 1 ulp), float32 sum, mean, max, min
+  // row/column broadcasts of a 2-d space (transcendentals and pow within 1 ulp), float32 sum, mean, max, min
   // and prod of all elements or over the last or leading axes, float32 matmul with its epilogue;
   // compares, where, casts between float32, int32 and bool, int32 add sub mul min max abs neg
   // floorDiv mod, scalars from run-time dims, argmax and argmin of float32.
   wasm: { runsOn: 'wasm', covers: new Set<Capability>(['f32-arith', 'f32-round', 'f32-math', 'f32-log1p-expm1', 'bcast-rowcol', 'sum-full', 'sum-partial', 'max-min', 'prod', 'matmul', 'matmul-epilogue',
-    'compare', 'select', 'cast', 'int32', 'dims-scalar', 'argmax']) },
+    'f32-pow', 'compare', 'select', 'cast', 'int32', 'dims-scalar', 'argmax']) },
   // codegen/README.md "The gpu backend": float32 elementwise chains (not pow) over any broadcast,
   // where on floats, reductions over any axes, matmul with its epilogue, float32 transpose, slice,
   // concat and pad, compares (bool results), casts among float32, int32 and bool, and scalars from

@@ -76,12 +76,46 @@ for (const [name, { op, ref, range }] of Object.entries(FUNCTIONS)) {
   });
 }
 
+test('pow: every pair of special operands exactly as Math.pow (b = ±0, NaN, ±Infinity, ±0 and negative bases, odd and even integers); random pairs within 1 ulp', () => {
+  const specials = [NaN, 0, -0, Infinity, -Infinity, 1, -1, 2, -2, 0.5, -0.5, 3, -3, 1.5, -1.5, 1e-45, -1e-45, 3.4028234663852886e38,
+    -3.4028234663852886e38, 16777216, -16777217, 0.9999999403953552, 1.0000001192092896, 100, -100, 1e10, 127, 128, -149];
+  const as: number[] = [], bs: number[] = [];
+  for (const a of specials) for (const b of specials) { as.push(a); bs.push(b); }
+  const pairs = as.length;
+  // why: 2^-150 is exactly the midpoint below the smallest subnormal; the float64 value a hair above it rounds up (1 ulp, within the bound).
+  as.push(2); bs.push(-150);
+  const rng = mulberry32(91);
+  for (let i = 0; i < 100_001; i++) {
+    as.push((rng() - 0.3) * 10 ** Math.floor(rng() * 8 - 4));
+    bs.push(rng() < 0.3 ? Math.round((rng() - 0.5) * 20) : (rng() - 0.5) * 10 ** Math.floor(rng() * 4 - 1));
+  }
+  const n = as.length, A = Float32Array.from(as), B = Float32Array.from(bs);
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const a = tf.placeholder('float32', [n], 'a'), b = tf.placeholder('float32', [n], 'b');
+    const y = tf.pow(a, b);
+    const feeds = new Map([[a, new tf.NDArray(A, [n], 'float32')], [b, new tf.NDArray(B, [n], 'float32')]]);
+    const sess = new tf.Session({ backend: 'wasm' });
+    const got = (sess.run(y, feeds) as tf.NDArray).data;
+    assert.equal(sess._planFor(y, feeds)!.data.kernels.map((k) => k.runsOn), ['wasm']);
+    let max = 0, differ = 0;
+    for (let i = 0; i < n; i++) {
+      const want = Math.fround(Math.pow(A[i], B[i])), d = ulpDistance(got[i], want);
+      if (i < pairs) assert.is(d, 0, `pow(${A[i]}, ${B[i]}) = ${got[i]}, expected ${want}`);
+      if (d) differ++;
+      max = Math.max(max, d);
+    }
+    console.log(`  pow: max error ${max} ulp over ${n} inputs (${differ} differ from the JS backend)`);
+    assert.ok(max <= 1, `pow: ${max} ulp`);
+  });
+});
+
 test("math: 'exact' keeps the transcendental kernels in JS, bit-identical, and says why", () => {
   const exact = jitCompiler({ backend: wasmBackendWith({ math: 'exact' }) });
   const graph = new tf.Graph();
   graph.asDefault(() => {
     const x = tf.placeholder('float32', [10], 'x');
-    const y = tf.tanh(tf.add(x, 1)), z = tf.rsqrt(tf.abs(x));
+    const y = tf.pow(tf.tanh(tf.add(x, 1)), x), z = tf.rsqrt(tf.abs(x));
     const xs = inputs(5, [-3, 3], 10);
     const feeds = new Map([[x, new tf.NDArray(xs, [10], 'float32')]]);
     const sess = new tf.Session({ compiler: exact });
@@ -89,7 +123,7 @@ test("math: 'exact' keeps the transcendental kernels in JS, bit-identical, and s
     const plan = sess._planFor([y, z], feeds)!;
     assert.equal(plan.data.kernels.map((k) => k.runsOn), ['js', 'wasm']);
     assert.match(Object.values(plan.data.wasm!.fallback).join(), /tanh kept in JS \(math: 'exact'\)/);
-    assert.equal([...yv.data], [...xs].map((v) => Math.fround(Math.tanh(Math.fround(v + 1)))));
+    assert.equal([...yv.data], [...xs].map((v) => Math.fround(Math.pow(Math.fround(Math.tanh(Math.fround(v + 1))), v))));
     assert.equal([...zv.data], [...xs].map((v) => Math.fround(1 / Math.sqrt(Math.abs(v)))));
   });
 });
@@ -100,7 +134,7 @@ test(CHAINS, () => {
   property(CHAINS, RUNS, (p) => {
     const graph = new tf.Graph();
     const n = p.int(2, 41);
-    const names = Object.keys(FUNCTIONS);
+    const names = [...Object.keys(FUNCTIONS), 'pow'];
     const fn = names[p.int(0, names.length - 1)];
     const summed = p.int(0, 2) === 0;
     const { y, feeds } = graph.asDefault(() => {
@@ -111,9 +145,10 @@ test(CHAINS, () => {
         const b = xs[p.int(0, 1)];
         v = [() => tf.add(v, b), () => tf.multiply(v, b), () => tf.subtract(b, v), () => tf.maximum(v, b), () => tf.abs(v)][p.int(0, 4)]();
       }
-      const t = FUNCTIONS[fn].op(v);
+      // why: pow is the one binary op here: the chain's value to the power of the second input.
+      const t = fn === 'pow' ? tf.pow(v, xs[1]) : FUNCTIONS[fn].op(v);
       const rng = mulberry32(p.int(0, 1e6));
-      const [lo, hi] = FUNCTIONS[fn].range;
+      const [lo, hi] = FUNCTIONS[fn]?.range ?? [-3, 3];
       const data = () => new tf.NDArray(Float32Array.from({ length: n }, () => (rng() < 0.1 ? [NaN, 0, -0, Infinity, -Infinity][Math.floor(rng() * 5)] : lo / 2 + (hi - lo) / 2 * rng())), [n], 'float32');
       return { y: summed ? tf.reduceSum(t) : t, feeds: new Map(xs.map((x) => [x, data()])) };
     });
