@@ -132,11 +132,13 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
   };
   const kernel = (k: Kernel, _index: number, name: string, arr: (id: number) => string): string | JsAfter | undefined => {
     if (k.kind === 'matmul' || (k.kind === 'map' && k.epilogueOf !== undefined)) {
-      const why = k.kind === 'map' ? notCovered(k, at, opts) : null;
+      let why = k.kind === 'map' ? notCovered(k, at, opts) : null;
       // why: an epilogue wasm cannot compute runs in JS after the matmul, which wasm still computes
       // into a region of its own (the matmul is most of the work: 30× faster there).
       const mmId = k.kind === 'map' ? k.epilogueOf! : k.out;
-      const mm = matmulPlan(why ? { kind: 'matmul', out: mmId } : k, at, name, opts.matmul ?? 'f32', opts.matmulTile);
+      const plan = (fused: boolean) => matmulPlan(fused ? k : { kind: 'matmul', out: mmId }, at, name, opts.matmul ?? 'f32', opts.matmulTile);
+      let mm = plan(!why);
+      if (typeof mm === 'string' && mm.startsWith('epilogue')) { why = mm.replace(/^epilogue:? /, ''); mm = plan(false); }
       if (typeof mm === 'string') { fallback[name] = mm; return undefined; }
       funcs.push(matmulFunction(mm.kernel, at));
       const scratch = [`wsat[${scratchRegion('pack', mm.packLength)}]`, `wsat[${scratchRegion('tile', mm.tileLength)}]`];
