@@ -2,9 +2,10 @@
 // (f32x4 / i32x4), then a scalar loop over the last n mod 4, for each row of a [rows, cols]
 // iteration space (one row unless an input broadcasts). Every float32 op is an IEEE single
 // operation (correctly rounded), so each lane computes what the JS backend's `Math.fround`
-// after every op computes, bit for bit; int32 and bool ops are in typed_ops.ts. Parameters: the
-// outputs' byte offsets, each looped input's, each per-row input's, each one-element input's,
-// then the row and column counts.
+// after every op computes, bit for bit; int32 and bool ops are in typed_ops.ts, the
+// transcendentals in vector_math.ts. Parameters: the output's byte offset, each looped input's,
+// each per-row input's, each one-element input's, each run-time dim's value, then the row and
+// column counts.
 import type { DType } from '../../src/dtypes.js';
 import type { Node } from '../ir.js';
 import { Code, I32, OP, SIMD, type ValType, type WasmFunction } from './encode.js';
