@@ -5,13 +5,15 @@
 // rows (a block of at most MC rows). Each MR×NR tile of C is kept in v128 accumulators over all
 // K (accumulators + B vectors + one A splat ≤ 15 live v128: more, or unrolling k, spills), then
 // stored through the epilogue: full tiles as f32x4, edge tiles through a small scratch tile.
+// A known M of at most one tile row reads B in place (each B panel would be used once).
 // Modes ('f32' default, 'f64' exact):
 // - 'f32': acc = acc + a·b in float32, in k order. Per element |C − ref| ≤ (K+2)·2⁻²⁴·Σₖ|aᵢₖbₖⱼ|
 //   (the float32 dot product's bound plus the reference's own final rounding), while no product
 //   or partial sum overflows float32 (the reference's float64 sum may stay finite where float32
 //   gives ±Infinity or NaN).
-// - 'f64': products (exact in float64) added in float64x2 lanes in k order, rounded once to
-//   float32: the reference's arithmetic, so results (epilogues too) are bit-identical.
+// - 'f64': A and B packed as float64; products (exact in float64) added in float64x2 lanes in k
+//   order, rounded once to float32: the reference's arithmetic, so results (epilogues too) are
+//   bit-identical.
 // Parameters: C, A, B, the pack region, the tile scratch, the epilogue's full, row-broadcast,
 // column-broadcast and one-element leaves (byte offsets), then M, N, K.
 import { dmul, type Dim } from '../dims.js';
@@ -29,7 +31,7 @@ export type MatmulMode = 'f32' | 'f64';
 export interface Tile { readonly mr: number; readonly nv: number }
 /** 4×8: 8 accumulators + 2 B vectors + 1 A splat = 11 live v128 (2×16 needs 13; both fit). */
 export const F32_TILE: Tile = { mr: 4, nv: 2 };
-/** The exact mode's 4×4 tile: 8 f64x2 accumulators + 2 promoted B halves + 1 A splat. */
+/** The exact mode's 4×4 tile: 8 f64x2 accumulators + 2 f64x2 of B + 1 A splat (`v128.load64_splat`). */
 const F64_TILE: Tile = { mr: 4, nv: 1 };
 /** Rows of A packed at a time (its block stays in L2 while each B panel is reused from L1). */
 export const MC = 128;
@@ -80,13 +82,13 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
   /** x = value pushed by `value`. */
   const let_ = (x: number, value: () => void) => { value(); set(x); };
   const add = (x: number, v: number | (() => void)) => { get(x); if (typeof v === 'number') i32(v); else v(); c.op(OP.i32Add); set(x); };
-  /** for (x = start; x < end; x += step): `end` a local, `step` a constant or a local. */
-  const forLoop = (x: number, start: number, end: number, step: number | { local: number }, body: () => void) => {
+  /** for (x = start; x < end; x += step): `end` a local. */
+  const forLoop = (x: number, start: number, end: number, step: number, body: () => void) => {
     let_(x, () => i32(start));
     c.op(OP.block, 0x40, OP.loop, 0x40);
     get(x); get(end); c.op(OP.i32GeU, OP.brIf).u32(1);
     body();
-    add(x, typeof step === 'number' ? step : () => get(step.local));
+    add(x, step);
     c.op(OP.br).u32(0).op(OP.end, OP.end);
   };
   /** min(limit, a - b) of locals a, b. */
