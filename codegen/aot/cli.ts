@@ -37,7 +37,7 @@ compile options:
 
 inspect options:
   --signature NAME   Show the plan of one signature (default: every signature)
-  --backend B        js (default) or wasm: which kernels run as WebAssembly, and why the others stay in JS
+  --backend B        js (default), wasm or gpu: which kernels run as WebAssembly or gpu.js kernels, and why the others stay in JS
   --format F         text (default), json, dot or svg (graphviz; ops as boxes, kernels as clusters)
   --out FILE         Write to FILE instead of standard output
 
@@ -141,7 +141,7 @@ async function inspectCommand(args: readonly string[], io: Io): Promise<number> 
   if (values.help) { io.out(USAGE); return 0; }
   if (positionals.length !== 1) throw new UsageError('inspect takes one model file');
   const backend = (values.backend as string | undefined) ?? 'js';
-  if (backend !== 'js' && backend !== 'wasm') throw new UsageError(`unknown backend '${backend}'; available: js, wasm`);
+  if (backend !== 'js' && backend !== 'wasm' && backend !== 'gpu') throw new UsageError(`unknown backend '${backend}'; available: js, wasm, gpu`);
   const format = (values.format as string | undefined) ?? 'text';
   if (!['text', 'json', 'dot', 'svg'].includes(format)) throw new UsageError(`unknown format '${format}'; use text, json, dot or svg`);
   checkFiles(positionals);

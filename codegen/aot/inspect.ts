@@ -66,10 +66,10 @@ export function inspectText(model: EvaluatedModel, plans: readonly InspectedPlan
     out.push(`  fetches: ${plan.fetches.map((f) => `${f.name} ${f.dtype} [${f.shape.map(dimText).join(',')}]`).join(', ')}`);
     if (plan.variables.length) out.push(`  variables: ${plan.variables.map((v) => `${v.name}${v.read ? '' : ' (written only)'}`).join(', ')}`);
     for (const k of plan.kernels) {
-      // why: the wasm backend falls back to JS per kernel; say where each runs and why.
+      // why: the wasm and gpu backends fall back to JS per kernel; say where each runs and why.
       // A wasm kernel with a fallback note runs a part in JS (a matmul's epilogue).
-      const note = plan.wasm?.fallback[k.name];
-      const where = k.runsOn === 'wasm' ? `, wasm${note ? `; ${note}` : ''}` : k.runsOn === 'js' ? `, js: ${note ?? 'not covered'}` : '';
+      const note = plan.wasm?.fallback[k.name] ?? plan.gpu?.fallback[k.name];
+      const where = k.runsOn === 'wasm' || k.runsOn === 'gpu' ? `, ${k.runsOn}${note ? `; ${note}` : ''}` : k.runsOn === 'js' ? `, js: ${note ?? 'not covered'}` : '';
       out.push(`  kernel ${k.name} (${k.kind}${where}): ${k.ops.join(', ')}`);
     }
     out.push(`  buffers: ${plan.buffers.map((b, i) => `b${i} ${b.dtype}[${dimText(b.length)}]`).join(', ') || '(none)'}`);

@@ -98,8 +98,9 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     let j = staged.findIndex((r) => r.name === name);
     if (j < 0) {
       j = staged.push({ name, dtype: node.dtype, length: numel(node.shape) }) - 1;
-      // why: an input already in its region (a resident variable, see wasm_runner.ts) needs no copy.
-      if (/^[fr]\d+$/.test(name)) runStaged.push(`if (${name} !== wsv[${j}]) wsv[${j}].set(${name});`);
+      // why: a variable already in its region (resident, see wasm_runner.ts) needs no copy; a feed is a JS array.
+      if (/^r\d+$/.test(name)) runStaged.push(`if (${name} !== wsv[${j}]) wsv[${j}].set(${name});`);
+      else if (/^f\d+$/.test(name)) runStaged.push(`wsv[${j}].set(${name});`);
     }
     return j;
   };

@@ -24,8 +24,8 @@ export interface PlanRuntime {
 
 /**
  * feeds (plan order) and variable storage (plan order) → fetched values, then write values.
- * `homes`: where a backend keeps some inputs in memory of its own (the wasm backend: regions of
- * its wasm memory, by variable and feed index); an input whose array is its home is not copied in.
+ * `homes`: where a backend keeps variables in memory of its own (the wasm backend: regions of its
+ * wasm memory, by variable index); a variable whose storage is its home is not copied in.
  */
 export type PlanRun = ((feeds: TypedArray[], vars: (TypedArray | undefined)[], rt: PlanRuntime) => TypedArray[]) & {
   readonly homes?: PlanHomes;
@@ -35,7 +35,6 @@ export type PlanRun = ((feeds: TypedArray[], vars: (TypedArray | undefined)[], r
 
 export interface PlanHomes {
   readonly variables: readonly (TypedArray | undefined)[];
-  readonly feeds: readonly (TypedArray | undefined)[];
 }
 
 export type HostFn = (rt: PlanRuntime, ...inputs: TypedArray[]) => TypedArray[];

@@ -5,7 +5,7 @@
 // sized once per set of run-time dims and never grows, so the views stay valid (a fetched array
 // of a `reuseOutputs` run is such a view: valid as long as it is referenced, overwritten by the
 // plan's next run).
-// Resident variables: the run's `homes` are the regions of the variables (and feeds) its wasm
+// Resident variables: the run's `homes` are the regions of the variables its wasm
 // kernels read; a session moves a variable into its home once (`moveIntoHomes`), then keeps it
 // there: JS kernels and the session read it through that view, writes commit into it, and the
 // run copies it in no more. A variable already living in another plan's wasm memory stays there
@@ -143,5 +143,5 @@ export function instantiateWasmPlan(data: PlanData, factory: PlanFactory, kernel
     const j = wasm.staged.findIndex((r) => r.name === `${prefix}${i}`);
     return j < 0 ? undefined : views[nb + j];
   });
-  return Object.assign(run, { homes: { variables: home('r', data.variables.length), feeds: home('f', data.feeds.length) } });
+  return Object.assign(run, { homes: { variables: home('r', data.variables.length) } });
 }

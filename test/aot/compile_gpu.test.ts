@@ -124,4 +124,14 @@ test('a mode that cannot open here with {fallback: \'js\'}: the module runs its 
   assert.throws(() => mod.predict({ X: new tf.NDArray(XS, [ROWS, 4], 'float32') }, strict), (e: Error) => e instanceof tf.errors.UnavailableError && /'webgl2' runs in a browser only/.test(e.message));
 }));
 
+test('tfgen inspect --backend gpu says which kernels run as gpu.js kernels and why the others stay in JS', () => withFiles(FILES, async (dir) => {
+  const q = quiet();
+  assert.is(await main(['inspect', join(dir, 'model.tf.ts'), '--backend', 'gpu'], q.io), 0, q.err.join(''));
+  const text = q.out.join('');
+  assert.match(text, /^ {2}kernel k\d+_map_Mul_Add_Tanh \(map, gpu\): Mul, Add, Tanh$/m);
+  q.err.length = 0;
+  assert.is(await main(['inspect', join(dir, 'model.tf.ts'), '--backend', 'metal'], q.io), 2);
+  assert.match(q.err.join(''), /available: js, wasm, gpu/);
+}));
+
 test.run();
