@@ -191,7 +191,10 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
       const merged = mergeDims(n.shape, [rowMajor(n.shape), strides]);
       const base = n.prim === 'slice' ? n.attrs.begin!.reduce((a, b, d) => a + b * (inStrides[d] as number), 0) : 0;
       const idx = src.index(src.coords('i', merged.dims), merged.strides[1]);
-      src.lines.push(`return ${src.arg(x.id)}[${base ? `${floatLiteral(base)} + ` : ''}${idx}];`);
+      // why: gpu.js folds an index of two literals (1.0 + 0.0, a one-element slice) into an int,
+      // which no GLSL overload of its texture read takes (a shader compile error on GL modes).
+      const read = idx === '0.0' ? floatLiteral(base) : base ? `${floatLiteral(base)} + ${idx}` : idx;
+      src.lines.push(`return ${src.arg(x.id)}[${read}];`);
     } else {
       const c = src.coords('i', n.shape);
       const read = (id: number, offsets: readonly number[]) => {

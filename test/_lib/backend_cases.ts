@@ -255,6 +255,14 @@ export const CASES: readonly BackendCase[] = [
     const outs = [t, s, c, p, g];
     return once(outs, f, [...[t, s, c, p].map((op) => ({ op, needs: ['movement'] as Capability[] })), { op: g, needs: ['gather'] as Capability[] }]);
   } },
+  { name: 'unstack, stack, a one-element slice and their gradients', family: 'movement', tolerance: { wasm: EXACT, gpu: GPU_ARITH }, build() {
+    const f = new Map(), x = fed(f, 'x', [3, 2], 60);
+    const one = tf.slice(x, [1, 1], [1, 1]);
+    const s = tf.stack(tf.unstack(x).map((p) => tf.multiply(p, 2)), 1);
+    const y = tf.add(tf.reduceSum(tf.square(s)), tf.reduceSum(one));
+    const [dx] = tf.gradients(y, [x]) as tf.Tensor[];
+    return once([one, s, y, dx], f, [{ op: one, needs: ['movement'] }]);
+  } },
   { name: 'reshape, expandDims, squeeze (views)', family: 'movement', tolerance: { wasm: EXACT, gpu: EXACT }, build() {
     const f = new Map(), x = fed(f, 'x', [2, 6], 34);
     const added = tf.add(tf.reshape(x, [3, 4]), 1);
