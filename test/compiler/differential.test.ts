@@ -460,6 +460,19 @@ test(GPU_GRAPHS, () => {
   assert.ok(stats.onBackend >= 0.2 * stats.plans, `only ${stats.onBackend} gpu kernels in ${stats.plans} plans`);
 });
 
+const GPU_LARGER = 'larger shapes on the gpu backend: matmuls, epilogues, reductions and gradients within the matmul bound';
+test(GPU_LARGER, () => {
+  const stats = newStats();
+  property(GPU_LARGER, Math.ceil(RUNS / 150), (p) => checkLarger(p, gpu, stats), GPU_LARGER);
+  if (!process.env.FC_REPLAY) assert.ok(stats.onBackend >= 0.25 * stats.plans, `only ${stats.onBackend} gpu kernels in ${stats.plans} plans`);
+});
+
+test('optimizers on the gpu backend: training steps equal interpreted ones at its float32 tolerance', () => {
+  const stats = newStats();
+  checkOptimizers(['float32'], gpu, stats);
+  assert.ok(stats.onBackend >= stats.plans, `only ${stats.onBackend} gpu kernels in ${stats.plans} plans`);
+});
+
 test('optimizers on the wasm backend: training steps equal interpreted ones at its stated tolerances', () => {
   const stats = newStats();
   checkOptimizers(['float32', 'float64'], wasm, stats);
