@@ -7,6 +7,7 @@
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Test } from 'uvu';
 import { tfgen, type TfgenPluginOptions } from '../../codegen/aot/esbuild_plugin.js';
 import { tfgenSources } from '../../examples/browser/site.js';
 
@@ -28,6 +29,25 @@ export const browserSkipped = (): boolean => {
   if (skip) console.warn('browser tests skipped (TFGEN_SKIP_BROWSER=1)');
   return skip;
 };
+
+/**
+ * A browser test file's setup and teardown around `suite`'s tests. uvu's hooks swallow errors
+ * (the file would report 0 passed and no reason), so an error of `setup` (no Chromium, a bundle
+ * that does not build) is kept and thrown by `ready()` in every test. `ready()` is false when
+ * the browser tests are skipped (TFGEN_SKIP_BROWSER=1).
+ */
+export function browserSuite(suite: Test, setup: () => Promise<void>, teardown: () => Promise<void>): () => boolean {
+  let skipped = false, failure: unknown;
+  suite.before(async () => {
+    if (browserSkipped()) { skipped = true; return; }
+    try { await setup(); } catch (e) { failure = e; }
+  });
+  suite.after(teardown);
+  return () => {
+    if (failure) throw failure;
+    return !skipped;
+  };
+}
 
 export function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {

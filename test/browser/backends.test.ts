@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { CASES } from '../_lib/backend_cases.js';
 import { readFileSync } from 'node:fs';
-import { browserSkipped, bundle, launchChromium, PUBLISH, REPO, runPage, serve, type SiteServer } from '../_lib/browser.js';
+import { browserSuite, bundle, launchChromium, PUBLISH, REPO, runPage, serve, type SiteServer } from '../_lib/browser.js';
 import { withFiles } from '../_lib/temp_dir.js';
 
 /** What the page publishes per case (CaseResult, flattened to what the test reports). */
@@ -51,8 +51,7 @@ publish(async () => ({
 let browser: Browser | undefined;
 let server: SiteServer | undefined;
 
-test.before(async () => {
-  if (browserSkipped()) return;
+const ready = browserSuite(test, async () => {
   const code = await withFiles({ 'cases.js': ENTRY, 'publish.js': PUBLISH }, (dir) => bundle(join(dir, 'cases.js')));
   // why: gpu.js's browser build as a classic script (a global GPU), as a page ships it
   const page = '<!doctype html>\n<meta charset="utf-8">\n<script src="gpu-browser.min.js"></script>\n<script type="module" src="cases.js"></script>\n';
@@ -61,8 +60,7 @@ test.before(async () => {
     '/gpu-browser.min.js': { body: readFileSync(join(REPO, 'node_modules/gpu.js/dist/gpu-browser.min.js')) },
   } });
   browser = await launchChromium();
-});
-test.after(async () => { await browser?.close(); await server?.close(); });
+}, async () => { await browser?.close(); await server?.close(); });
 
 const report = (o: Outcome) => `${o.name}:\n  ${o.failures.join('\n  ')}\n  kernels: ${o.kernels.join(', ')}`;
 
@@ -73,8 +71,8 @@ const RUNS = [
 
 for (const { backend, query } of RUNS) {
   test(`Chromium, ${backend}: every case of the shared list passes, its kernels where COVERAGE says`, async () => {
-    if (!browser) return;
-    const run = await runPage<CasesPage>(browser, `${server!.url}/?${query}`, { timeout: 120000 });
+    if (!ready()) return;
+    const run = await runPage<CasesPage>(browser!, `${server!.url}/?${query}`, { timeout: 120000 });
     assert.is(run.error, undefined, run.error);
     assert.equal(run.errors, []);
     const { outcomes } = run.result!;

@@ -3,8 +3,8 @@
 // the Node JIT's, bit for bit, and the page raises no violation. The negative control is the same
 // app bundled without the tfgen plugin: its model file runs as DSL code and the JIT builds each
 // plan with `new Function`, so the same check fails under the CSP (and passes without it).
-// Compiled with the gpu backend, the same app runs its kernels through gpu.js's webgl2 and webgl
-// modes under the strict CSP (gpu-browser.min.js from the page's origin), float32-close to the
+// Compiled with the gpu backend, the same app runs its kernels through gpu.js's webgl mode (webgl2:
+// csp_gpu.test.ts) under the strict CSP (gpu-browser.min.js from the page's origin), float32-close to the
 // JIT, the kernel class asserted: gpu.js's cpu mode (new Function) would be a violation.
 // (The wasm backend under the CSP: csp_wasm.test.ts.)
 import { test } from 'uvu';
@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import * as tf from '../../src/index.js';
-import { bundle, browserSkipped, launchChromium, pageHtml, PUBLISH, REPO, runPage, serve, STRICT_CSP, type PageRun, type SiteServer } from '../_lib/browser.js';
+import { bundle, browserSuite, launchChromium, pageHtml, PUBLISH, REPO, runPage, serve, STRICT_CSP, type PageRun, type SiteServer } from '../_lib/browser.js';
 import { withFiles } from '../_lib/temp_dir.js';
 
 /** The seed's linear regression on a small fixed data set (y ≈ 3x − 2), gradient descent. */
@@ -111,8 +111,7 @@ const files = { 'package.json': '{"type":"module"}', 'linreg.tf.ts': MODEL, 'app
 const sites: Record<string, { compiled: string; jit: string }> = {};
 let gpuBundle = '';
 
-test.before(async () => {
-  if (browserSkipped()) return;
+const ready = browserSuite(test, async () => {
   await withFiles(files, async (dir) => {
     sites.js = { compiled: await bundle(join(dir, 'app.ts'), { compile: {} }), jit: await bundle(join(dir, 'app.ts')) };
     gpuBundle = await bundle(join(dir, 'app.ts'), { compile: { backend: 'gpu' } });
@@ -132,11 +131,10 @@ test.before(async () => {
     '/strict-gpu/gpu-browser.min.js': { body: readFileSync(join(REPO, 'node_modules/gpu.js/dist/gpu-browser.min.js')), headers: csp },
   } });
   browser = await launchChromium();
-});
-test.after(async () => { await browser?.close(); await server?.close(); });
+}, async () => { await browser?.close(); await server?.close(); });
 
 test('the compiled bundle has no eval and no compiler; the JIT bundle has both', () => {
-  if (!browser) return;
+  if (!ready()) return;
   for (const code of [sites.js.compiled, gpuBundle]) assert.not.match(code, /new Function|\beval\(|lowerGraph|renderJs/);
   assert.match(gpuBundle, /function \(a0/, 'the gpu.js kernel sources are in the bundle');
   assert.match(sites.js.jit, /new Function/);
@@ -148,16 +146,17 @@ test('the Node JIT reference fits y ≈ 3x − 2 and the loss falls', () => {
 });
 
 test('strict CSP, compiled JS module: right numbers (bit for bit the Node JIT), no violation', async () => {
-  if (!browser) return;
-  const run = await runPage<Trained>(browser, `${server!.url}/strict/`);
+  if (!ready()) return;
+  const run = await runPage<Trained>(browser!, `${server!.url}/strict/`);
   assert.equal(problems(run, want), []);
 });
 
+// why: webgl2 under this CSP is csp_gpu.test.ts's; here the WebGL 1 mode, with the kernels' runsOn
 const CLASS: Record<string, string> = { webgl2: 'WebGL2Kernel', webgl: 'WebGLKernel' };
-for (const mode of ['webgl2', 'webgl']) {
+for (const mode of ['webgl']) {
   test(`strict CSP, compiled gpu module on ${mode}: its kernels run on the gpu (${CLASS[mode]}, never gpu.js's cpu mode), float32-close numbers, no violation`, async () => {
-    if (!browser) return;
-    const run = await runPage<Trained>(browser, `${server!.url}/strict-gpu/?mode=${mode}`, { timeout: 60000 });
+    if (!ready()) return;
+    const run = await runPage<Trained>(browser!, `${server!.url}/strict-gpu/?mode=${mode}`, { timeout: 60000 });
     // why: float32 on the device against the JS backend's float32 (codegen/README.md, "Precision")
     assert.equal(problems(run, want, near(1e-4, 1e-4)), []);
     assert.equal(run.result!.backendInfo, { backend: 'gpu', mode, kernelClass: CLASS[mode], precision: 'single' });
@@ -168,8 +167,8 @@ for (const mode of ['webgl2', 'webgl']) {
 }
 
 test('negative control: the same app with the JIT (new Function) fails the same check under the CSP', async () => {
-  if (!browser) return;
-  const run = await runPage<Trained>(browser, `${server!.url}/strict-jit/`);
+  if (!ready()) return;
+  const run = await runPage<Trained>(browser!, `${server!.url}/strict-jit/`);
   const found = problems(run, want);
   assert.ok(found.length > 0, 'the check must fail');
   assert.match(run.error ?? '', /EvalError|unsafe-eval/);
@@ -177,8 +176,8 @@ test('negative control: the same app with the JIT (new Function) fails the same 
 });
 
 test('without a CSP the JIT bundle gives the same numbers (the control fails only because of the policy)', async () => {
-  if (!browser) return;
-  const run = await runPage<Trained>(browser, `${server!.url}/open-jit/`);
+  if (!ready()) return;
+  const run = await runPage<Trained>(browser!, `${server!.url}/open-jit/`);
   assert.equal(problems(run, want), []);
 });
 

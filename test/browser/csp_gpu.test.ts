@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import * as tf from '../../src/index.js';
-import { bundle, browserSkipped, launchChromium, PUBLISH, runPage, serve, STRICT_CSP, type SiteServer } from '../_lib/browser.js';
+import { bundle, browserSuite, launchChromium, PUBLISH, runPage, serve, STRICT_CSP, type SiteServer } from '../_lib/browser.js';
 import { withFiles } from '../_lib/temp_dir.js';
 
 const MODEL = `import * as tf from 'tfgen';
@@ -65,8 +65,7 @@ let server: SiteServer | undefined;
 let app = '';
 const want = expected();
 
-test.before(async () => {
-  if (browserSkipped()) return;
+const ready = browserSuite(test, async () => {
   await withFiles({ 'package.json': '{"type":"module"}', 'linreg.tf.ts': MODEL, 'app.ts': APP, 'publish.js': PUBLISH }, async (dir) => {
     app = await bundle(join(dir, 'app.ts'), { compile: { backend: 'gpu' } });
   });
@@ -81,19 +80,18 @@ test.before(async () => {
     '/nogl/app.js': { body: app, headers: csp },
   } });
   browser = await launchChromium();
-});
-test.after(async () => { await browser?.close(); await server?.close(); });
+}, async () => { await browser?.close(); await server?.close(); });
 
 test('the gpu module bundle has no eval, no compiler and no gpu.js; it carries kernel sources and JS plans', () => {
-  if (!browser) return;
+  if (!ready()) return;
   assert.not.match(app, /new Function|\beval\(|lowerGraph|renderJs|FunctionBuilder/, 'no eval, no compiler, none of gpu.js');
   assert.match(app, /"source": ?"function \(a0/);
   assert.match(app, /function plan\d+js\(bufs, consts, host, \w+, lib, dims\)/);
 });
 
 test('strict CSP, gpu.js shipped by the page: webgl2 (WebGL2Kernel) trains and predicts, the Node JIT\'s numbers within float32 tolerance, no violation', async () => {
-  if (!browser) return;
-  const run = await runPage<Trained>(browser, `${server!.url}/gl/`, { timeout: 60000 });
+  if (!ready()) return;
+  const run = await runPage<Trained>(browser!, `${server!.url}/gl/`, { timeout: 60000 });
   assert.is(run.error, undefined);
   assert.equal([run.violations, run.errors], [[], []]);
   const { info, ...got } = run.result!;
@@ -105,8 +103,8 @@ test('strict CSP, gpu.js shipped by the page: webgl2 (WebGL2Kernel) trains and p
 });
 
 test('strict CSP without gpu.js (no GL device) and {fallback: \'js\'}: the JS plans, bit for bit the Node JIT, no violation, said once', async () => {
-  if (!browser) return;
-  const run = await runPage<Trained>(browser, `${server!.url}/nogl/`, { timeout: 60000 });
+  if (!ready()) return;
+  const run = await runPage<Trained>(browser!, `${server!.url}/nogl/`, { timeout: 60000 });
   assert.is(run.error, undefined);
   assert.equal([run.violations, run.errors], [[], []]);
   const { info, ...got } = run.result!;

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import * as tf from '../../src/index.js';
-import { bundle, browserSkipped, launchChromium, pageHtml, PUBLISH, runPage, serve, STRICT_CSP, type SiteServer } from '../_lib/browser.js';
+import { bundle, browserSuite, launchChromium, pageHtml, PUBLISH, runPage, serve, STRICT_CSP, type SiteServer } from '../_lib/browser.js';
 import { withFiles } from '../_lib/temp_dir.js';
 
 const MODEL = `import * as tf from 'tfgen';
@@ -64,8 +64,7 @@ let server: SiteServer | undefined;
 let app = '';
 const want = expected();
 
-test.before(async () => {
-  if (browserSkipped()) return;
+const ready = browserSuite(test, async () => {
   await withFiles({ 'package.json': '{"type":"module"}', 'linreg.tf.ts': MODEL, 'app.ts': APP, 'publish.js': PUBLISH }, async (dir) => {
     app = await bundle(join(dir, 'app.ts'), { compile: { backend: 'wasm' } });
   });
@@ -78,11 +77,10 @@ test.before(async () => {
     '/wasm/app.js': { body: app, headers: wasmOk },
   } });
   browser = await launchChromium();
-});
-test.after(async () => { await browser?.close(); await server?.close(); });
+}, async () => { await browser?.close(); await server?.close(); });
 
 test('the wasm module bundle has no eval and no compiler; it carries wasm bytes and JS plans', () => {
-  if (!browser) return;
+  if (!ready()) return;
   assert.not.match(app, /new Function|\beval\(|lowerGraph|renderJs/);
   assert.match(app, /wasmBytes\("AGFzbQ/);
   // (esbuild may rename a parameter that clashes with a name of the runtime)
@@ -90,8 +88,8 @@ test('the wasm module bundle has no eval and no compiler; it carries wasm bytes 
 });
 
 test('CSP with \'wasm-unsafe-eval\': the wasm kernels run, variables in wasm memory, the Node JIT\'s numbers, no violation or warning', async () => {
-  if (!browser) return;
-  const run = await runPage<Trained>(browser, `${server!.url}/wasm/`);
+  if (!ready()) return;
+  const run = await runPage<Trained>(browser!, `${server!.url}/wasm/`);
   assert.is(run.error, undefined);
   assert.equal([run.violations, run.errors, run.warnings], [[], [], []]);
   const { mBuffer, ...numbers } = run.result!;
@@ -100,8 +98,8 @@ test('CSP with \'wasm-unsafe-eval\': the wasm kernels run, variables in wasm mem
 });
 
 test('strict CSP without \'wasm-unsafe-eval\': the JS plans run, same numbers, one warning, only the probe\'s violation report', async () => {
-  if (!browser) return;
-  const run = await runPage<Trained>(browser, `${server!.url}/strict/`);
+  if (!ready()) return;
+  const run = await runPage<Trained>(browser!, `${server!.url}/strict/`);
   assert.is(run.error, undefined);
   assert.equal(run.errors, []);
   const { mBuffer, ...numbers } = run.result!;

@@ -13,7 +13,7 @@ import { buildExample } from '../../examples/browser/build.js';
 import type { ClassifierResult, trainClassifier } from '../../examples/browser/train_classifier.js';
 import type { LinregResult, trainLinreg } from '../../examples/browser/train_linreg.js';
 import { main as tutorial, type TutorialResult } from '../../examples/tutorial.js';
-import { browserSkipped, launchChromium, runPage, serve, STRICT_CSP, type PageRun, type SiteServer } from '../_lib/browser.js';
+import { browserSuite, launchChromium, runPage, serve, STRICT_CSP, type PageRun, type SiteServer } from '../_lib/browser.js';
 import { withFiles } from '../_lib/temp_dir.js';
 
 interface PageResult {
@@ -43,8 +43,7 @@ let nodeShort: { linreg: LinregResult; classifier: ClassifierResult } | undefine
 let seed: TutorialResult | undefined;
 let bytes = { js: 0, gpu: 0 };
 
-test.before(async () => {
-  if (browserSkipped()) return;
+const ready = browserSuite(test, async () => {
   await withFiles({ 'package.json': '{"type":"module"}' }, async (dir) => {
     bytes = await buildExample(dir, { node: true });
     const lin = await import(pathToFileURL(join(dir, 'train_linreg.js')).href) as { trainLinreg: typeof trainLinreg };
@@ -54,7 +53,7 @@ test.before(async () => {
     seed = tutorial({ print: () => {}, outDir: dir });
     server = await serve({ dir, headers: () => ({ 'content-security-policy': STRICT_CSP }) });
     browser = await launchChromium();
-    page = await runPage<PageResult>(browser, `${server.url}/`, { keep: true, timeout: 30000 });
+    page = await runPage<PageResult>(browser!, `${server.url}/`, { keep: true, timeout: 30000 });
     drawn = await page.page.evaluate(() => ({
       status: document.getElementById('status')!.textContent!,
       fitLines: document.querySelectorAll('#linreg-fit line.fit').length,
@@ -63,13 +62,12 @@ test.before(async () => {
       linregText: document.getElementById('linreg-result')!.textContent!,
     }));
     await page.page.context().close();
-    gpuPage = await runPage<PageResult>(browser, `${server.url}/?backend=gpu&steps=${GPU_STEPS}`, { timeout: 60000 });
+    gpuPage = await runPage<PageResult>(browser!, `${server.url}/?backend=gpu&steps=${GPU_STEPS}`, { timeout: 60000 });
   });
-});
-test.after(async () => { await browser?.close(); await server?.close(); });
+}, async () => { await browser?.close(); await server?.close(); });
 
 test('the page ran under the strict CSP: no violation, no console error, no page error', () => {
-  if (!browser) return;
+  if (!ready()) return;
   assert.is(page!.error, undefined);
   assert.equal(page!.violations, []);
   assert.equal(page!.errors, []);
@@ -79,7 +77,7 @@ test('the page ran under the strict CSP: no violation, no console error, no page
 });
 
 test('linear regression: the tutorial\'s In [74] numbers, bit for bit, and the loss falls as it trains', () => {
-  if (!browser) return;
+  if (!ready()) return;
   const r = page!.result!.linreg;
   assert.equal([r.m, r.b, r.testLoss], [seed!.m, seed!.b, seed!.testLoss]);
   assert.equal(r.losses, node!.linreg.losses);
@@ -90,7 +88,7 @@ test('linear regression: the tutorial\'s In [74] numbers, bit for bit, and the l
 });
 
 test('linear regression predicts the fitted line at 30, 55 and 80 °F', () => {
-  if (!browser) return;
+  if (!ready()) return;
   const r = page!.result!.linreg;
   assert.equal(r.predicted, node!.linreg.predicted);
   // visits = b + m·(t − mean)/std with the data's mean ≈ 55 and std ≈ 20: about 1000 − 5·t
@@ -99,7 +97,7 @@ test('linear regression predicts the fitted line at 30, 55 and 80 °F', () => {
 });
 
 test('MLP classifier: the numbers of the same compiled code in Node, loss falling, accurate on fresh points', () => {
-  if (!browser) return;
+  if (!ready()) return;
   const c = page!.result!.classifier;
   const { draws, ...rest } = c;
   assert.equal(rest, node!.classifier);
@@ -110,7 +108,7 @@ test('MLP classifier: the numbers of the same compiled code in Node, loss fallin
 });
 
 test('the charts were drawn as it trained and show the end state', () => {
-  if (!browser) return;
+  if (!ready()) return;
   assert.is(page!.result!.linreg.draws, 20, 'one redraw per 250 steps');
   assert.equal(drawn, { ...drawn!, status: 'done', fitLines: 1, lossCurves: 2, regions: 40 * 40 });
 });
@@ -123,7 +121,7 @@ function near(what: string, got: readonly number[], want: readonly number[], rto
 }
 
 test('the gpu switch: under the same CSP the page trains on gpu.js webgl2 (WebGL2Kernel), float32-close to the JS backend', () => {
-  if (!browser) return;
+  if (!ready()) return;
   const run = gpuPage!;
   assert.is(run.error, undefined, run.error);
   assert.equal(run.violations, []);
