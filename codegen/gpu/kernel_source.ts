@@ -25,7 +25,7 @@ export function uncoveredNode(n: Node, at: (id: number) => Node, scalar = false)
   // why: an int input reaches the device as the float32 nearest it (gpu.js converts), which is what
   // a cast to float32 computes; other int arithmetic (wrapping, integer division) stays in JS.
   const intCast = n.prim === 'cast' && ins.every((m) => floatOrBool(m) || SMALL_INTS.has(m.dtype))
-    && (floatOrBool(n) || (n.dtype === 'int32' && ins.every(floatOrBool)));
+    && (floatOrBool(n) || (n.dtype === 'int32' && ins.every(floatOrBool)) || (n.dtype === 'int64' && ins.every((m) => m.dtype === 'int32' || m.dtype === 'bool')));
   if (!scalarOk && !intCast && (!floatOrBool(n) || !ins.every(floatOrBool))) return `${n.dtype} ${n.prim} (float32 and bool only; int inputs only into casts)`;
   if (n.prim === 'where' || n.prim === 'fma') return null;
   if (n.prim === 'cast') return null;

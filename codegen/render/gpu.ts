@@ -6,6 +6,7 @@
 // host call) reads it, and at the end of the run when it is fetched or written to a variable.
 import type { RenderedPlan } from '../backend.js';
 import type { Dim } from '../dims.js';
+import { isArgReduce } from '../../src/prims.js';
 import { numel, type Node } from '../ir.js';
 import type { MemoryPlan } from '../plan_memory.js';
 import type { Kernel, Schedule } from '../schedule.js';
@@ -48,6 +49,8 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
   const producer = new Map<number, number>();
   const readBack = new Set<number>();
   const written = new Set(p.writes.map((w) => root(w.node)));
+  /** Int gpu results holding exact small integers: argmax indices and their casts to int64. */
+  const exactInts = new Set<number>();
   /** The gpu kernels built for the kernel about to be rendered (beforeKernel decides, kernel emits). */
   let pending: GpuKernel[] | null = null;
   let arr: (id: number) => string = () => '';
@@ -58,8 +61,8 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
     if (n.prim === 'const') return { name, from: 'constant', index: Number(name.slice(1)) };
     if (n.prim === 'read') return { name, from: 'variable', index: n.attrs.variable! };
     const j = producer.get(r);
-    // why: an int32 gpu result holds the unwrapped truncation; JS reads it back wrapped.
-    if (j !== undefined && n.dtype === 'int32') refuse('reads an int32 gpu result');
+    // why: an int32 cast's gpu result holds the unwrapped truncation (JS reads it back wrapped); argmax indices are exact.
+    if (j !== undefined && (n.dtype === 'int32' || n.dtype === 'int64') && !exactInts.has(r)) refuse(`reads an ${n.dtype} gpu result`);
     return j !== undefined ? { name, from: 'device', kernel: j } : { name, from: 'host' };
   };
 
@@ -82,7 +85,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
   const finish = (src: KernelSource, k: Kernel, node: number, output: Dim, loopMax: Dim): GpuKernel => {
     const dt = at(node).dtype;
     // why: a bool result is 1.0 / 0.0 on the device; an int32 one only comes from a cast (uncoveredNode).
-    if (dt !== 'float32' && dt !== 'bool' && dt !== 'int32') refuse(`${dt} result (float32, bool, int32 casts only)`);
+    if (dt !== 'float32' && dt !== 'bool' && dt !== 'int32' && dt !== 'int64') refuse(`${dt} result (float32, bool, int32 casts, argmax indices only)`);
     if (tooLarge(output)) refuse('more than 2^24 elements');
     return { kernel: currentName, source: src.text(), holes: src.holes, output, loopMax, args: src.args, node, outName: arr(node), keep: written.has(root(node)) };
   };
@@ -91,6 +94,8 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
   const mapKernel = (k: Extract<Kernel, { kind: 'map' }>): GpuKernel[] => {
     if (k.epilogueOf !== undefined) return [matmulKernel(k, at(k.epilogueOf), k.out, k.body, k.leaves.filter((l) => l !== k.epilogueOf))];
     const out = at(k.out);
+    // why: an int64 result is exact only from exact device ints (argmax indices) or bools; fed ints reach the device rounded to float32.
+    if (out.dtype === 'int64' && !k.leaves.every((l) => exactInts.has(root(l)) || at(l).dtype === 'bool')) refuse('int64 of ints from JS (float32 on the device)');
     const plan = leafPlan(at, k.leaves, out.shape);
     checkBody(k.body, plan.looped.map((l) => l.id));
     const src = new KernelSource(at, argSource);
@@ -104,8 +109,25 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
     return [finish(src, k, k.out, numel(out.shape), 1)];
   };
 
+  /** argmax / argmin of float32 along one axis: the reference's order (first index wins ties, the first NaN wins). */
+  const argKernel = (k: Extract<Kernel, { kind: 'reduce' }>): GpuKernel => {
+    const r = at(k.outs[0]), x = at(r.inputs[0]);
+    if (x.dtype !== 'float32') refuse(`${r.attrs.kind} of ${x.dtype} (float32 only)`);
+    const axis = r.attrs.axes![0];
+    const outer = numel(x.shape.slice(0, axis)), n = x.shape[axis], inner = numel(x.shape.slice(axis + 1));
+    const src = new KernelSource(at, argSource);
+    src.lines.push('const o = this.thread.x;');
+    const [oo, ii] = src.coords('o', [outer, inner]);
+    const X = src.arg(x.id), better = r.attrs.kind === 'argmax' ? '>' : '<';
+    const at2 = (kk: string) => `${X}[(${oo} * ${src.float(n)} + ${kk}) * ${src.float(inner)} + ${ii}]`;
+    src.lines.push('let best = 0.0;', `let bv = ${at2('0.0')};`, `for (let k = 1; k < ${src.int(n)}; k++) {`, `const v = ${at2('k')};`,
+      `if (v ${better} bv || (v !== v && bv === bv)) { bv = v; best = k; }`, '}', 'return best;');
+    return finish(src, k, r.id, numel(r.shape), n);
+  };
+
   const REDUCIBLE = new Set(['sum', 'mean', 'max', 'min', 'prod']);
   const reduceKernel = (k: Extract<Kernel, { kind: 'reduce' }>): GpuKernel[] => {
+    if (isArgReduce(at(k.outs[0]).attrs.kind)) return [argKernel(k)];
     const first = at(k.outs[0]);
     const x = at(first.inputs[0]);
     const axes = first.attrs.axes!;
@@ -258,6 +280,8 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
       const calls = pending.map((g) => {
         const j = gpuKernels.push(g) - 1;
         producer.set(root(g.node), j);
+        const n = at(g.node);
+        if (isArgReduce(n.attrs.kind) || n.dtype === 'int64') exactInts.add(root(g.node));
         return `  ${wait}gpu.call(${j}, [${g.args.map((a) => a.name).join(', ')}]);`;
       });
       pending = null;

@@ -56,8 +56,8 @@ export const COVERAGE: Readonly<Record<string, Coverage>> = {
   // codegen/README.md "The gpu backend": float32 elementwise chains (not pow) over any broadcast,
   // where on floats, reductions over any axes, matmul with its epilogue, float32 transpose, slice,
   // concat and pad, compares (bool results), casts among float32, int32 and bool, and scalars from
-  // run-time dims; int32 arithmetic, int64 results, argmax and gather stay in JS.
-  gpu: { runsOn: 'gpu', covers: new Set<Capability>(['f32-arith', 'f32-round', 'f32-math', 'f32-log1p-expm1', 'f32-sin-cos', 'select', 'bcast-rowcol', 'bcast-nd', 'sum-full', 'sum-partial', 'max-min', 'prod', 'matmul', 'matmul-epilogue', 'dims-scalar', 'movement', 'compare', 'cast']) },
+  // run-time dims, argmax and argmin; int32 arithmetic, other int64 results and gather stay in JS.
+  gpu: { runsOn: 'gpu', covers: new Set<Capability>(['f32-arith', 'f32-round', 'f32-math', 'f32-log1p-expm1', 'f32-sin-cos', 'select', 'bcast-rowcol', 'bcast-nd', 'sum-full', 'sum-partial', 'max-min', 'prod', 'matmul', 'matmul-epilogue', 'dims-scalar', 'movement', 'compare', 'cast', 'argmax']) },
 };
 
 /** A case's tolerance on a backend class, or why the case is skipped there. */
