@@ -10,6 +10,11 @@ import { wasmBackendWith } from '../../codegen/backend.js';
 import { jitCompiler } from '../../codegen/jit.js';
 import { mulberry32, type Pick } from '../_lib/random_graph.js';
 import { property } from '../_lib/property.js';
+import { withFiles } from '../_lib/temp_dir.js';
+import { main } from '../../codegen/aot/cli.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 process.env.TFGEN_VERIFY ??= '1';
 const RUNS = Number(process.env.FC_RUNS ?? 150);
@@ -252,5 +257,61 @@ test('contracted dims that disagree at run time: a clear error naming both, befo
     assert.equal(Array.from((sess.run(v) as tf.NDArray).data), [1, 2, 0, 3, 4, 0]);
   });
 });
+
+/** A 5-7-3 relu layer and a linear one, trained by gradient descent (the weights drawn at build time, as numbers). */
+const weights = (n: number, seed: number) => JSON.stringify(Array.from(values(n, seed, false), (v) => Math.fround(v / 1000)));
+const AOT_MODEL = `import * as tf from 'tfgen';
+export const X = tf.placeholder(tf.float32, [null, 5], 'X');
+export const Y = tf.placeholder(tf.float32, [null, 3], 'Y');
+const W1 = new tf.Variable(tf.constant(${weights(35, 41)}, tf.float32, [5, 7]), { name: 'W1' });
+const b1 = new tf.Variable(tf.zeros([7]), { name: 'b1' });
+const W2 = new tf.Variable(tf.constant(${weights(21, 42)}, tf.float32, [7, 3]), { name: 'W2' });
+export const out = tf.matmul(tf.nn.relu(tf.add(tf.matmul(X, W1), b1)), W2);
+export const loss = tf.reduceMean(tf.square(tf.subtract(out, Y)));
+export const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
+export const init = tf.globalVariablesInitializer();
+export const predict = tf.signature({ inputs: { X }, outputs: { out } });
+`;
+const AOT_APP = `import { Session } from 'tfgen/runtime';
+import { init, loss, train } from './out/model.js';
+export function fit(xs: Float32Array, ys: Float32Array, steps: number) {
+  const sess = new Session();
+  sess.run(init);
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) losses.push(sess.run([train, loss], { X: xs, Y: ys })[1]);
+  return { sess, losses };
+}
+`;
+
+test('tfgen compile --backend wasm: the compiled matmuls (forward, and transposed in the gradients) train and predict with the JIT wasm session\'s numbers, bit for bit', () => withFiles({ 'package.json': '{"type":"module"}', 'model.tf.ts': AOT_MODEL, 'app.ts': AOT_APP }, async (dir) => {
+  const err: string[] = [];
+  const io = { out: () => {}, err: (t: string) => { err.push(t); } };
+  assert.is(await main(['compile', join(dir, 'model.tf.ts'), join(dir, 'app.ts'), '--backend', 'wasm', '--out-dir', join(dir, 'out'), '--skip-typecheck'], io), 0, err.join(''));
+  assert.ok(readFileSync(join(dir, 'out/model.js'), 'utf8').match(/wx\.k\d+_(map|matmul)_MatMul/g)!.length >= 4, 'the matmul kernels are wasm calls');
+  const mod = await import(pathToFileURL(join(dir, 'out/model.js')).href);
+  const app = await import(pathToFileURL(join(dir, 'app.ts')).href);
+  const rows = 6;
+  const xs = values(rows * 5, 43, false).map((v) => v / 1000), ys = values(rows * 3, 44, false).map((v) => v / 1000);
+  const { sess, losses } = app.fit(xs, ys, 5);
+  // The same model on the JIT's wasm backend.
+  const g = new tf.Graph();
+  const ref = g.asDefault(() => {
+    const X = tf.placeholder('float32', [null, 5], 'X'), Y = tf.placeholder('float32', [null, 3], 'Y');
+    const W1 = new tf.Variable(tf.constant(JSON.parse(weights(35, 41)), 'float32', [5, 7]), { name: 'W1' });
+    const b1 = new tf.Variable(tf.zeros([7]), { name: 'b1' });
+    const W2 = new tf.Variable(tf.constant(JSON.parse(weights(21, 42)), 'float32', [7, 3]), { name: 'W2' });
+    const out = tf.matmul(tf.nn.relu(tf.add(tf.matmul(X, W1), b1)), W2);
+    const loss = tf.reduceMean(tf.square(tf.subtract(out, Y)));
+    const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
+    const s = new tf.Session({ backend: 'wasm' });
+    s.run(tf.globalVariablesInitializer());
+    const feeds = new Map([[X, new tf.NDArray(xs, [rows, 5], 'float32')], [Y, new tf.NDArray(ys, [rows, 3], 'float32')]]);
+    const ls = Array.from({ length: 5 }, () => (s.run([train, loss], feeds) as [null, number])[1]);
+    return { ls, out: s.run(out, new Map([[X, new tf.NDArray(xs, [rows, 5], 'float32')]])) as tf.NDArray };
+  });
+  assert.equal(losses, ref.ls);
+  assert.ok(losses[4] < losses[0], `it trains: ${losses}`);
+  assert.equal(Array.from(mod.predict({ X: new tf.NDArray(xs, [rows, 5], 'float32') }, sess).out.data), Array.from(ref.out.data));
+}));
 
 test.run();
