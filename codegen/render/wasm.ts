@@ -8,7 +8,7 @@
 // src/runtime/wasm_runner.ts), constants once, a host result before the kernel reading it.
 import type { DType } from '../../src/dtypes.js';
 import type { RenderedPlan } from '../backend.js';
-import { dimText, type Dim } from '../dims.js';
+import { dimText, dmul, type Dim } from '../dims.js';
 import { numel, type Node } from '../ir.js';
 import type { MemoryPlan } from '../plan_memory.js';
 import type { Kernel, Schedule } from '../schedule.js';
@@ -176,7 +176,16 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     const outStrides = k.kind === 'map' ? broadcastStrides(space, space)
       : broadcastStrides(space.map((d, a) => (first.attrs.axes!.includes(a) ? 1 : d)), space);
     // why: an input is read at its index, or broadcast along rows or columns of a 2-d space.
-    const merged = mergeDims(space, [outStrides, ...plan.looped.map((l) => l.strides)]);
+    let merged = mergeDims(space, [outStrides, ...plan.looped.map((l) => l.strides)]);
+    // why: a reduction over middle axes, [outer, rows, cols] with the rows reduced, is a columns
+    // reduction of each outer block, when its inputs are contiguous or one row broadcast.
+    let outer: Dim = 1;
+    const [d0, d1, d2] = merged.dims, S = merged.strides;
+    if (k.kind === 'reduce' && merged.dims.length === 3 && S[0][0] === d2 && S[0][1] === 0 && S[0][2] === 1
+      && S.slice(1).every((st) => (st[0] === dmul(d1, d2) && st[1] === d2 && st[2] === 1) || (st[0] === 0 && st[1] === 0 && st[2] === 1))) {
+      outer = d0;
+      merged = { dims: [d1, d2], strides: S.map((st) => [st[1], st[2]]) };
+    }
     const D = merged.dims;
     if (D.length > 2) { fallback[name] = 'strided input (contiguous or row/column broadcast only)'; return undefined; }
     // why: a reduction keeps either the rows (last axes reduced) or the columns (leading axes reduced) of its space.
@@ -185,7 +194,7 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     const shape = k.kind === 'map' ? undefined : is2(0, 1) ? 'columns' as const : is2(1, 0) || (D.length === 1 && acc[0] === 0) ? 'rows' as const
       : is2(0, 0) ? 'all' as const : undefined;
     if (k.kind === 'reduce' && !shape) {
-      fallback[name] = D.length === 1 ? 'reduces only axes of size 1 (a copy)' : 'reduction over middle axes (leading or last axes only)';
+      fallback[name] = D.length === 1 ? 'reduces only axes of size 1 (a copy)' : 'reduction over middle axes of broadcast inputs';
       return undefined;
     }
     const [rows, cols]: Dim[] = D.length === 2 ? [D[0], D[1]] : [1, D[0] ?? 1];
@@ -211,7 +220,8 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     // why: a columns reduction's float64 accumulators live in scratch regions of their own, never copied.
     const accs = shape === 'columns' ? outIds.map(() => `wsat[${staged.push({ name: `w${staged.length}`, dtype: 'float64', length: cols }) - 1}]`) : [];
     const reads = [...outIds, ...looped, ...colLeaves, ...scalars].map((id) => ({ name: arr(id), id }));
-    return call(name, reads, (o) => [...o.slice(0, outIds.length), ...accs, ...o.slice(outIds.length), ...dimLeaves.map((h) => dimText(h.dim!)), dimText(rows), dimText(cols)]);
+    const sizes = [...(shape === 'columns' ? [outer] : []), rows, cols].map(dimText);
+    return call(name, reads, (o) => [...o.slice(0, outIds.length), ...accs, ...o.slice(outIds.length), ...dimLeaves.map((h) => dimText(h.dim!)), ...sizes]);
   };
   const rendered = renderJs(s, mem, {
     kernel,

@@ -6,13 +6,14 @@
 //   f32x4 loop computes the body four elements at a time and a scalar tail the rest; each
 //   element then goes into a float64 accumulator in the reference's order (bit-identical), or,
 //   for sums in 'f64x2' mode, into four float64 partial sums (faster, see codegen/README.md).
-// - 'columns': one result per column (the leading axes reduced: a bias gradient's reduceSum(x, 0)).
-//   Row after row, four columns at a time, each column's float64 accumulator in a scratch region
+// - 'columns': one result per column (the leading axes reduced: a bias gradient's reduceSum(x, 0);
+//   middle axes: one such block per outer index). Row after row, four columns at a time, each column's float64 accumulator in a scratch region
 //   (the input streams contiguously): the reference's order, vectorised across outputs, bit-identical.
 // max/min take the reference's step (v is NaN or beyond the accumulator → v), so NaN sticks and
 // the first of equal zeros is kept, as in the JS backend. Parameters: the outputs' byte
 // offsets, the scratch regions' ('columns': float64 × cols per output), each looped input's,
-// each per-row input's, each one-element input's, each run-time dim's value, rows, cols.
+// each per-row input's, each one-element input's, each run-time dim's value, ('columns': the
+// outer count), rows, cols.
 import type { Node } from '../ir.js';
 import { Code, F32, F64, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
 import { emitElementwise } from './map_kernel.js';
@@ -51,7 +52,8 @@ export function reduceFunction(k: ReduceKernel, at: (id: number) => Node): WasmF
   const dims = k.dims ?? [];
   // why: a columns reduction keeps each member's float64 accumulators in a scratch region (one per column).
   const scratch = k.shape === 'columns' ? outs : 0, first = outs + scratch;
-  const params = 2 + first + k.looped.length + k.colLeaves.length + k.scalars.length + dims.length;
+  // why: a columns reduction runs over `outer` blocks of [rows, cols] (a reduction over middle axes); its count comes first.
+  const params = (k.shape === 'columns' ? 3 : 2) + first + k.looped.length + k.colLeaves.length + k.scalars.length + dims.length;
   const locals: ValType[] = [];
   const local = (t: ValType) => params + locals.push(t) - 1;
   const pRows = params - 2, pCols = params - 1;
@@ -189,40 +191,45 @@ export function reduceFunction(k: ReduceKernel, at: (id: number) => Node): WasmF
       loop(col, end4, 16, () => inside(true));
       loop(col, end, 4, () => inside(false));
     };
-    columns((vector) => k.members.forEach((m, j) => {
-      accAt(j); c.op(OP.f64Const).f64(INIT[m.kind]);
-      if (vector) { c.simd(SIMD.f64x2Splat).simd(SIMD.v128Store).mem(4); accAt(j, 16); c.op(OP.f64Const).f64(INIT[m.kind]).simd(SIMD.f64x2Splat).simd(SIMD.v128Store).mem(4); }
-      else c.op(OP.f64Store).mem(3);
-    }));
-    // why: rows in order, each row's columns contiguous: every accumulator sees its column's elements in the reference's order.
-    loop(row, nRows, 1, () => {
-      colLeafLoads(() => get(rowIdx));
-      columns((vector) => {
-        body(vector, () => get(col), () => get(rowOff));
-        k.members.forEach((m, j) => {
-          const v = (vector ? V : S).get(m.value)!;
-          if (!vector) {
-            get(v); c.op(OP.f64PromoteF32); set(x);
-            accAt(j); accAt(j); c.op(OP.f64Load).mem(3); set(accS); step(m.kind, false, accS, x); c.op(OP.f64Store).mem(3);
-            return;
-          }
-          get(v); c.simd(SIMD.f64x2PromoteLowF32x4); set(lo);
-          get(v); get(v); c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7); c.simd(SIMD.f64x2PromoteLowF32x4); set(hi);
-          ([[0, lo], [16, hi]] as const).forEach(([extra, half]) => {
-            accAt(j, extra); accAt(j, extra); c.simd(SIMD.v128Load).mem(4); set(acc); step(m.kind, true, acc, half); c.simd(SIMD.v128Store).mem(4);
+    const o = local(I32), outOff = local(I32);
+    loop(o, params - 3, 1, () => {
+      columns((vector) => k.members.forEach((m, j) => {
+        accAt(j); c.op(OP.f64Const).f64(INIT[m.kind]);
+        if (vector) { c.simd(SIMD.f64x2Splat).simd(SIMD.v128Store).mem(4); accAt(j, 16); c.op(OP.f64Const).f64(INIT[m.kind]).simd(SIMD.f64x2Splat).simd(SIMD.v128Store).mem(4); }
+        else c.op(OP.f64Store).mem(3);
+      }));
+      // why: rows in order, each row's columns contiguous: every accumulator sees its column's elements in the reference's order.
+      i32(0); set(row);
+      loop(row, nRows, 1, () => {
+        colLeafLoads(() => get(rowIdx));
+        columns((vector) => {
+          body(vector, () => get(col), () => get(rowOff));
+          k.members.forEach((m, j) => {
+            const v = (vector ? V : S).get(m.value)!;
+            if (!vector) {
+              get(v); c.op(OP.f64PromoteF32); set(x);
+              accAt(j); accAt(j); c.op(OP.f64Load).mem(3); set(accS); step(m.kind, false, accS, x); c.op(OP.f64Store).mem(3);
+              return;
+            }
+            get(v); c.simd(SIMD.f64x2PromoteLowF32x4); set(lo);
+            get(v); get(v); c.simd(SIMD.i8x16Shuffle).op(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7); c.simd(SIMD.f64x2PromoteLowF32x4); set(hi);
+            ([[0, lo], [16, hi]] as const).forEach(([extra, half]) => {
+              accAt(j, extra); accAt(j, extra); c.simd(SIMD.v128Load).mem(4); set(acc); step(m.kind, true, acc, half); c.simd(SIMD.v128Store).mem(4);
+            });
           });
         });
+        get(rowOff); get(end); c.op(OP.i32Add); set(rowOff);
+        get(rowIdx); i32(4).op(OP.i32Add); set(rowIdx);
       });
-      get(rowOff); get(end); c.op(OP.i32Add); set(rowOff);
-      get(rowIdx); i32(4).op(OP.i32Add); set(rowIdx);
+      columns((vector) => k.members.forEach((m, j) => {
+        get(j); get(outOff); c.op(OP.i32Add); get(col); c.op(OP.i32Add);
+        if (!vector) { accAt(j); c.op(OP.f64Load).mem(3); finish(m.kind, false, nRows); c.op(OP.f32DemoteF64, OP.f32Store).mem(2); return; }
+        accAt(j); c.simd(SIMD.v128Load).mem(4); finish(m.kind, true, countV); c.simd(SIMD.f32x4DemoteF64x2Zero);
+        accAt(j, 16); c.simd(SIMD.v128Load).mem(4); finish(m.kind, true, countV); c.simd(SIMD.f32x4DemoteF64x2Zero);
+        c.simd(SIMD.i8x16Shuffle).op(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        c.simd(SIMD.v128Store).mem(4);
+      }));
+      get(outOff); get(end); c.op(OP.i32Add); set(outOff);
     });
-    columns((vector) => k.members.forEach((m, j) => {
-      get(j); get(col); c.op(OP.i32Add);
-      if (!vector) { accAt(j); c.op(OP.f64Load).mem(3); finish(m.kind, false, nRows); c.op(OP.f32DemoteF64, OP.f32Store).mem(2); return; }
-      accAt(j); c.simd(SIMD.v128Load).mem(4); finish(m.kind, true, countV); c.simd(SIMD.f32x4DemoteF64x2Zero);
-      accAt(j, 16); c.simd(SIMD.v128Load).mem(4); finish(m.kind, true, countV); c.simd(SIMD.f32x4DemoteF64x2Zero);
-      c.simd(SIMD.i8x16Shuffle).op(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-      c.simd(SIMD.v128Store).mem(4);
-    }));
   }
 }
