@@ -14,7 +14,7 @@ Session.backendCompilers.set('wasm', jitCompiler({ backend: wasmBackend }));
 // why: each gpu session opens its own gpu.js device in the mode it asks for (checked, never a silent fallback).
 Session.backendFactories.set('gpu', (opts) => {
   const device = GpuDevice.open(opts.gpu);
-  return { compiler: jitCompiler({ backend: gpuBackendFor(device) }), info: device.info };
+  return { compiler: jitCompiler({ backend: gpuBackendFor(device) }), info: device.info, release: () => device.close() };
 });
 // why: so an app written against tfgen/runtime's Session also runs a model file imported directly (development).
 setGraphSessionFactory((graph) => new Session({ graph: graph as Graph }));

@@ -81,6 +81,7 @@ export class Session {
   /** 'compiled' (generated, fused JS; the default) or 'interpreter' (reference kernels). */
   readonly executor: 'compiled' | 'interpreter';
   private readonly compiler: PlanCompiler | null;
+  private readonly releaseBackend?: () => void;
 
   /**
    * The plan compiler of sessions created without a `compiler` option. Null here (plans are
@@ -90,7 +91,7 @@ export class Session {
   /** Plan compilers of the backends other than 'js', by name (the `tfgen` entry registers 'wasm'). */
   static readonly backendCompilers = new Map<string, PlanCompiler>();
   /** Backends with per-session state (the gpu backend's device), by name: the session's options → its compiler and what runs. */
-  static readonly backendFactories = new Map<string, (opts: SessionOptions) => { compiler: PlanCompiler; info: BackendInfo }>();
+  static readonly backendFactories = new Map<string, (opts: SessionOptions) => { compiler: PlanCompiler; info: BackendInfo; release?: () => void }>();
   /** What this session's plans run on: `{backend: 'js'}`, or the gpu backend's mode and the kernel class that ran its probe. */
   readonly backendInfo: BackendInfo;
 
@@ -115,6 +116,7 @@ export class Session {
     const named = made?.compiler ?? (other ? Session.backendCompilers.get(opts.backend!) : undefined);
     this.compiler = opts.compiler !== undefined ? opts.compiler : named ?? Session.defaultCompiler;
     this.backendInfo = made?.info ?? { backend: opts.backend ?? 'js' };
+    this.releaseBackend = made?.release; // why: a gpu device holds a GL context (browsers keep a few at a time) until closed
   }
 
   /**
@@ -311,6 +313,7 @@ export class Session {
 
   /** Frees the session's variable values; later runs fail. */
   close(): void {
+    if (!this.closed) this.releaseBackend?.();
     this.closed = true;
     for (const v of this.variables.values()) dropWriteBack(v.data);
     this.variables.clear();
@@ -322,17 +325,13 @@ export class Session {
     this.stateVersion++;
   }
 
-  [Symbol.dispose](): void {
-    this.close();
-  }
+  [Symbol.dispose](): void { this.close(); }
 
   toString(): string {
     return `<tfgen.Session graph=${this.graph.id}${this.closed ? ' closed' : ''}>`;
   }
 
-  [inspectCustom](): string {
-    return this.toString();
-  }
+  [inspectCustom](): string { return this.toString(); }
 
   private randomStream(op: Operation): () => number {
     return this.streams.stream(op);

@@ -92,11 +92,19 @@ export class GpuDevice {
   readonly async: boolean;
   private probed: Promise<void> | null = null;
 
+  private owned = false;
+
   private constructor(mode: GpuMode, gpu: GpuJs | null, info: BackendInfo, async: boolean) {
     this.mode = mode;
     this.gpu = gpu;
     this.info = info;
     this.async = async;
+  }
+
+  /** Frees the gpu.js instance this device created (its kernels, textures and GL context); one passed in stays the caller's. */
+  close(): void {
+    if (this.owned && this.gpu) void Promise.resolve(this.gpu.destroy?.()).catch(() => undefined);
+    this.owned = false;
   }
 
   /** Opens gpu.js in the requested mode; throws (or, with fallback 'js', falls back and says so) when it cannot run here. */
@@ -108,10 +116,12 @@ export class GpuDevice {
     }
     try {
       const GPU = loadGpuClass(opts.GPU);
-      const gpu = typeof GPU === 'function' ? new GPU({ mode }) : GPU;
+      const owned = typeof GPU === 'function';
+      const gpu = owned ? new GPU({ mode }) : GPU;
       if (gpu.mode !== mode) throw new UnavailableError(`The GPU instance given runs mode '${gpu.mode}', not '${mode}'.`);
       const device = new GpuDevice(mode, gpu, { backend: 'gpu', mode, kernelClass: KERNEL_CLASS[mode], precision: 'single' }, mode === 'webgpu' || opts.async === true);
       // why: an async device (WebGPU) answers its probe with a Promise: it runs with the first runAsync.
+      device.owned = owned;
       if (!device.async) device.probe();
       return device;
     } catch (e) {

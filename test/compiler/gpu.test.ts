@@ -341,6 +341,24 @@ function fakeGpu(mode: string, cls: string, result: (out: Float32Array) => unkno
   };
 }
 
+test('closing a gpu session destroys the gpu.js instance it created (its GL context), not one passed in', () => {
+  let destroyed = 0;
+  const instance = fakeGpu('webgl2', 'WebGL2Kernel', (a) => a);
+  class FakeGPU {
+    mode: string;
+    constructor(o: { mode: string }) { this.mode = o.mode; }
+    createKernel(src: string, settings: { output: number[] }) { return instance.createKernel(src, settings); }
+    destroy() { destroyed++; return Promise.resolve(); }
+  }
+  const own = new tf.Session({ graph: new tf.Graph(), backend: 'gpu', gpu: { mode: 'webgl2', GPU: FakeGPU } });
+  assert.is(own.backendInfo.kernelClass, 'WebGL2Kernel');
+  own.close(); own.close();
+  assert.is(destroyed, 1);
+  const given = Object.assign(instance, { destroy: () => { destroyed += 10; } });
+  new tf.Session({ graph: new tf.Graph(), backend: 'gpu', gpu: { mode: 'webgl2', GPU: given } }).close();
+  assert.is(destroyed, 1);
+});
+
 test('a kernel class other than the mode asked for is an error (gpu.js replacing kernels silently)', () => {
   assert.throws(() => new tf.Session({ graph: new tf.Graph(), backend: 'gpu', gpu: { mode: 'webgl2', GPU: fakeGpu('webgl2', 'CPUKernel', (a) => a) } }),
     (e: Error) => e instanceof tf.errors.InternalError && /ran the probe kernel with CPUKernel instead of WebGL2Kernel/.test(e.message));
