@@ -34,6 +34,9 @@ export function checkerProject(opts: { nodeTypes?: boolean } = {}): Project {
       skipLibCheck: true,
       noEmit: true,
       allowImportingTsExtensions: true,
+      // why: call-site analysis resolves a plain .js importer's `sess` and imports through the
+      // checker's symbols, which TypeScript binds for JavaScript files only with allowJs.
+      allowJs: true,
       paths: { tfgen: [entryFor('src/index')], 'tfgen/runtime': [entryFor('src/runtime/index')] },
     },
   });

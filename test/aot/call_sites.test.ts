@@ -69,4 +69,19 @@ test('the compiled module counts as the model too; files not importing it are sk
     assert.equal(r.diagnostics, []);
   }));
 
+test('a plain JavaScript importer: its sess.run sites resolve as a TypeScript one\'s (they were skipped, silently)', () =>
+  withFiles({
+    'model.tf.ts': MODEL,
+    'app.js': "import { Session } from 'tfgen/runtime';\nimport { init, loss, train } from './model.tf.js';\nconst sess = new Session();\nsess.run(init);\nsess.run([train, loss], { X: [1], Y: [2] });\n",
+  }, (dir) => {
+    const project = checkerProject();
+    const sf = project.addSourceFileAtPath(join(dir, 'app.js'));
+    const r = findCallSites([sf], modelModulePaths(join(dir, 'model.tf.ts'), join(dir, 'out')), new Set(['X', 'Y', 'w', 'loss', 'train', 'init']));
+    assert.equal(r.requests.map((q) => [q.site.slice(dir.length + 1), q.fetches, q.feeds]), [
+      ['app.js:4:1', [{ export: 'init' }], []],
+      ['app.js:5:1', [{ export: 'train' }, { export: 'loss' }], [{ name: 'X' }, { name: 'Y' }]],
+    ]);
+    assert.equal(r.diagnostics, []);
+  }));
+
 test.run();
