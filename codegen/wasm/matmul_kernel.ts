@@ -319,6 +319,8 @@ export function matmulPlan(k: Extract<Kernel, { kind: 'map' | 'matmul' }>, at: (
   const empty = { full: [], rowLeaves: [], colLeaves: [], scalars: [], constants: [], pre: [], inner: [] };
   let epi: Pick<MatmulKernel, keyof typeof empty> = empty;
   if (k.kind === 'map') {
+    // why: the tile and its stores are float32; a compare's bool (or a cast's int) result is computed in JS.
+    if (at(k.out).dtype !== 'float32') return `epilogue: ${at(k.out).dtype} result (the tile stores float32)`;
     // why: the caller checked the epilogue's prims and dtypes as for any map kernel.
     const leaves = k.leaves.filter((l) => l !== mm.id);
     const plan = leafPlan(at, leaves, mm.shape);

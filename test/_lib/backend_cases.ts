@@ -201,6 +201,16 @@ export const CASES: readonly BackendCase[] = [
     const ta = tf.matmul(a, c, { transposeA: true }), tb = tf.matmul(d, b, { transposeB: true }), both = tf.matmul(a, b, { transposeA: true, transposeB: true });
     return once([ta, tb, both], f, [ta, tb, both].map((op) => ({ op, needs: ['matmul'] as Capability[] })));
   } },
+  { name: 'a compare of a matmul against a row: greater(x·W, c), a bool result', family: 'matmul', tolerance: { wasm: EXACT, gpu: EXACT }, build() {
+    // why: the products are small integers, so the sums are exact in any order and the compare cannot flip.
+    const f = new Map();
+    const x = fedData(f, 'x', 'float32', [3, 4], Float32Array.from([1, 2, 0, -1, 3, -2, 1, 1, 0, 0, 2, -3]));
+    const w = fedData(f, 'w', 'float32', [4, 2], Float32Array.from([1, 0, -1, 2, 2, 1, 0, -1]));
+    const c = fedData(f, 'c', 'float32', [2], Float32Array.from([0, 1]));
+    const mm = tf.matmul(x, w), out = tf.greater(mm, c);
+    // x·W = [[-1, 5], [7, -4], [4, 5]]
+    return once([out], f, [{ op: mm, needs: ['matmul'] }], (v) => near(v[0], [0, 1, 1, 0, 1, 1], 0, 'x·W > c'));
+  } },
   { name: 'matmul epilogue: relu(x·W + b)', family: 'matmul', tolerance: { wasm: dotBound(8, 2, 2, 2), gpu: GPU_SUM }, build() {
     const f = new Map(), x = fed(f, 'x', [6, 8], 25), w = fed(f, 'w', [8, 5], 26), b = fed(f, 'b', [5], 27);
     const out = tf.nn.relu(tf.add(tf.matmul(x, w), b));
