@@ -125,7 +125,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
     return finish(src, k, r.id, numel(r.shape), n);
   };
 
-  const REDUCIBLE = new Set(['sum', 'mean', 'max', 'min', 'prod']);
+  const REDUCIBLE = new Set(['sum', 'mean', 'max', 'min', 'prod', 'all', 'any']);
   const reduceKernel = (k: Extract<Kernel, { kind: 'reduce' }>): GpuKernel[] => {
     if (isArgReduce(at(k.outs[0]).attrs.kind)) return [argKernel(k)];
     const first = at(k.outs[0]);
@@ -144,7 +144,8 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
       const r = at(id);
       const kind = r.attrs.kind!;
       if (!REDUCIBLE.has(kind)) refuse(`reduce ${kind} not covered yet`);
-      if (r.dtype !== 'float32') refuse(`${r.dtype} reduce (float32 only)`);
+      const logic = kind === 'all' || kind === 'any';
+      if (r.dtype !== (logic ? 'bool' : 'float32')) refuse(`${r.dtype} reduce ${kind} (float32, or bool for all and any)`);
       const value = r.inputs[0];
       const need = new Set<number>([value]);
       for (let b = k.body.length - 1; b >= 0; b--) if (need.has(k.body[b])) for (const i of at(k.body[b]).inputs) need.add(i);
@@ -159,9 +160,10 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
       hoist(src, plan.hoisted.filter((h) => need.has(h.id)));
       const { pre, inner } = splitInvariant(at, body, looped.map((l) => l.id));
       src.lines.push(...src.body(pre));
-      src.lines.push(`let acc = ${kind === 'prod' ? '1.0' : '0.0'};`, ...(kind === 'max' || kind === 'min' ? ['let first = 1.0;'] : []));
+      src.lines.push(`let acc = ${kind === 'prod' || kind === 'all' ? '1.0' : '0.0'};`, ...(kind === 'max' || kind === 'min' ? ['let first = 1.0;'] : []));
       const reads = looped.map((l) => `const t${l.id} = ${src.arg(l.id)}[${src.index(coord, merged.strides[plan.looped.indexOf(l) + 1])}];`);
-      const step = kind === 'max' ? `Math.max(acc, t${value})` : kind === 'min' ? `Math.min(acc, t${value})` : kind === 'prod' ? `acc * t${value}` : `acc + t${value}`;
+      const step = kind === 'max' ? `Math.max(acc, t${value})` : kind === 'min' ? `Math.min(acc, t${value})` : kind === 'prod' ? `acc * t${value}`
+        : kind === 'all' ? `(acc !== 0.0 && t${value} !== 0.0 ? 1.0 : 0.0)` : kind === 'any' ? `(acc !== 0.0 || t${value} !== 0.0 ? 1.0 : 0.0)` : `acc + t${value}`;
       // why: max and min start from the first element (GLSL has no Infinity literal).
       const extreme = kind === 'max' || kind === 'min';
       const loopBody = [...reads, ...src.body(inner), extreme ? `acc = first > 0.5 ? t${value} : ${step};` : `acc = ${step};`, ...(extreme ? ['first = 0.0;'] : [])];

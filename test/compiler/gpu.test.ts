@@ -103,7 +103,7 @@ test('bool results (compares), casts to int32 (truncating, wrapping as the JS ba
   assert.ok(plan.data.kernels.every((k) => k.runsOn === 'gpu'), JSON.stringify(plan.data.gpu!.fallback));
 });
 
-test('reductions (sum, mean, max, min over rows, columns, all): within n·2^-24·Σ|x|', () => {
+test('reductions (sum, mean, max, min over rows, columns, all): within n·2^-24·Σ|x|; all and any of bools exact', () => {
   const g = new tf.Graph();
   const x0 = rand(37 * 23, 4, 2);
   const { out, feeds } = g.asDefault(() => {
@@ -119,6 +119,18 @@ test('reductions (sum, mean, max, min over rows, columns, all): within n·2^-24�
   const sumAbs = x0.reduce((a, v) => a + v * v + Math.abs(v), 0);
   got.forEach((v: unknown, i: number) => close(`reduction ${i}`, v, want[i], () => 37 * 23 * 2 ** -24 * sumAbs));
   close('max is exact', got[2], want[2], () => 0);
+  // why: all and any of bools (a fed mask and a compare fused into the loop) are exact.
+  const g2 = new tf.Graph();
+  const { logic, lf } = g2.asDefault(() => {
+    const m = tf.placeholder(tf.bool, [3, 4], 'm'), v = tf.placeholder(tf.float32, [3, 4], 'v');
+    return { logic: [tf.reduceAll(m, 1), tf.reduceAny(m, 0), tf.reduceAll(tf.greater(v, -2)), tf.reduceAny(tf.logicalAnd(m, tf.greater(v, 0.5)), 1)],
+      lf: { m: Uint8Array.from([1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0]), v: rand(12, 16, 3) } };
+  });
+  const g2s = gpuSession(g2);
+  const lw = new tf.Session({ graph: g2 }).run(logic, lf), lg = g2s.run(logic, lf);
+  assert.ok(onGpu(g2s, logic, lf).data.kernels.every((k) => k.runsOn === 'gpu'), JSON.stringify(onGpu(g2s, logic, lf).data.gpu!.fallback));
+  lg.forEach((v: unknown, i: number) => assert.equal(typeof v === 'boolean' ? v : Array.from((v as tf.NDArray).data), typeof lw[i] === 'boolean' ? lw[i] : Array.from(lw[i].data), `logic ${i}`));
+  assert.equal(Array.from(lg[0].data), [1, 0, 0]);
   assert.ok(onGpu(gpu, out, feeds).data.kernels.every((k) => k.runsOn === 'gpu'));
 });
 
