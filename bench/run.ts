@@ -44,6 +44,9 @@ const targets: Target[] = [
     { workload: 'W3', which: 'each', anchor: tfjsName('wasm'), atLeast: 5, engine, from: 'wasm issue' },
     { workload: 'W3', which: 'each', anchor: TFGEN, atLeast: 5, engine, from: 'wasm issue' },
   ]),
+  // The wasm issue's tiny-run rule: the wasm backend at most 2× the JS backend's time on W1/W2.
+  { workload: 'W1', which: 'each', anchor: TFGEN, atLeast: 0.5, engine: TFGEN_WASM, from: 'wasm issue' },
+  { workload: 'W2', which: 'each', anchor: TFGEN, atLeast: 0.5, engine: TFGEN_WASM, from: 'wasm issue' },
   // The wasm issue's matmul and MLP targets (the 35 GFLOP/s floor is in the W4 figures).
   { workload: 'W4', which: 'each', anchor: tfjsName('wasm'), atLeast: 1.2, engine: TFGEN_WASM, from: 'wasm issue' },
   { workload: 'W5', which: 'each', anchor: tfjsName('wasm'), atLeast: 2, engine: TFGEN_WASM, from: 'wasm issue' },

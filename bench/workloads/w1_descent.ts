@@ -3,14 +3,17 @@
 import * as tf from '../../src/index.js';
 import { HandDescent } from '../hand/w1_descent.js';
 import { consume, type Column, type EngineCell, type Runner } from '../lib/harness.js';
-import { HAND, planKind, TFGEN, tfgenSession, tfjsCells, withPlan, type Ctx } from './common.js';
+import { HAND, planKind, TFGEN, TFGEN_WASM, tfgenSession, tfjsCells, withPlan, type Ctx } from './common.js';
 
 const LR = 0.1;
 
-/** tfgen's cell: `sess.run({x, loss, train})` with a fresh literal per step, or one made before the loop. */
-function tfgenCell(ctx: Ctx, idiom: 'fresh' | 'hoisted'): EngineCell {
+/**
+ * tfgen's cell: `sess.run({x, loss, train})` with a fresh literal per step, or one made before the
+ * loop; on the JS backend or (`engine` TFGEN_WASM) the wasm backend.
+ */
+function tfgenCell(ctx: Ctx, idiom: 'fresh' | 'hoisted', engine = TFGEN): EngineCell {
   return {
-    engine: TFGEN,
+    engine,
     make(): Runner {
       const g = new tf.Graph();
       const { x, loss, train } = g.asDefault(() => {
@@ -19,7 +22,7 @@ function tfgenCell(ctx: Ctx, idiom: 'fresh' | 'hoisted'): EngineCell {
         const train = new tf.train.GradientDescentOptimizer(LR).minimize(loss);
         return { x, loss, train };
       });
-      const sess = tfgenSession(ctx, g);
+      const sess = tfgenSession(ctx, g, engine === TFGEN_WASM ? 'wasm' : undefined);
       sess.run(g.asDefault(() => tf.globalVariablesInitializer()));
       const fetches = { x, loss, train };
       const first = sess.run({ x, loss, train }) as { x: number; loss: number };
@@ -49,6 +52,7 @@ export function w1Columns(ctx: Ctx): Column[] {
     label,
     engines: [
       tfgenCell(ctx, 'fresh'),
+      tfgenCell(ctx, 'fresh', TFGEN_WASM),
       ...tfjsCells(ctx, (t) => {
         const x = t.variable(t.scalar(5));
         const opt = t.train.sgd(LR);

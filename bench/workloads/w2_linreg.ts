@@ -6,7 +6,7 @@ import * as tf from '../../src/index.js';
 import { linregStep, type LinRegState } from '../hand/w2_linreg.js';
 import { consume, type Column, type EngineCell, type Runner } from '../lib/harness.js';
 import { normal } from '../lib/rng.js';
-import { HAND, planKind, TFGEN, tfgenSession, tfjsCells, withPlan, type Ctx } from './common.js';
+import { HAND, planKind, TFGEN, TFGEN_WASM, tfgenSession, tfjsCells, withPlan, type Ctx } from './common.js';
 
 const LR = 0.0005;
 const BATCH = 100;
@@ -39,11 +39,12 @@ const fmtMB = (m: number, b: number): string => `m = ${m.toFixed(4)}, b = ${b.to
 /**
  * tfgen's cell. 'fresh' is the seed's loop: each step a fresh fetch list and a fresh feed Map of
  * fresh batch views (`X_train[start:end]`); 'hoisted' makes the list and one Map per batch once.
+ * On the JS backend or (`engine` TFGEN_WASM) the wasm backend.
  */
-function tfgenCell(ctx: Ctx, data: Data, idiom: 'fresh' | 'hoisted'): EngineCell {
+function tfgenCell(ctx: Ctx, data: Data, idiom: 'fresh' | 'hoisted', engine = TFGEN): EngineCell {
   const { batches, trainX, trainY, steps } = data;
   return {
-    engine: TFGEN,
+    engine,
     make(): Runner {
       const g = new tf.Graph();
       const { X, y, m, b, avgLoss, trainOneStep, init } = g.asDefault(() => {
@@ -56,7 +57,7 @@ function tfgenCell(ctx: Ctx, data: Data, idiom: 'fresh' | 'hoisted'): EngineCell
         const trainOneStep = new tf.train.GradientDescentOptimizer(LR).minimize(avgLoss);
         return { X, y, m, b, avgLoss, trainOneStep, init: tf.globalVariablesInitializer() };
       });
-      const sess = tfgenSession(ctx, g);
+      const sess = tfgenSession(ctx, g, engine === TFGEN_WASM ? 'wasm' : undefined);
       const fetches = [trainOneStep, avgLoss, m, b];
       const feeds = batches.map((bt) => new Map<tf.Tensor, Float32Array>([[X, bt.x], [y, bt.y]]));
       const n = batches.length;
@@ -102,6 +103,7 @@ export function w2Columns(ctx: Ctx): Column[] {
     label,
     engines: [
       tfgenCell(ctx, data, 'fresh'),
+      tfgenCell(ctx, data, 'fresh', TFGEN_WASM),
       ...tfjsCells(ctx, (t) => {
         const m = t.variable(t.scalar(0)), b = t.variable(t.scalar(0));
         const zero = t.scalar(0);
