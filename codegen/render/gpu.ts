@@ -14,7 +14,7 @@ import { floatLiteral } from '../gpu/exprs.js';
 import { KernelSource, SMALL_INTS, uncoveredNode, type GpuArg, type GpuKernel } from '../gpu/kernel_source.js';
 import { renderJs } from './js.js';
 import { kernelName, leafPlan, splitInvariant } from './kernel_walk.js';
-import { broadcastStrides, mergeDims } from './loops.js';
+import { broadcastStrides, mergeDims, rowMajor } from './loops.js';
 
 export interface RenderedGpu {
   readonly kernels: readonly GpuKernel[];
@@ -30,7 +30,6 @@ const MAX_ELEMENTS = 2 ** 24;
 class NotCovered extends Error {}
 const refuse = (why: string): never => { throw new NotCovered(why); };
 
-const rowMajor = (shape: readonly Dim[]) => broadcastStrides(shape, shape);
 const tooLarge = (d: Dim) => typeof d === 'number' && d > MAX_ELEMENTS;
 
 export interface GpuRenderOptions {

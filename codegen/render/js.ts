@@ -15,9 +15,7 @@ import type { Kernel, Schedule } from '../schedule.js';
 import { binaryExpr, castExpr, literal, preludeFor, roundTo, unaryExpr } from './js_exprs.js';
 import { kernelName, leafPlan as walkLeaves, splitInvariant as walkInvariant } from './kernel_walk.js';
 import { EmbeddedPlans, renderControl } from './js_control.js';
-import { broadcastStrides, loopNest, mergeDims } from './loops.js';
-
-const rowMajor = (shape: readonly Dim[]) => broadcastStrides(shape, shape);
+import { broadcastStrides, loopNest, mergeDims, rowMajor } from './loops.js';
 
 /**
  * How another backend reuses this renderer for the kernels it does not cover (per-kernel

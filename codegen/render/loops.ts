@@ -22,6 +22,9 @@ export function broadcastStrides(shape: readonly Dim[], iter: readonly Dim[]): D
   return st;
 }
 
+/** Plain row-major strides of `shape` (the layout of every plan array). */
+export const rowMajor = (shape: readonly Dim[]): Dim[] => broadcastStrides(shape, shape);
+
 /** Merges adjacent dims where every operand's strides are contiguous across them; drops 1-dims. */
 export function mergeDims(dims: readonly Dim[], operands: readonly Dim[][]): { dims: Dim[]; strides: Dim[][] } {
   const keep = dims.map((d) => d !== 1);

@@ -22,7 +22,7 @@ import { VECTOR_MATH } from '../wasm/vector_math.js';
 import { matmulFunction, matmulPlan, type MatmulMode, type Tile } from '../wasm/matmul_kernel.js';
 import { renderJs, type JsAfter } from './js.js';
 import { leafPlan, splitInvariant } from './kernel_walk.js';
-import { broadcastStrides, mergeDims } from './loops.js';
+import { broadcastStrides, mergeDims, rowMajor } from './loops.js';
 
 /**
  * What the text reads into wasm memory besides the planned buffers: `name` is the JS array (f0, r1,
@@ -173,7 +173,7 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     const dimLeaves = plan.hoisted.filter((h) => h.dim !== undefined);
     // why: a map's output is contiguous; a reduction's result is indexed by the kept axes (0 on reduced ones).
     const first = at(outIds[0]);
-    const outStrides = k.kind === 'map' ? broadcastStrides(space, space)
+    const outStrides = k.kind === 'map' ? rowMajor(space)
       : broadcastStrides(space.map((d, a) => (first.attrs.axes!.includes(a) ? 1 : d)), space);
     // why: an input is read at its index, or broadcast along rows or columns of a 2-d space.
     let merged = mergeDims(space, [outStrides, ...plan.looped.map((l) => l.strides)]);
