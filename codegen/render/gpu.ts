@@ -53,6 +53,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
   /** The gpu kernels built for the kernel about to be rendered (beforeKernel decides, kernel emits). */
   let pending: GpuKernel[] | null = null;
   let arr: (id: number) => string = () => '';
+  let currentName = '';
 
   const argSource = (id: number): GpuArg => {
     const r = root(id), n = at(r), name = arr(r);
@@ -81,17 +82,16 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
     }
   };
 
-  const finish = (src: KernelSource, k: Kernel, node: number, output: Dim, loopMax: Dim): GpuKernel => {
+  const finish = (src: KernelSource, node: number, output: Dim, loopMax: Dim): GpuKernel => {
     const dt = at(node).dtype;
     // why: a bool result is 1.0 / 0.0 on the device; an int32 one only comes from a cast (uncoveredNode).
     if (dt !== 'float32' && dt !== 'bool' && dt !== 'int32' && dt !== 'int64') refuse(`${dt} result (float32, bool, int32 casts, argmax indices only)`);
     if (tooLarge(output)) refuse('more than 2^24 elements');
     return { kernel: currentName, source: src.text(), holes: src.holes, output, loopMax, args: src.args, node, outName: arr(node), keep: written.has(root(node)) };
   };
-  let currentName = '';
 
   const mapKernel = (k: Extract<Kernel, { kind: 'map' }>): GpuKernel[] => {
-    if (k.epilogueOf !== undefined) return [matmulKernel(k, at(k.epilogueOf), k.out, k.body, k.leaves.filter((l) => l !== k.epilogueOf))];
+    if (k.epilogueOf !== undefined) return [matmulKernel(at(k.epilogueOf), k.out, k.body, k.leaves.filter((l) => l !== k.epilogueOf))];
     const out = at(k.out);
     // why: an int64 result is exact only from exact device ints (argmax indices) or bools; fed ints reach the device rounded to float32.
     if (out.dtype === 'int64' && !k.leaves.every((l) => exactInts.has(root(l)) || at(l).dtype === 'bool')) refuse('int64 of ints from JS (float32 on the device)');
@@ -105,7 +105,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
     hoist(src, plan.hoisted);
     plan.looped.forEach((l, j) => src.lines.push(`const t${l.id} = ${src.arg(l.id)}[${contiguous ? 'i' : src.index(coords, merged.strides[j + 1])}];`));
     src.lines.push(...src.body(k.body), `return t${k.out};`);
-    return [finish(src, k, k.out, numel(out.shape), 1)];
+    return [finish(src, k.out, numel(out.shape), 1)];
   };
 
   /** argmax / argmin of float32 along one axis: the reference's order (first index wins ties, the first NaN wins). */
@@ -121,7 +121,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
     const at2 = (kk: string) => `${X}[(${oo} * ${src.float(n)} + ${kk}) * ${src.float(inner)} + ${ii}]`;
     src.lines.push('let best = 0.0;', `let bv = ${at2('0.0')};`, `for (let k = 1; k < ${src.int(n)}; k++) {`, `const v = ${at2('k')};`,
       `if (v ${better} bv || (v !== v && bv === bv)) { bv = v; best = k; }`, '}', 'return best;');
-    return finish(src, k, r.id, numel(r.shape), n);
+    return finish(src, r.id, numel(r.shape), n);
   };
 
   const REDUCIBLE = new Set(['sum', 'mean', 'max', 'min', 'prod', 'all', 'any']);
@@ -170,12 +170,12 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
       src.lines.push(...opens, ...loopBody, ...opens.map(() => '}'));
       const count = numel(axes.map((a) => x.shape[a]));
       src.lines.push(kind === 'mean' ? `return acc / ${src.float(count)};` : 'return acc;');
-      return finish(src, k, id, numel(r.shape), loopMax);
+      return finish(src, id, numel(r.shape), loopMax);
     });
   };
 
   /** C = op(A)·op(B) with float32 accumulation, then the epilogue's elementwise body (if any) per element. */
-  const matmulKernel = (k: Kernel, mm: Node, outId: number, epilogue: readonly number[], leaves: readonly number[]): GpuKernel => {
+  const matmulKernel = (mm: Node, outId: number, epilogue: readonly number[], leaves: readonly number[]): GpuKernel => {
     const [aN, bN] = mm.inputs.map(at);
     if (mm.shape.length !== 2) refuse('batched matmul');
     const ta = mm.attrs.transposeA === true, tb = mm.attrs.transposeB === true;
@@ -195,7 +195,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
     hoist(src, plan.hoisted);
     for (const l of plan.looped) src.lines.push(`const t${l.id} = ${src.arg(l.id)}[${src.index([i, j], l.strides)}];`);
     src.lines.push(...src.body(epilogue), `return t${outId};`);
-    return finish(src, k, outId, numel(mm.shape), Kd);
+    return finish(src, outId, numel(mm.shape), Kd);
   };
 
   /** Transpose, slice, pad and concat as one gather per output element (gather itself reads int indices: JS). */
@@ -237,7 +237,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
         src.lines.push(`return ${expr};`);
       }
     }
-    return finish(src, k, k.out, numel(n.shape), 1);
+    return finish(src, k.out, numel(n.shape), 1);
   };
 
   /** The nodes a kernel reads from other kernels' storage. */
@@ -267,7 +267,7 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
       currentName = kernelName(s, k, index).name;
       if (k.kind === 'map' || k.kind === 'reduce' || k.kind === 'matmul' || k.kind === 'movement') {
         try {
-          pending = k.kind === 'map' ? mapKernel(k) : k.kind === 'reduce' ? reduceKernel(k) : k.kind === 'movement' ? [movementKernel(k)] : [matmulKernel(k, at(k.out), k.out, [], [])];
+          pending = k.kind === 'map' ? mapKernel(k) : k.kind === 'reduce' ? reduceKernel(k) : k.kind === 'movement' ? [movementKernel(k)] : [matmulKernel(at(k.out), k.out, [], [])];
         } catch (e) {
           if (!(e instanceof NotCovered)) throw e;
           fallback[currentName] = e.message;
