@@ -4,23 +4,12 @@
 // as int32 or, for int64 outputs, as the float64 the plan's Float64Array holds. Parameters: the
 // output's byte offset, the input's, then outer, axis and inner sizes.
 import type { DType } from '../../src/dtypes.js';
-import { Code, F32, I32, OP, type ValType, type WasmFunction } from './encode.js';
+import { F32, functionBuilder, I32, OP, type WasmFunction } from './encode.js';
 
 export function argFunction(name: string, kind: 'argmax' | 'argmin', out: DType): WasmFunction {
   const params = 5, [pOut, pIn, pOuter, pN, pInner] = [0, 1, 2, 3, 4];
-  const locals: ValType[] = [];
-  const local = (t: ValType) => params + locals.push(t) - 1;
-  const c = new Code();
-  const get = (i: number) => c.op(OP.localGet).u32(i), set = (i: number) => c.op(OP.localSet).u32(i);
-  const i32 = (v: number) => c.op(OP.i32Const).s32(v);
-  const loop = (v: number, start: number, bound: number, inside: () => void) => {
-    i32(start); set(v);
-    c.op(OP.block, 0x40, OP.loop, 0x40);
-    get(v); get(bound); c.op(OP.i32GeU, OP.brIf).u32(1);
-    inside();
-    get(v); i32(1).op(OP.i32Add); set(v);
-    c.op(OP.br).u32(0).op(OP.end, OP.end);
-  };
+  const { c, locals, local, get, set, i32, loop: counted } = functionBuilder(params);
+  const loop = (v: number, start: number, bound: number, inside: () => void) => { i32(start); set(v); counted(v, bound, 1, inside); };
   const o = local(I32), i = local(I32), k = local(I32), best = local(I32), at = local(I32), stride = local(I32), outAt = local(I32);
   const bv = local(F32), v = local(F32), take = local(I32);
   get(pInner); i32(2).op(OP.i32Shl); set(stride);

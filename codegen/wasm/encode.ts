@@ -65,6 +65,27 @@ export class Code {
   append(c: Code | readonly number[]): this { this.bytes.push(...(c instanceof Code ? c.bytes : c)); return this; }
 }
 
+/**
+ * A function being built after `params` i32 parameters: its code, its locals (`local` adds one,
+ * returning its index) and the shorthands every kernel writes with.
+ */
+export function functionBuilder(params: number) {
+  const locals: ValType[] = [];
+  const c = new Code();
+  const get = (i: number) => c.op(OP.localGet).u32(i);
+  const set = (i: number) => c.op(OP.localSet).u32(i);
+  const i32 = (v: number) => c.op(OP.i32Const).s32(v);
+  /** A counted loop: local `v` from its current value up to local `bound` (exclusive) in steps of `step`. */
+  const loop = (v: number, bound: number, step: number, inside: () => void) => {
+    c.op(OP.block, 0x40, OP.loop, 0x40);
+    get(v); get(bound); c.op(OP.i32GeU, OP.brIf).u32(1);
+    inside();
+    get(v); i32(step).op(OP.i32Add); set(v);
+    c.op(OP.br).u32(0).op(OP.end, OP.end);
+  };
+  return { c, locals, local: (t: ValType) => params + locals.push(t) - 1, get, set, i32, loop };
+}
+
 export interface WasmFunction {
   readonly name: string;
   /** Number of i32 parameters (byte offsets and counts). */

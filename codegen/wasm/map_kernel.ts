@@ -8,7 +8,7 @@
 // column counts.
 import type { DType } from '../../src/dtypes.js';
 import type { Node } from '../ir.js';
-import { Code, I32, OP, SIMD, type ValType, type WasmFunction } from './encode.js';
+import { Code, functionBuilder, I32, OP, SIMD, type ValType, type WasmFunction } from './encode.js';
 import { addressShift, emitConstant, emitLoad, emitSplat, emitStore, emitTyped, typedCovers, valueType } from './typed_ops.js';
 import { emitVectorMath, VECTOR_MATH } from './vector_math.js';
 
@@ -85,14 +85,10 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
   const colLeaves = k.colLeaves ?? [], rowLeaves = new Set(k.rowLeaves ?? []);
   const dims = k.dims ?? [];
   const params = 3 + k.looped.length + colLeaves.length + k.scalars.length + dims.length;
-  const locals: ValType[] = [];
-  const local = (t: ValType) => params + locals.push(t) - 1;
   const pOut = 0, pRows = params - 2, pN = params - 1;
   const pIn = new Map(k.looped.map((id, j) => [id, 1 + j]));
   const S = new Map<number, number>(), V = new Map<number, number>();
-  const c = new Code();
-  const get = (i: number) => c.op(OP.localGet).u32(i);
-  const set = (i: number) => c.op(OP.localSet).u32(i);
+  const { c, locals, local, get, set, loop } = functionBuilder(params);
   const dtype = (id: number) => at(id).dtype;
   const into = (vector: boolean, id: number) => {
     const map = vector ? V : S;
@@ -120,9 +116,7 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
   const i = local(I32), end4 = local(I32), end = local(I32), row = local(I32), rowOff = local(I32), colOff = local(I32);
   get(pN).op(OP.i32Const).s32(2).op(OP.i32Shl); set(end);
   get(pN).op(OP.i32Const).s32(-4).op(OP.i32And).op(OP.i32Const).s32(2).op(OP.i32Shl); set(end4);
-  const loop = (vector: boolean, bound: number) => {
-    c.op(OP.block, 0x40, OP.loop, 0x40);
-    get(i); get(bound); c.op(OP.i32GeU, OP.brIf).u32(1);
+  const pass = (vector: boolean, bound: number) => loop(i, bound, vector ? 16 : 4, () => {
     for (const id of k.looped) {
       address(pIn.get(id)!, id, () => { get(i); if (!rowLeaves.has(id)) { get(rowOff); c.op(OP.i32Add); } });
       emitLoad(c, dtype(id), vector);
@@ -131,22 +125,18 @@ export function mapFunction(k: MapKernel, at: (id: number) => Node): WasmFunctio
     for (const id of k.inner) compute(id, vector);
     address(pOut, k.out, () => { get(i); get(rowOff); c.op(OP.i32Add); });
     emitStore(c, dtype(k.out), vector, (vector ? V : S).get(k.out)!, local);
-    get(i); c.op(OP.i32Const).s32(vector ? 16 : 4).op(OP.i32Add); set(i);
-    c.op(OP.br).u32(0).op(OP.end, OP.end);
-  };
-  // why: one row when nothing broadcasts.
-  c.op(OP.block, 0x40, OP.loop, 0x40);
-  get(row); get(pRows); c.op(OP.i32GeU, OP.brIf).u32(1);
-  colLeaves.forEach((id, j) => {
-    address(1 + k.looped.length + j, id, () => get(colOff));
-    emitLoad(c, dtype(id), false); into(false, id); splat(id);
   });
-  c.op(OP.i32Const).s32(0); set(i);
-  loop(true, end4);
-  loop(false, end);
-  get(rowOff); get(end); c.op(OP.i32Add); set(rowOff);
-  get(colOff); c.op(OP.i32Const).s32(4).op(OP.i32Add); set(colOff);
-  get(row); c.op(OP.i32Const).s32(1).op(OP.i32Add); set(row);
-  c.op(OP.br).u32(0).op(OP.end, OP.end);
+  // why: one row when nothing broadcasts.
+  loop(row, pRows, 1, () => {
+    colLeaves.forEach((id, j) => {
+      address(1 + k.looped.length + j, id, () => get(colOff));
+      emitLoad(c, dtype(id), false); into(false, id); splat(id);
+    });
+    c.op(OP.i32Const).s32(0); set(i);
+    pass(true, end4);
+    pass(false, end);
+    get(rowOff); get(end); c.op(OP.i32Add); set(rowOff);
+    get(colOff); c.op(OP.i32Const).s32(4).op(OP.i32Add); set(colOff);
+  });
   return { name: k.name, params, locals, body: c };
 }

@@ -20,7 +20,7 @@ import { dmul, type Dim } from '../dims.js';
 import type { Node } from '../ir.js';
 import { leafPlan, splitInvariant } from '../render/kernel_walk.js';
 import type { Kernel } from '../schedule.js';
-import { Code, F32, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
+import { F32, functionBuilder, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
 import { emitElementwise } from './map_kernel.js';
 import { emitSplat, valueType } from './typed_ops.js';
 
@@ -73,24 +73,12 @@ export function matmulFunction(k: MatmulKernel, at: (id: number) => Node): WasmF
   const [pC, pA, pB, pPack, pTile] = [0, 1, 2, 3, 4];
   const leafParam = new Map(leaves.map((id, j) => [id, 5 + j]));
   const [pM, pN, pK] = [params - 3, params - 2, params - 1];
-  const locals: ValType[] = [];
-  const local = (t: ValType) => params + locals.push(t) - 1;
-  const c = new Code();
-  const get = (i: number) => c.op(OP.localGet).u32(i);
-  const set = (i: number) => c.op(OP.localSet).u32(i);
-  const i32 = (v: number) => c.op(OP.i32Const).s32(v);
+  const { c, locals, local, get, set, i32, loop } = functionBuilder(params);
   /** x = value pushed by `value`. */
   const let_ = (x: number, value: () => void) => { value(); set(x); };
   const add = (x: number, v: number | (() => void)) => { get(x); if (typeof v === 'number') i32(v); else v(); c.op(OP.i32Add); set(x); };
   /** for (x = start; x < end; x += step): `end` a local. */
-  const forLoop = (x: number, start: number, end: number, step: number, body: () => void) => {
-    let_(x, () => i32(start));
-    c.op(OP.block, 0x40, OP.loop, 0x40);
-    get(x); get(end); c.op(OP.i32GeU, OP.brIf).u32(1);
-    body();
-    add(x, step);
-    c.op(OP.br).u32(0).op(OP.end, OP.end);
-  };
+  const forLoop = (x: number, start: number, end: number, step: number, body: () => void) => { let_(x, () => i32(start)); loop(x, end, step, body); };
   /** min(limit, a - b) of locals a, b. */
   const minRemaining = (x: number, limit: number, a: number, b: number) => {
     get(a); get(b); c.op(OP.i32Sub); set(x);

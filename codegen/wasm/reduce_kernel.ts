@@ -15,7 +15,7 @@
 // each per-row input's, each one-element input's, each run-time dim's value, ('columns': the
 // outer count), rows, cols.
 import type { Node } from '../ir.js';
-import { Code, F32, F64, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
+import { F32, F64, functionBuilder, I32, OP, SIMD, V128, type ValType, type WasmFunction } from './encode.js';
 import { emitElementwise } from './map_kernel.js';
 import { emitConstant, emitSplat, valueType } from './typed_ops.js';
 
@@ -54,17 +54,12 @@ export function reduceFunction(k: ReduceKernel, at: (id: number) => Node): WasmF
   const scratch = k.shape === 'columns' ? outs : 0, first = outs + scratch;
   // why: a columns reduction runs over `outer` blocks of [rows, cols] (a reduction over middle axes); its count comes first.
   const params = (k.shape === 'columns' ? 3 : 2) + first + k.looped.length + k.colLeaves.length + k.scalars.length + dims.length;
-  const locals: ValType[] = [];
-  const local = (t: ValType) => params + locals.push(t) - 1;
   const pRows = params - 2, pCols = params - 1;
   const pIn = new Map(k.looped.map((id, j) => [id, first + j]));
   const pCol = new Map(k.colLeaves.map((id, j) => [id, first + k.looped.length + j]));
   const rowLeaves = new Set(k.rowLeaves);
   const S = new Map<number, number>(), V = new Map<number, number>();
-  const c = new Code();
-  const get = (i: number) => c.op(OP.localGet).u32(i);
-  const set = (i: number) => c.op(OP.localSet).u32(i);
-  const i32 = (v: number) => c.op(OP.i32Const).s32(v);
+  const { c, locals, local, get, set, i32, loop } = functionBuilder(params);
   const into = (map: Map<number, number>, id: number, t: ValType) => { if (!map.has(id)) map.set(id, local(t)); set(map.get(id)!); };
   const dtype = (id: number) => at(id).dtype;
   const splat = (id: number) => { get(S.get(id)!).simd(SIMD.f32x4Splat); into(V, id, V128); };
@@ -92,14 +87,6 @@ export function reduceFunction(k: ReduceKernel, at: (id: number) => Node): WasmF
   const colLeafLoads = (rowIndex: () => void) => k.colLeaves.forEach((id) => {
     get(pCol.get(id)!); rowIndex(); c.op(OP.i32Add).op(OP.f32Load).mem(2); into(S, id, F32); splat(id);
   });
-  /** A counted loop: `v` from its current value up to `bound` (exclusive) in steps of `step`. */
-  const loop = (v: number, bound: number, step: number, inside: () => void) => {
-    c.op(OP.block, 0x40, OP.loop, 0x40);
-    get(v); get(bound); c.op(OP.i32GeU, OP.brIf).u32(1);
-    inside();
-    get(v); i32(step).op(OP.i32Add); set(v);
-    c.op(OP.br).u32(0).op(OP.end, OP.end);
-  };
   /** The reference's step on float64 acc and value, scalar (f64) or two lanes (f64x2); leaves the new acc. */
   const step = (kind: ReduceKindCovered, pair: boolean, acc: number, v: number) => {
     if (kind === 'sum' || kind === 'mean') { get(acc); get(v); pair ? c.simd(SIMD.f64x2Add) : c.op(OP.f64Add); return; }
