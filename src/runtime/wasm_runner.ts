@@ -115,7 +115,17 @@ export function instantiateWasmPlan(data: PlanData, factory: PlanFactory, kernel
     throw e;
   }
   let module = modules.get(wasm.bytes);
-  if (!module) modules.set(wasm.bytes, (module = new WebAssembly.Module(wasm.bytes as unknown as BufferSource)));
+  if (!module) {
+    try {
+      module = new WebAssembly.Module(wasm.bytes as unknown as BufferSource);
+    } catch (e) {
+      // why: WebAssembly compiles here (probed before rendering), so a module that does not validate is a bug of ours.
+      const names = data.kernels.filter((k) => k.runsOn === 'wasm').map((k) => k.name).join(', ');
+      throw new InternalError(`The wasm module of the plan with kernels ${names} does not validate (${(e as Error).message}). ` +
+        `This is a bug of the wasm backend; the plan was not run. Use the 'js' backend meanwhile.`);
+    }
+    modules.set(wasm.bytes, module);
+  }
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   type View = new (buffer: ArrayBuffer, byteOffset: number, length: number) => TypedArray;
   const views = regions.map((r, j) => new (r.ctor as unknown as View)(memory.buffer, at[j], r.length));

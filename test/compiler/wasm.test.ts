@@ -199,6 +199,29 @@ test('a trap inside a wasm kernel is an InternalError naming it; variables are u
   });
 });
 
+test('a wasm module that does not validate is an InternalError naming the kernels, before any run; variables are unchanged', () => {
+  // why: it should never happen; this backend swaps the module for one whose kernel leaves an f32 on the stack.
+  const invalid: Backend = {
+    ...wasmBackend,
+    render(s, m) {
+      const r = wasmBackend.render(s, m);
+      const names = [...new Set([...r.text.matchAll(/wx\.(\w+)\(/g)].map((x) => x[1]))];
+      const bytes = encodeModule(names.map((name) => ({ name, params: 0, locals: [], body: new Code().op(OP.f32Const).f32(1) })));
+      return { ...r, wasm: { ...r.wasm!, bytes } };
+    },
+  };
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const v = new tf.Variable(tf.constant([1, 2, 3, 4, 5], 'float32'), { name: 'v' });
+    const step = tf.assign(v, tf.add(tf.multiply(v, 2), 1));
+    const sess = new tf.Session({ compiler: jitCompiler({ backend: invalid }) });
+    sess.run(v.initializer);
+    assert.throws(() => sess.run(step), (e: Error) => e instanceof tf.errors.InternalError &&
+      /^The wasm module of the plan with kernels k\d+_map_\w+ does not validate \(.*\)\. This is a bug of the wasm backend/.test(e.message));
+    assert.equal([...(sess.run(v) as tf.NDArray).data], [1, 2, 3, 4, 5]);
+  });
+});
+
 test('variables, constants and host results read by wasm kernels are copied in each run', () => {
   const graph = new tf.Graph();
   graph.asDefault(() => {
