@@ -175,6 +175,8 @@ npm run bench                 # full run (a few minutes), rewrites this file
 npm run bench -- --quick      # small sizes, few samples; writes bench/.cache/quick.md instead
 npm run bench -- --only=W1,W4 # some workloads only (does not rewrite this file)
 npm run bench -- --executor=NAME   # passed to new tf.Session({executor})
+npm run bench:gpu             # the gpu backend on headless-gl (Node, under Xvfb): bench/gpu.md
+npm run bench:browser         # W3–W5 in Chromium: js, wasm, gpu (webgl2, webgl, webgpu), tfjs, gpu.js: bench/gpu.md
 \`\`\`
 
 ## Workloads (same semantics in every engine)
