@@ -6,6 +6,7 @@ import type { DType } from '../src/dtypes.js';
 import type { NDArray } from '../src/ndarray.js';
 import type { KernelData, OpDescription, PlanData } from '../src/runtime/plan_data.js';
 import { opSpec } from '../src/runtime/op_table.js';
+import { InvalidArgumentError } from '../src/errors.js';
 import { instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from '../src/runtime/runner.js';
 import type { Dim } from './dims.js';
 import type { MemoryPlan } from './plan_memory.js';
@@ -13,7 +14,7 @@ import { renderJs } from './render/js.js';
 import { renderGpu, type RenderedGpu } from './render/gpu.js';
 import type { GpuDevice } from '../src/runtime/gpu_device.js';
 import { instantiateGpuPlan } from '../src/runtime/gpu_runner.js';
-import { renderWasm, type RenderedWasm, type WasmOptions } from './render/wasm.js';
+import { renderWasm, TINY_WORK, type RenderedWasm, type WasmOptions } from './render/wasm.js';
 import { instantiateWasmPlan } from '../src/runtime/wasm_runner.js';
 import { encodeModule } from './wasm/encode.js';
 import type { Schedule } from './schedule.js';
@@ -100,6 +101,7 @@ export function wasmUsable(recheck = false): boolean {
  * reference's order. Use it as `jitCompiler({backend: wasmBackendWith({sums: 'f64x2'})})`.
  */
 export function wasmBackendWith(opts: WasmOptions = {}): Backend {
+  checkMinWork(opts.minWork);
   return {
     name: 'wasm',
     render: (s, m) => {
@@ -116,6 +118,20 @@ export function wasmBackendWith(opts: WasmOptions = {}): Backend {
 }
 
 export const wasmBackend: Backend = wasmBackendWith();
+
+/** minWork is a cutoff ≥ 0 (Infinity: every kernel in JS), for every kind or per kind. */
+function checkMinWork(m: WasmOptions['minWork']): void {
+  if (m === undefined) return;
+  const ok = (v: unknown) => typeof v === 'number' && v >= 0;
+  const kinds = Object.keys(TINY_WORK);
+  const bad = typeof m === 'object' && m !== null
+    ? Object.entries(m).find(([k, v]) => !kinds.includes(k) || !ok(v))
+    : ok(m) ? undefined : ['', m];
+  if (bad) {
+    throw new InvalidArgumentError(`wasmBackendWith: minWork${bad[0] ? `.${bad[0]}` : ''} is ${String(bad[1])}; `
+      + `give a number ≥ 0 (0: every covered kernel in wasm), or an object of such numbers by kind (${kinds.join(', ')}).`);
+  }
+}
 
 /** The JS plan factory's parameters, then the gpu state (call, read, keep; src/runtime/gpu_runner.ts). */
 export const GPU_FACTORY_PARAMS = [...JS_FACTORY_PARAMS, 'gpu'] as const;

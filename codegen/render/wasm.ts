@@ -38,6 +38,36 @@ export interface RenderedWasm {
   readonly fallback: Readonly<Record<string, string>>;
 }
 
+/**
+ * Below how much work a kernel stays in JS (codegen/README.md "The wasm backend", tiny kernels):
+ * a map's output elements, a reduction's input elements, a matmul's multiply-adds. Measured as
+ * whole `sess.run` CPU time, both backends interleaved: a map of 16 elements 0.55 µs either way,
+ * of 64 0.74 in wasm against 0.85; a sum of 64 0.52 either way; a matmul of 64 multiply-adds 0.62
+ * against 0.59, of 216 0.83 against 0.92.
+ */
+export const TINY_WORK = { map: 32, reduce: 64, matmul: 128 } as const;
+
+/** How much work a kernel does, when known at plan time: null when a run-time dim is part of it. */
+function staticWork(d: readonly Dim[]): number | null {
+  let w = 1;
+  for (const x of d) { if (typeof x !== 'number') return null; w *= x; }
+  return w;
+}
+
+/**
+ * 'tiny: …' when the kernel's work is known and below its cutoff, else null. why: a kernel with
+ * a run-time dim stays in wasm: one plan serves every batch size, and its lower bound (1) would
+ * move every batch-sized kernel of an MLP to JS, where a batch of 64 runs 1.4× slower; at a
+ * batch of 1 the loss is the call (about 0.05 µs a kernel).
+ */
+function tinyWork(kind: keyof typeof TINY_WORK, dims: readonly Dim[], opts: WasmOptions): string | null {
+  const min = typeof opts.minWork === 'number' ? opts.minWork : opts.minWork?.[kind] ?? TINY_WORK[kind];
+  const w = staticWork(dims);
+  if (w === null || w >= min) return null;
+  const unit = kind === 'matmul' ? 'multiply-adds' : 'elements';
+  return `tiny: ${w} ${unit} < ${min} (a call costs more than the loop)`;
+}
+
 /** Why a map or reduce kernel cannot run as a wasm f32x4 loop, or null when it can. */
 function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: number) => Node, opts: WasmOptions): string | null {
   if (k.kind === 'reduce') {
@@ -47,7 +77,8 @@ function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: num
       if (!REDUCE_KINDS_COVERED.has(r.attrs.kind!)) return `reduce ${r.attrs.kind} not covered yet`;
       if (r.dtype !== 'float32' || at(r.inputs[0]).dtype !== 'float32') return `${r.dtype} reduce (float32 only)`;
     }
-    if (numel(at(first.inputs[0]).shape) === 1) return 'one element';
+    const tiny = tinyWork('reduce', at(first.inputs[0]).shape, opts);
+    if (tiny) return tiny;
   }
   for (const id of k.body) {
     const n = at(id);
@@ -68,7 +99,7 @@ function notCovered(k: Extract<Kernel, { kind: 'map' | 'reduce' }>, at: (id: num
   const bad = k.leaves.map(at).find((l) => !leafOk(l));
   if (bad !== undefined) return `${bad.dtype} input${k.kind === 'reduce' || epilogue ? ' (float32 only here)' : ''}`;
   if (k.kind === 'map' && !KERNEL_DTYPES.has(at(k.out).dtype) && at(k.out).dtype !== 'int64') return `${at(k.out).dtype} output`;
-  if (k.kind === 'map' && k.epilogueOf === undefined && numel(at(k.out).shape) === 1) return 'one element (a call costs more than the loop)';
+  if (k.kind === 'map' && k.epilogueOf === undefined) return tinyWork('map', at(k.out).shape, opts);
   return null;
 }
 
@@ -84,6 +115,11 @@ export interface WasmOptions {
   matmul?: MatmulMode;
   /** The f32 matmul's register tile (rows, f32x4 vectors of columns), for measuring variants; default 4×8. */
   matmulTile?: Tile;
+  /**
+   * The tiny-kernel cutoffs (TINY_WORK): a number for every kind, or per kind; 0 runs every
+   * covered kernel in wasm (tests of the kernels' numbers on small shapes).
+   */
+  minWork?: number | Partial<Record<keyof typeof TINY_WORK, number>>;
 }
 
 export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {}): RenderedPlan & { wasm: RenderedWasm } {
@@ -137,6 +173,9 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
       // why: an epilogue wasm cannot compute runs in JS after the matmul, which wasm still computes
       // into a region of its own (the matmul is most of the work: 30× faster there).
       const mmId = k.kind === 'map' ? k.epilogueOf! : k.out;
+      const mmNode = at(mmId), aNode = at(mmNode.inputs[0]);
+      const tiny = tinyWork('matmul', [...mmNode.shape, aNode.shape[mmNode.attrs.transposeA === true ? 0 : 1]], opts);
+      if (tiny) { fallback[name] = tiny; return undefined; }
       const plan = (fused: boolean) => matmulPlan(fused ? k : { kind: 'matmul', out: mmId }, at, name, opts.matmul ?? 'f32', opts.matmulTile);
       let mm = plan(!why);
       if (typeof mm === 'string' && mm.startsWith('epilogue')) { why = mm.replace(/^epilogue:? /, ''); mm = plan(false); }
@@ -157,7 +196,7 @@ export function renderWasm(s: Schedule, mem: MemoryPlan, opts: WasmOptions = {})
     if (k.kind === 'reduce' && isArgReduce(at(k.outs[0]).attrs.kind)) {
       const r = at(k.outs[0]), x = at(r.inputs[0]), axis = r.attrs.axes![0];
       const why = x.dtype !== 'float32' ? `${r.attrs.kind} of ${x.dtype} (float32 only)` : r.dtype !== 'int32' && r.dtype !== 'int64' ? `${r.attrs.kind} to ${r.dtype}`
-        : numel(x.shape) === 1 ? 'one element' : null;
+        : tinyWork('reduce', x.shape, opts);
       if (why) { fallback[name] = why; return undefined; }
       funcs.push(argFunction(name, r.attrs.kind as 'argmax' | 'argmin', r.dtype));
       const sizes = [numel(x.shape.slice(0, axis)), x.shape[axis], numel(x.shape.slice(axis + 1))];

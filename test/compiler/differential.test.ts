@@ -12,6 +12,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
+import { WASM_ALL } from '../_lib/wasm_all.js';
 import type { CompiledPlan, PlanInput } from '../../src/plan.js';
 import type { OpSpec } from '../../src/op_spec.js';
 import { BINARY, REDUCE_KINDS, UNARY } from '../../src/prims.js';
@@ -63,8 +64,8 @@ const WASM_TRANSCENDENTAL_OPS = new Set(['Exp', 'Expm1', 'Log', 'Log1p', 'Tanh',
 function wasmTarget(matmul: 'f32' | 'f64'): Target {
   return {
     name: 'wasm',
-    session: (graph) => (matmul === 'f32' ? new tf.Session({ graph, backend: 'wasm' })
-      : new tf.Session({ graph, compiler: jitCompiler({ backend: wasmBackendWith({ matmul }) }) })),
+    session: (graph) => (matmul === 'f32' ? new tf.Session({ graph, ...WASM_ALL })
+      : new tf.Session({ graph, compiler: jitCompiler({ backend: wasmBackendWith({ minWork: 0, matmul }) }) })),
     tolerance(plan, graph, bound) {
       const types = new Set(plan?.data.kernels.filter((k) => k.runsOn === 'wasm').flatMap((k) => k.ops.map((name) => graph.getOperationByName(name)?.type ?? '?')));
       const hasMatmul = [...types].some((t) => MATMUL_OPS.has(t));

@@ -4,12 +4,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
-import { wasmBackend, wasmBackendWith, wasmUsable, type Backend } from '../../codegen/backend.js';
+import { WASM_ALL } from '../_lib/wasm_all.js';
+import { wasmBackendWith, wasmUsable, type Backend } from '../../codegen/backend.js';
 import { jitCompiler } from '../../codegen/jit.js';
 import { compileProgram } from '../../codegen/pipeline.js';
 import { Code, encodeModule, OP } from '../../codegen/wasm/encode.js';
 import { opSpec } from '../../src/runtime/op_table.js';
 import { layoutRegions } from '../../src/runtime/wasm_runner.js';
+
+// why: the kernels below are small; the tiny-kernel rule is tested on its own (wasm_tiny.test.ts).
+const wasmBackend = wasmBackendWith({ minWork: 0 });
 import { fetchDiff, mulberry32, randomGraph } from '../_lib/random_graph.js';
 import { property } from '../_lib/property.js';
 import { withFiles } from '../_lib/temp_dir.js';
@@ -50,7 +54,7 @@ test(CHAIN, () => {
       const feeds = new Map(xs.map((x, i) => [x, new tf.NDArray(edgyFloats(n, p.int(0, 1e6) + i), [n], 'float32')]));
       return { fetch: vals[vals.length - 1], feeds };
     });
-    const sw = new tf.Session({ graph, backend: 'wasm' }), sj = new tf.Session({ graph }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const sw = new tf.Session({ graph, ...WASM_ALL }), sj = new tf.Session({ graph }), si = new tf.Session({ graph, executor: 'interpreter' });
     const got = sw.run(fetch, feeds), js = sj.run(fetch, feeds), ref = si.run(fetch, feeds);
     const d = fetchDiff(got, ref) ?? fetchDiff(got, js);
     if (d) throw new Error(`wasm ≠ reference for n=${n}: ${d}\nplan:\n${sw._planFor(fetch, feeds)?.source}`);
@@ -65,7 +69,7 @@ test(GRAPHS, () => {
   // why: transcendentals are within 1 ulp, not bit-identical (test/compiler/wasm_math.test.ts), and
   // matmuls accumulate in the reference's float64 order only in the exact mode (the default f32x4
   // one is tested at its bound in wasm_matmul.test.ts): here both take their exact paths.
-  const exact = jitCompiler({ backend: wasmBackendWith({ math: 'exact', matmul: 'f64' }) });
+  const exact = jitCompiler({ backend: wasmBackendWith({ minWork: 0, math: 'exact', matmul: 'f64' }) });
   let covered = 0, plans = 0;
   property(GRAPHS, RUNS, (p) => {
     const rg = randomGraph(p);
@@ -98,7 +102,7 @@ test('per-kernel fallback: a plan keeps uncovered kernels in JS and lists why', 
     const x = tf.placeholder('float32', [null, 6], 'x');
     const y = tf.add(tf.multiply(x, x), 1);
     const z = tf.reduceSum(tf.sin(y));
-    const sess = new tf.Session({ backend: 'wasm' });
+    const sess = new tf.Session({ ...WASM_ALL });
     const xs = Float32Array.from({ length: 18 }, (_, i) => i / 7 - 1);
     const [yv, zv] = sess.run([y, z], { x: new tf.NDArray(xs, [3, 6], 'float32') });
     const [yj, zj] = new tf.Session().run([y, z], { x: new tf.NDArray(xs, [3, 6], 'float32') });
@@ -130,7 +134,7 @@ test(BROADCAST, () => {
       const feeds = new Map(xs.map((x, i) => [x, new tf.NDArray(edgyFloats(shapes[i][0] * (shapes[i][1] ?? 1), p.int(0, 1e6)), shapes[i], 'float32')]));
       return { fetch: vals[vals.length - 1], feeds };
     });
-    const sw = new tf.Session({ graph, backend: 'wasm' }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const sw = new tf.Session({ graph, ...WASM_ALL }), si = new tf.Session({ graph, executor: 'interpreter' });
     const d = fetchDiff(sw.run(fetch, feeds), si.run(fetch, feeds));
     if (d) throw new Error(`wasm ≠ reference for [${r}, ${c}]: ${d}\nplan:\n${sw._planFor(fetch, feeds)?.source}`);
     covered += wasmKernels(sw._planFor(fetch, feeds));
@@ -140,7 +144,7 @@ test(BROADCAST, () => {
 
 const SUMS = 'full float32 sums and means of elementwise chains: ordered equals the reference bit for bit; f64x2 within its bound';
 test(SUMS, () => {
-  const f64x2 = jitCompiler({ backend: wasmBackendWith({ sums: 'f64x2' }) });
+  const f64x2 = jitCompiler({ backend: wasmBackendWith({ minWork: 0, sums: 'f64x2' }) });
   let covered = 0;
   property(SUMS, RUNS, (p) => {
     const graph = new tf.Graph();
@@ -153,7 +157,7 @@ test(SUMS, () => {
       const data = () => new tf.NDArray(Float32Array.from({ length: n }, () => (rng() - 0.3) * scale), [n], 'float32');
       return { sum: tf.reduceSum(v), mean: tf.reduceMean(v), feeds: new Map([[x, data()], [y, data()]]), x: v };
     });
-    const sw = new tf.Session({ graph, backend: 'wasm' }), sf = new tf.Session({ graph, compiler: f64x2 }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const sw = new tf.Session({ graph, ...WASM_ALL }), sf = new tf.Session({ graph, compiler: f64x2 }), si = new tf.Session({ graph, executor: 'interpreter' });
     const ref = si.run([sum, mean], feeds) as number[], got = sw.run([sum, mean], feeds) as number[], fast = sf.run([sum, mean], feeds) as number[];
     assert.equal(got.map(String), ref.map(String), `ordered: n=${n}`);
     const values = (si.run(x, feeds) as tf.NDArray).data;
@@ -192,7 +196,7 @@ test('a trap inside a wasm kernel is an InternalError naming it; variables are u
     sess.run(v.initializer);
     assert.throws(() => sess.run(step), (e: Error) => e instanceof tf.errors.InternalError && /wasm kernel k\d+_map_\w+ trapped/.test(e.message));
     assert.equal([...(sess.run(v) as tf.NDArray).data], [1, 2, 3, 4, 5]);
-    const ok = new tf.Session({ backend: 'wasm' });
+    const ok = new tf.Session({ ...WASM_ALL });
     ok.run(v.initializer);
     ok.run(step);
     assert.equal([...(ok.run(v) as tf.NDArray).data], [3, 5, 7, 9, 11]);
@@ -228,7 +232,7 @@ test('variables, constants and host results read by wasm kernels are copied in e
     const v = new tf.Variable(tf.constant([1, 2, 3, 4, 5, 6], 'float32'), { name: 'v' });
     const c = tf.constant([0.5, 1.5, 2.5, 3.5, 4.5, 5.5], 'float32');
     const step = tf.assign(v, tf.add(tf.multiply(v, c), c));
-    const sess = new tf.Session({ backend: 'wasm' }), ref = new tf.Session({ executor: 'interpreter' });
+    const sess = new tf.Session({ ...WASM_ALL }), ref = new tf.Session({ executor: 'interpreter' });
     sess.run(v.initializer); ref.run(v.initializer);
     for (let i = 0; i < 3; i++) { sess.run(step); ref.run(step); }
     assert.is(fetchDiff(sess.run(v), ref.run(v)), undefined);
@@ -268,10 +272,10 @@ test('without WebAssembly (a strict CSP) the wasm backend runs every kernel in J
       const x = tf.placeholder('float32', [8], 'x');
       const y = tf.sqrt(tf.add(tf.multiply(x, x), 1));
       const xs = new tf.NDArray(Float32Array.from({ length: 8 }, (_, i) => i - 3), [8], 'float32');
-      const sess = new tf.Session({ backend: 'wasm' });
+      const sess = new tf.Session({ ...WASM_ALL });
       assert.is(fetchDiff(sess.run(y, { x: xs }), new tf.Session({ executor: 'interpreter' }).run(y, { x: xs })), undefined);
       assert.equal(sess._planFor(y, { x: xs })!.data.kernels.map((k) => k.runsOn), ['js']);
-      new tf.Session({ backend: 'wasm' }).run(tf.negative(y), { x: xs });
+      new tf.Session({ ...WASM_ALL }).run(tf.negative(y), { x: xs });
     });
     assert.is(warnings.length, 1);
     assert.match(warnings[0], /wasm-unsafe-eval/);
@@ -285,16 +289,22 @@ test('without WebAssembly (a strict CSP) the wasm backend runs every kernel in J
 const MODEL = `import * as tf from 'tfgen';
 export const X = tf.placeholder(tf.float32, [2, 3], 'X');
 const W = new tf.Variable(tf.ones([3, 4]), { name: 'W' });
+export const Z = tf.placeholder(tf.float32, [16, 16], 'Z');
+const V = new tf.Variable(tf.ones([16, 16]), { name: 'V' });
 export const predict = tf.signature({ inputs: { X }, outputs: { h: tf.nn.relu(tf.matmul(X, W)), s: tf.reduceSum(tf.multiply(X, X)) } });
+export const large = tf.signature({ inputs: { Z }, outputs: { h: tf.nn.relu(tf.matmul(Z, V)), s: tf.reduceSum(tf.multiply(Z, Z)) } });
 `;
 
-test('tfgen inspect --backend wasm says where each kernel runs and why', () => withFiles({ 'm.tf.ts': MODEL }, async (dir) => {
+test('tfgen inspect --backend wasm says where each kernel runs and why (tiny kernels in JS)', () => withFiles({ 'm.tf.ts': MODEL }, async (dir) => {
   const out: string[] = [], err: string[] = [];
   const io = { out: (t: string) => { out.push(t); }, err: (t: string) => { err.push(t); } };
   assert.is(await main(['inspect', join(dir, 'm.tf.ts'), '--backend', 'wasm'], io), 0, err.join(''));
   const text = out.join('');
-  assert.match(text, /^ {2}kernel k\d+_map_MatMul_Relu \(map, wasm\): MatMul, Relu$/m);
-  assert.match(text, /^ {2}kernel k\d+_reduce_Mul_Sum \(reduce, wasm\): Mul, Sum$/m);
+  // why: 16·16·16 multiply-adds and 256 summed elements are above the cutoffs, 2·4·3 and 6 below.
+  assert.match(text, /^ {2}kernel k\d+_map_MatMul_1_Relu_1 \(map, wasm\): MatMul_1, Relu_1$/m);
+  assert.match(text, /^ {2}kernel k\d+_reduce_Mul_1_Sum_1 \(reduce, wasm\): Mul_1, Sum_1$/m);
+  assert.match(text, /^ {2}kernel k\d+_map_MatMul_Relu \(map, js: tiny: 24 multiply-adds < 128 \(a call costs more than the loop\)\): MatMul, Relu$/m);
+  assert.match(text, /^ {2}kernel k\d+_reduce_Mul_Sum \(reduce, js: tiny: 6 elements < 64 \(a call costs more than the loop\)\): Mul, Sum$/m);
 }));
 
 test.run();

@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
+import { WASM_ALL } from '../_lib/wasm_all.js';
 import { wasmBackendWith } from '../../codegen/backend.js';
 import { jitCompiler } from '../../codegen/jit.js';
 import { mulberry32 } from '../_lib/random_graph.js';
@@ -61,7 +62,7 @@ for (const [name, { op, ref, range }] of Object.entries(FUNCTIONS)) {
     const xs = inputs(name.length * 7919, range, n);
     const graph = new tf.Graph();
     const { x, y } = graph.asDefault(() => { const x = tf.placeholder('float32', [n], 'x'); return { x, y: op(x) }; });
-    const sess = new tf.Session({ graph, backend: 'wasm' });
+    const sess = new tf.Session({ graph, ...WASM_ALL });
     const got = runOn(sess, y, x, xs);
     assert.equal(sess._planFor(y, new Map([[x, new tf.NDArray(xs, [n], 'float32')]]))!.data.kernels.map((k) => k.runsOn), ['wasm']);
     let max = 0, worst = 0, differ = 0;
@@ -95,7 +96,7 @@ test('pow: every pair of special operands exactly as Math.pow (b = ±0, NaN, ±I
     const a = tf.placeholder('float32', [n], 'a'), b = tf.placeholder('float32', [n], 'b');
     const y = tf.pow(a, b);
     const feeds = new Map([[a, new tf.NDArray(A, [n], 'float32')], [b, new tf.NDArray(B, [n], 'float32')]]);
-    const sess = new tf.Session({ backend: 'wasm' });
+    const sess = new tf.Session({ ...WASM_ALL });
     const got = (sess.run(y, feeds) as tf.NDArray).data;
     assert.equal(sess._planFor(y, feeds)!.data.kernels.map((k) => k.runsOn), ['wasm']);
     let max = 0, differ = 0;
@@ -111,7 +112,7 @@ test('pow: every pair of special operands exactly as Math.pow (b = ±0, NaN, ±I
 });
 
 test("math: 'exact' keeps the transcendental kernels in JS, bit-identical, and says why", () => {
-  const exact = jitCompiler({ backend: wasmBackendWith({ math: 'exact' }) });
+  const exact = jitCompiler({ backend: wasmBackendWith({ minWork: 0, math: 'exact' }) });
   const graph = new tf.Graph();
   graph.asDefault(() => {
     const x = tf.placeholder('float32', [10], 'x');
@@ -152,7 +153,7 @@ test(CHAINS, () => {
       const data = () => new tf.NDArray(Float32Array.from({ length: n }, () => (rng() < 0.1 ? [NaN, 0, -0, Infinity, -Infinity][Math.floor(rng() * 5)] : lo / 2 + (hi - lo) / 2 * rng())), [n], 'float32');
       return { y: summed ? tf.reduceSum(t) : t, feeds: new Map(xs.map((x) => [x, data()])) };
     });
-    const sw = new tf.Session({ graph, backend: 'wasm' }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const sw = new tf.Session({ graph, ...WASM_ALL }), si = new tf.Session({ graph, executor: 'interpreter' });
     const got = sw.run(y, feeds), ref = si.run(y, feeds);
     covered += sw._planFor(y, feeds)!.data.kernels.filter((k) => k.runsOn === 'wasm').length;
     if (!summed) {

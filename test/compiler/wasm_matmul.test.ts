@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
+import { WASM_ALL } from '../_lib/wasm_all.js';
 import { wasmBackendWith } from '../../codegen/backend.js';
 import { jitCompiler } from '../../codegen/jit.js';
 import { mulberry32, type Pick } from '../_lib/random_graph.js';
@@ -18,7 +19,7 @@ import { readFileSync } from 'node:fs';
 
 process.env.TFGEN_VERIFY ??= '1';
 const RUNS = Number(process.env.FC_RUNS ?? 150);
-const exact = jitCompiler({ backend: wasmBackendWith({ matmul: 'f64' }) });
+const exact = jitCompiler({ backend: wasmBackendWith({ minWork: 0, matmul: 'f64' }) });
 const U = 2 ** -24;
 
 type Plan = ReturnType<tf.Session['_planFor']>;
@@ -104,7 +105,7 @@ test(F32, () => {
   property(F32, RUNS, (p) => {
     const c = { ...randomCase(p, false), epi: p.int(0, 1) ? 'bias+relu' as const : 'none' as const };
     const { graph, y, feeds, a, b, bias } = build(c, p.int(0, 1e6), p.int(0, 3) === 0);
-    const sw = new tf.Session({ graph, backend: 'wasm' }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const sw = new tf.Session({ graph, ...WASM_ALL }), si = new tf.Session({ graph, executor: 'interpreter' });
     const got = (sw.run(y, feeds) as tf.NDArray).data, ref = (si.run(y, feeds) as tf.NDArray).data;
     for (let i = 0; i < c.m; i++) for (let j = 0; j < c.n; j++) {
       const g = got[i * c.n + j], r = ref[i * c.n + j];
@@ -179,7 +180,7 @@ function mlp() {
 test('gradients (matmuls with transposeA and transposeB): exact mode bit-identical, f32x4 within 1e-5 of each gradient\'s largest value', () => {
   const { graph, fetches, feeds } = mlp();
   const ref = new tf.Session({ graph, executor: 'interpreter' }).run(fetches, feeds) as (tf.NDArray | number)[];
-  const se = new tf.Session({ graph, compiler: exact }), sf = new tf.Session({ graph, backend: 'wasm' });
+  const se = new tf.Session({ graph, compiler: exact }), sf = new tf.Session({ graph, ...WASM_ALL });
   const got = se.run(fetches, feeds) as (tf.NDArray | number)[], fast = sf.run(fetches, feeds) as (tf.NDArray | number)[];
   const data = (v: tf.NDArray | number) => (typeof v === 'number' ? [v] : Array.from(v.data));
   ref.forEach((r, i) => {
@@ -201,7 +202,7 @@ test('a transcendental epilogue (tanh(x·W + b)) runs in wasm within 1 float32 u
   const ulp = (v: number) => Math.abs(Math.fround(v) - Math.fround(v * (1 + 2 ** -23))) || 2 ** -149;
   ref.forEach((r, i) => assert.ok(Math.abs(got[i] - r) <= ulp(r), `${i}: ${got[i]} vs ${r}`));
   assert.equal(sw._planFor(y, feeds)!.data.kernels.map((k) => k.runsOn), ['wasm']);
-  const kept = new tf.Session({ graph, compiler: jitCompiler({ backend: wasmBackendWith({ matmul: 'f64', math: 'exact' }) }) });
+  const kept = new tf.Session({ graph, compiler: jitCompiler({ backend: wasmBackendWith({ minWork: 0, matmul: 'f64', math: 'exact' }) }) });
   assert.equal(Array.from((kept.run(y, feeds) as tf.NDArray).data), Array.from(ref));
   const plan = kept._planFor(y, feeds)!;
   assert.equal(plan.data.kernels.map((k) => k.runsOn), ['wasm']);
@@ -233,7 +234,7 @@ test('a non-float32 matmul stays in JS and the plan says why', () => {
     const b = tf.placeholder('int32', [3, 2], 'b');
     const y = tf.matmul(a, b);
     const feeds = new Map([[b, new tf.NDArray(Int32Array.from([7, 8, 9, 10, 11, 12]), [3, 2], 'int32')]]);
-    const sess = new tf.Session({ backend: 'wasm' });
+    const sess = new tf.Session({ ...WASM_ALL });
     assert.equal(Array.from((sess.run(y, feeds) as tf.NDArray).data), [58, 64, 139, 154]);
     const plan = sess._planFor(y, feeds)!;
     assert.equal(plan.data.kernels.map((k) => k.runsOn), ['js']);
@@ -247,7 +248,7 @@ test('contracted dims that disagree at run time: a clear error naming both, befo
     const x = tf.placeholder('float32', [2, null], 'x'), w = tf.placeholder('float32', [null, 3], 'w');
     const v = new tf.Variable(tf.zeros([2, 3]), { name: 'v' });
     const step = tf.assign(v, tf.matmul(x, w));
-    const sess = new tf.Session({ backend: 'wasm' });
+    const sess = new tf.Session({ ...WASM_ALL });
     sess.run(v.initializer);
     const ok = new Map([[x, new tf.NDArray(Float32Array.from([1, 2, 3, 4]), [2, 2], 'float32')], [w, new tf.NDArray(Float32Array.from([1, 0, 0, 0, 1, 0]), [2, 3], 'float32')]]);
     sess.run(step, ok);
@@ -303,7 +304,7 @@ test('tfgen compile --backend wasm: the compiled matmuls (forward, and transpose
     const out = tf.matmul(tf.nn.relu(tf.add(tf.matmul(X, W1), b1)), W2);
     const loss = tf.reduceMean(tf.square(tf.subtract(out, Y)));
     const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
-    const s = new tf.Session({ backend: 'wasm' });
+    const s = new tf.Session({ ...WASM_ALL });
     s.run(tf.globalVariablesInitializer());
     const feeds = new Map([[X, new tf.NDArray(xs, [rows, 5], 'float32')], [Y, new tf.NDArray(ys, [rows, 3], 'float32')]]);
     const ls = Array.from({ length: 5 }, () => (s.run([train, loss], feeds) as [null, number])[1]);

@@ -40,8 +40,8 @@ function mlp(sessionOf: (g: tf.Graph) => tf.Session) {
 test('MLP step: every kernel runs in wasm (relu\'s gradient, a compare and where in a matmul epilogue, too); losses and weights equal the JS backend', () => {
   const js = mlp((graph) => new tf.Session({ graph }));
   // why: the matmuls accumulate in the reference's order here ('f64'), so only the kernels of this test's concern differ.
-  const exact = mlp((graph) => new tf.Session({ graph, compiler: jitCompiler({ backend: wasmBackendWith({ math: 'exact', matmul: 'f64' }) }) }));
-  const wasm = mlp((graph) => new tf.Session({ graph, compiler: jitCompiler({ backend: wasmBackendWith({ matmul: 'f64' }) }) }));
+  const exact = mlp((graph) => new tf.Session({ graph, compiler: jitCompiler({ backend: wasmBackendWith({ minWork: 0, math: 'exact', matmul: 'f64' }) }) }));
+  const wasm = mlp((graph) => new tf.Session({ graph, compiler: jitCompiler({ backend: wasmBackendWith({ minWork: 0, matmul: 'f64' }) }) }));
   assert.equal(exact.losses, js.losses);
   exact.weights.forEach((w, i) => assert.equal([...w], [...js.weights[i]], `variable ${i}`));
   wasm.losses.forEach((l, i) => assert.ok(Math.abs(l - js.losses[i]) <= 1e-6 * Math.abs(js.losses[i]), `loss ${i}: ${l} vs ${js.losses[i]}`));

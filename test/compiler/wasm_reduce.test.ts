@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
+import { WASM_ALL } from '../_lib/wasm_all.js';
 import { wasmBackendWith } from '../../codegen/backend.js';
 import { jitCompiler } from '../../codegen/jit.js';
 import { fetchDiff, mulberry32 } from '../_lib/random_graph.js';
@@ -54,7 +55,7 @@ test(RANDOM, () => {
         [row, new tf.NDArray(values(shape[rank - 1], seed + 2, edgy), [shape[rank - 1]], 'float32')]]);
       return { fetches: members, feeds };
     });
-    const sw = new tf.Session({ graph, backend: 'wasm' }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const sw = new tf.Session({ graph, ...WASM_ALL }), si = new tf.Session({ graph, executor: 'interpreter' });
     const got = sw.run(fetches, feeds) as unknown[], ref = si.run(fetches, feeds) as unknown[];
     fetches.forEach((f, i) => {
       const d = fetchDiff(got[i], ref[i]);
@@ -73,7 +74,7 @@ test('reduceMax over the last axis keeps NaN and the first of equal zeros; reduc
     const m = tf.reduceMax(x, 1), s = tf.reduceSum(x, 0), mn = tf.reduceMin(x, 1);
     const data = [-0, 0, -1, -2, -0, -3, 1, NaN, 7, 2, -1, 0, -5, -0, -0, 0, -7, -1];
     const feeds = new Map([[x, new tf.NDArray(Float32Array.from(data), [3, 6], 'float32')]]);
-    const sess = new tf.Session({ backend: 'wasm' });
+    const sess = new tf.Session({ ...WASM_ALL });
     const [mv, sv, mnv] = sess.run([m, s, mn], feeds) as tf.NDArray[];
     assert.equal([...mv.data].map(String), ['0', 'NaN', '0']);
     assert.ok(Object.is(mv.data[0], -0) && Object.is(mv.data[2], -0), `the first zero's sign: ${[...mv.data]}`);
@@ -90,7 +91,7 @@ test('a mean over a run-time batch: its count (cast to float64, divided, cast to
     const x = tf.placeholder('float32', [null, 5], 'x');
     const loss = tf.reduceMean(tf.square(x));
     const dx = tf.gradients(loss, [x])[0]!;
-    const sess = new tf.Session({ backend: 'wasm' }), ref = new tf.Session({ executor: 'interpreter' });
+    const sess = new tf.Session({ ...WASM_ALL }), ref = new tf.Session({ executor: 'interpreter' });
     for (const rows of [3, 7, 64]) {
       const feeds = new Map([[x, new tf.NDArray(values(rows * 5, rows, true), [rows, 5], 'float32')]]);
       const got = sess.run([loss, dx], feeds) as unknown[], want = ref.run([loss, dx], feeds) as unknown[];
@@ -108,7 +109,7 @@ test('reductions over the leading axes read one-element inputs and big inputs (1
     const x = tf.placeholder('float32', [1024, 1030], 'x'), sc = tf.placeholder('float32', [], 'sc');
     const fetches = [tf.reduceSum(tf.add(x, sc), 0), tf.reduceMax(tf.multiply(x, sc), 0), tf.reduceMean(x, 0)];
     const feeds = new Map([[x, new tf.NDArray(values(1024 * 1030, 3, true), [1024, 1030], 'float32')], [sc, new tf.NDArray(Float32Array.from([0.75]), [], 'float32')]]);
-    const sess = new tf.Session({ backend: 'wasm' });
+    const sess = new tf.Session({ ...WASM_ALL });
     const got = sess.run(fetches, feeds) as unknown[], want = new tf.Session({ executor: 'interpreter' }).run(fetches, feeds) as unknown[];
     got.forEach((g, i) => assert.is(fetchDiff(g, want[i]), undefined, `fetch ${i}`));
     assert.ok(sess._planFor(fetches, feeds)!.data.kernels.every((k) => k.runsOn === 'wasm'));
@@ -131,7 +132,7 @@ test(ARG, () => {
       const xs = Float32Array.from({ length: n }, () => (rng() < 0.5 ? ties[Math.floor(rng() * ties.length)] : rng() * 4 - 2));
       return { fetches, feeds: new Map([[x, new tf.NDArray(xs, shape, 'float32')]]) };
     });
-    const sw = new tf.Session({ graph, backend: 'wasm' }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const sw = new tf.Session({ graph, ...WASM_ALL }), si = new tf.Session({ graph, executor: 'interpreter' });
     const got = sw.run(fetches, feeds) as unknown[], ref = si.run(fetches, feeds) as unknown[];
     fetches.forEach((f, i) => { const d = fetchDiff(got[i], ref[i]); if (d) throw new Error(`${f.op.type} of [${shape}]: ${d}`); });
     covered += wasmCount(sw, fetches, feeds);
@@ -140,7 +141,7 @@ test(ARG, () => {
 });
 
 test("f64x2 sums over rows stay within the stated bound; a middle axis runs in wasm, with a column broadcast it stays in JS and says why", () => {
-  const f64x2 = jitCompiler({ backend: wasmBackendWith({ sums: 'f64x2' }) });
+  const f64x2 = jitCompiler({ backend: wasmBackendWith({ minWork: 0, sums: 'f64x2' }) });
   const graph = new tf.Graph();
   graph.asDefault(() => {
     const x = tf.placeholder('float32', [5, 37], 'x');
@@ -158,7 +159,7 @@ test("f64x2 sums over rows stay within the stated bound; a middle axis runs in w
     const mid = tf.reduceMax(z, 1), midCol = tf.reduceSum(tf.add(z, zc), 1);
     const zf = new Map([[z, new tf.NDArray(Float32Array.from({ length: 24 }, (_, i) => (i * 7) % 11), [2, 3, 4], 'float32')],
       [zc, new tf.NDArray(Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3, 1], 'float32')]]);
-    const sess = new tf.Session({ backend: 'wasm' }), interp = new tf.Session({ executor: 'interpreter' });
+    const sess = new tf.Session({ ...WASM_ALL }), interp = new tf.Session({ executor: 'interpreter' });
     assert.is(fetchDiff(sess.run(mid, zf), interp.run(mid, zf)), undefined);
     assert.is(fetchDiff(sess.run(midCol, zf), interp.run(midCol, zf)), undefined);
     assert.equal(sess._planFor(mid, zf)!.data.kernels.map((k) => k.runsOn), ['wasm']);

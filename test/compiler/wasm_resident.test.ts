@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
+import { WASM_ALL } from '../_lib/wasm_all.js';
 import { inWasmMemory } from '../../src/runtime/wasm_runner.js';
 import { fetchDiff } from '../_lib/random_graph.js';
 
@@ -27,7 +28,7 @@ function stepGraph(n = 10) {
 
 test('a variable read by a wasm kernel lives in its region of the plan memory after the first run; values equal the interpreter', () => {
   const { graph, v, step } = stepGraph();
-  const sess = new tf.Session({ graph, backend: 'wasm' }), ref = new tf.Session({ graph, executor: 'interpreter' });
+  const sess = new tf.Session({ graph, ...WASM_ALL }), ref = new tf.Session({ graph, executor: 'interpreter' });
   sess.run(v.initializer); ref.run(v.initializer);
   assert.not.ok(inWasmMemory(storage(sess, v)), 'the initializer (no wasm kernel) leaves v in JS memory');
   sess.run(step); ref.run(step);
@@ -51,7 +52,7 @@ test('a run failing after a variable write (in a JS kernel) changes no variable;
     // why: the gather (a JS kernel) runs after the wasm kernel computing the write, and fails on a bad index.
     return { bad: tf.group([step, tf.gather(tf.multiply(v, 3), idx)]), idx };
   });
-  const sess = new tf.Session({ graph, backend: 'wasm' });
+  const sess = new tf.Session({ graph, ...WASM_ALL });
   sess.run(v.initializer);
   sess.run(step);
   const before = values(sess.run(v));
@@ -71,7 +72,7 @@ test('a run failing after a variable write (in a JS kernel) changes no variable;
 test('two wasm plans reading one variable: the first keeps it (no moving back and forth), the second copies it in; values stay right', () => {
   const { graph, v, c, step } = stepGraph(12);
   const loss = graph.asDefault(() => tf.reduceSum(tf.multiply(tf.subtract(v, c), tf.subtract(v, c))));
-  const sess = new tf.Session({ graph, backend: 'wasm' }), ref = new tf.Session({ graph, executor: 'interpreter' });
+  const sess = new tf.Session({ graph, ...WASM_ALL }), ref = new tf.Session({ graph, executor: 'interpreter' });
   sess.run(v.initializer); ref.run(v.initializer);
   sess.run(step); ref.run(step);
   const resident = storage(sess, v);
@@ -93,7 +94,7 @@ test('a value set from JS (a fed assign, a restore) is committed into the region
     const x = tf.placeholder('float32', [8], 'x');
     return { x, load: tf.assign(v, x) };
   });
-  const sess = new tf.Session({ graph, backend: 'wasm' }), ref = new tf.Session({ graph, executor: 'interpreter' });
+  const sess = new tf.Session({ graph, ...WASM_ALL }), ref = new tf.Session({ graph, executor: 'interpreter' });
   sess.run(v.initializer); sess.run(step);
   const resident = storage(sess, v);
   const xs = Float32Array.from({ length: 8 }, (_, i) => 2 * i - 5);
@@ -111,7 +112,7 @@ test('a value set from JS (a fed assign, a restore) is committed into the region
 
 test('Variable.load writes a value without graph ops (converted and checked as a feed, copied); the next wasm run moves it in once', () => {
   const { graph, v, step } = stepGraph(8);
-  const sess = new tf.Session({ graph, backend: 'wasm' }), ref = new tf.Session({ graph, executor: 'interpreter' });
+  const sess = new tf.Session({ graph, ...WASM_ALL }), ref = new tf.Session({ graph, executor: 'interpreter' });
   const ops = graph.getOperations().length;
   const data = Float32Array.from({ length: 8 }, (_, i) => i / 4 - 1);
   v.load(data, sess); ref.asDefault(() => v.load(data));

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '../../src/index.js';
+import { WASM_ALL } from '../_lib/wasm_all.js';
 import { fetchDiff, mulberry32 } from '../_lib/random_graph.js';
 import { property } from '../_lib/property.js';
 
@@ -57,7 +58,7 @@ test(CHAINS, () => {
       }
       return { fetch: vals[vals.length - 1], feeds: new Map(xs.map((x) => [x, data(x.dtype, n, rng)])) };
     });
-    const sw = new tf.Session({ graph, backend: 'wasm' }), sj = new tf.Session({ graph }), si = new tf.Session({ graph, executor: 'interpreter' });
+    const sw = new tf.Session({ graph, ...WASM_ALL }), sj = new tf.Session({ graph }), si = new tf.Session({ graph, executor: 'interpreter' });
     // why: int64 products can leave the range tfgen's int64 holds exactly; then every executor
     // must refuse the run with the interpreter's error (the compiled plans check it on the
     // result, so their message does not name the op).
@@ -80,7 +81,7 @@ test('float32 → int32 truncates, saturates at ±Infinity, gives 0 for NaN and 
     const xs = Float32Array.from([...FLOAT_EDGES, -1.9, 1.9, -(2 ** 31) - 256, 2 ** 32 - 256, 2 ** 40 + 2 ** 17]);
     const x = tf.placeholder('float32', [xs.length], 'x');
     const y = tf.cast(x, 'int32');
-    const got = (new tf.Session({ backend: 'wasm' }).run(y, { x: new tf.NDArray(xs, [xs.length], 'float32') }) as tf.NDArray).data;
+    const got = (new tf.Session({ ...WASM_ALL }).run(y, { x: new tf.NDArray(xs, [xs.length], 'float32') }) as tf.NDArray).data;
     const expected = [...xs].map((v) => (Number.isNaN(v) ? 0 : v === Infinity ? 2147483647 : v === -Infinity ? -2147483648 : Math.trunc(v) | 0));
     assert.equal([...got], expected);
   });
@@ -93,7 +94,7 @@ test('int32 floorDiv and mod: zero divisors give 0, INT_MIN / -1 wraps, quotient
     const bs = [2, 2, -2, -2, -1, 1, -1, 0, 3, 0, -4, 4, 2147483647, 2147483647, -1];
     const a = tf.placeholder('int32', [as.length], 'a'), b = tf.placeholder('int32', [as.length], 'b');
     const feeds = new Map([[a, new tf.NDArray(Int32Array.from(as), [as.length], 'int32')], [b, new tf.NDArray(Int32Array.from(bs), [as.length], 'int32')]]);
-    const sess = new tf.Session({ backend: 'wasm' });
+    const sess = new tf.Session({ ...WASM_ALL });
     const fetches = [tf.floorDiv(a, b), tf.mod(a, b)];
     const [q, r] = sess.run(fetches, feeds) as tf.NDArray[];
     assert.equal([...q.data], [3, -4, -4, 3, -2147483648, -2147483648, -2147483647, 0, 0, 0, -4, -4, 1, -2, -9]);
@@ -108,7 +109,7 @@ test('float32 floorDiv rounds its quotient to float32 before the floor (a quotie
     const a = tf.placeholder('float32', [4], 'a'), b = tf.placeholder('float32', [4], 'b');
     const q = tf.floorDiv(a, b);
     const feeds = new Map([[a, new tf.NDArray(Float32Array.from([-1e-45, 1e-45, -3, 7]), [4], 'float32')], [b, new tf.NDArray(Float32Array.from([1e38, -1e38, 2, 2]), [4], 'float32')]]);
-    for (const sess of [new tf.Session({ backend: 'wasm' }), new tf.Session(), new tf.Session({ executor: 'interpreter' })]) {
+    for (const sess of [new tf.Session({ ...WASM_ALL }), new tf.Session(), new tf.Session({ executor: 'interpreter' })]) {
       const got = [...(sess.run(q, feeds) as tf.NDArray).data];
       assert.ok(Object.is(got[0], -0) && Object.is(got[1], -0), `${got}`);
       assert.equal(got.slice(2), [-2, 3]);
@@ -125,7 +126,7 @@ test('bool arrays are one byte per element in wasm memory: a compare stores 0/1 
     const xs = Float32Array.from([1, -2, 0, -0, NaN, 3, -4, 5, 6]);
     const ms = Uint8Array.from([1, 1, 1, 0, 1, 0, 1, 1, 0]);
     const feeds = new Map<tf.Tensor, tf.NDArray>([[x, new tf.NDArray(xs, [9], 'float32')], [m, new tf.NDArray(ms, [9], 'bool')]]);
-    const sess = new tf.Session({ backend: 'wasm' });
+    const sess = new tf.Session({ ...WASM_ALL });
     const [g, pv] = sess.run([gt, picked], feeds) as tf.NDArray[];
     assert.ok(g.data instanceof Uint8Array);
     assert.equal([...g.data], [1, 0, 0, 0, 0, 1, 0, 1, 1]);
