@@ -1,9 +1,11 @@
 // `import * as tf from 'tfgen'`: the DSL. Names follow TF1's Python API in camelCase.
 import './sugar.js';
 import { jitCompiler } from '../codegen/jit.js';
-import { gpuBackendFor, wasmBackend } from '../codegen/backend.js';
+import { gpuBackendFor, wasmBackend, wasmBackendWith } from '../codegen/backend.js';
+import { InvalidArgumentError } from './errors.js';
 import { GpuDevice } from './runtime/gpu_device.js';
-import { Session } from './session.js';
+import { Session, type WasmSessionOptions } from './session.js';
+import type { PlanCompiler } from './plan.js';
 import type { Graph } from './graph.js';
 import { setGraphSessionFactory } from './runtime/model.js';
 
@@ -11,6 +13,26 @@ import { setGraphSessionFactory } from './runtime/model.js';
 // another `compiler`. This is the one import from src/ into codegen/; `tfgen/runtime` leaves it out.
 Session.defaultCompiler = jitCompiler();
 Session.backendCompilers.set('wasm', jitCompiler({ backend: wasmBackend }));
+// why: sessions asking for the same wasm numerics share one compiler (and its plan cache).
+const WASM_CHOICES: { [K in keyof WasmSessionOptions]-?: readonly unknown[] | 'count' } = {
+  sums: ['ordered', 'f64x2'], math: ['vector', 'exact'], matmul: ['f32', 'f64'], minWork: 'count',
+};
+const wasmCompilers = new Map<string, PlanCompiler>();
+Session.backendFactories.set('wasm', (opts) => {
+  const wasm = opts.wasm ?? {};
+  for (const [key, value] of Object.entries(wasm)) {
+    const allowed = WASM_CHOICES[key as keyof WasmSessionOptions];
+    const ok = allowed === 'count' ? Number.isInteger(value) && (value as number) >= 0 : allowed?.includes(value);
+    if (!ok) {
+      const expected = !allowed ? `one of ${Object.keys(WASM_CHOICES).join(', ')}` : allowed === 'count' ? 'a non-negative integer' : allowed.map((v) => `'${v}'`).join(' or ');
+      throw new InvalidArgumentError(`Session option wasm.${key} = ${JSON.stringify(value)}: ${allowed ? 'expected' : 'unknown option; expected'} ${expected}.`);
+    }
+  }
+  const key = JSON.stringify(Object.keys(WASM_CHOICES).map((k) => wasm[k as keyof WasmSessionOptions]));
+  let compiler = wasmCompilers.get(key);
+  if (!compiler) wasmCompilers.set(key, (compiler = opts.wasm ? jitCompiler({ backend: wasmBackendWith(wasm) }) : Session.backendCompilers.get('wasm')!));
+  return { compiler, info: { backend: 'wasm' } };
+});
 // why: each gpu session opens its own gpu.js device in the mode it asks for (checked, never a silent fallback).
 Session.backendFactories.set('gpu', (opts) => {
   const device = GpuDevice.open(opts.gpu);
@@ -87,6 +109,7 @@ export { Session, ConfigProto } from './session.js';
 export { InteractiveSession } from './interactive_session.js';
 export { getDefaultSession } from './default_session.js';
 export type { GpuMode, GpuOptions, BackendInfo } from './runtime/gpu_device.js';
+export type { WasmSessionOptions } from './session.js';
 export type { SessionOptions, Fetches, FeedDict, FeedValue, FetchValue, RunOptions } from './session.js';
 export * as train from './train/index.js';
 export { signature, isSignature } from './signature.js';

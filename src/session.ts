@@ -36,10 +36,26 @@ export interface SessionOptions {
   backend?: 'js' | 'wasm' | 'gpu';
   /** The gpu backend's gpu.js mode, class and fallback (backend 'gpu' only; see `sess.backendInfo`). */
   gpu?: GpuOptions;
+  /** The wasm backend's numerics (backend 'wasm' only; codegen/README.md, "The wasm backend"). */
+  wasm?: WasmSessionOptions;
   /** 'compiled' (default): generated, fused JS per plan; 'interpreter': op by op with the reference kernels (debugging, oracle). */
   executor?: 'compiled' | 'interpreter';
   /** What compiles this session's plans (default: `Session.defaultCompiler`; the `tfgen` entry sets the JIT). */
   compiler?: PlanCompiler | null;
+}
+
+/**
+ * The wasm backend's choices of numerics and kernel placement. Defaults: `sums: 'ordered'` (the
+ * reference's order, bit-identical), `math: 'vector'` (exp, log, tanh, … in wasm within 1 float32
+ * ulp; 'exact' keeps them in JS), `matmul: 'f32'` (f32x4 accumulation within (K+2)·2⁻²⁴·Σ|aᵢₖbₖⱼ|;
+ * 'f64' is bit-identical at about half the speed), `minWork`: kernels doing less work than this
+ * stay in JS, where a call costs more than the loop (0: every covered kernel in wasm).
+ */
+export interface WasmSessionOptions {
+  sums?: 'ordered' | 'f64x2';
+  math?: 'vector' | 'exact';
+  matmul?: 'f32' | 'f64';
+  minWork?: number;
 }
 
 export interface RunOptions {
@@ -109,8 +125,10 @@ export class Session {
       const available = ['js', ...Session.backendCompilers.keys(), ...Session.backendFactories.keys()].map((b) => `'${b}'`).join(', ');
       throw new InvalidArgumentError(`Unknown backend '${String(opts.backend)}'; available: ${available}.`);
     }
-    if (opts.gpu !== undefined && opts.backend !== 'gpu') {
-      throw new InvalidArgumentError(`The gpu option applies to backend 'gpu' only (this session's backend is '${opts.backend ?? 'js'}').`);
+    for (const b of ['gpu', 'wasm'] as const) {
+      if (opts[b] !== undefined && opts.backend !== b) {
+        throw new InvalidArgumentError(`The ${b} option applies to backend '${b}' only (this session's backend is '${opts.backend ?? 'js'}').`);
+      }
     }
     const made = factory?.(opts);
     const named = made?.compiler ?? (other ? Session.backendCompilers.get(opts.backend!) : undefined);
