@@ -147,13 +147,15 @@ export function renderJs(s: Schedule, mem: MemoryPlan, hooks: JsHooks = {}): Ren
     const members = k.outs.map((id) => {
       const r = at(id);
       const kind = r.attrs.kind!;
+      // why: siblings may reduce values of different dtypes (an int32 sum beside a float32 one).
+      const dtype = at(r.inputs[0]).dtype;
       const init = kind === 'max' ? '-Infinity' : kind === 'min' ? 'Infinity' : kind === 'prod' || kind === 'all' ? '1' : '0';
       const step = (acc: string, v: string) => kind === 'max' ? `(${v} !== ${v} || ${v} > ${acc} ? ${v} : ${acc})`
         : kind === 'all' ? `(${acc} && ${v} ? 1 : 0)` : kind === 'any' ? `(${acc} || ${v} ? 1 : 0)`
         : kind === 'min' ? `(${v} !== ${v} || ${v} < ${acc} ? ${v} : ${acc})`
         // why: integer sums and products wrap around like the reference's int steps (not saturate).
-        : kind === 'prod' ? (isInt32Family(x.dtype) ? `Math.imul(${acc}, ${v})` : x.dtype === 'int64' ? `i64(${acc} * ${v})` : `${acc} * ${v}`)
-        : isInt32Family(x.dtype) ? `(${acc} + ${v}) | 0` : x.dtype === 'int64' ? `i64(${acc} + ${v})` : `${acc} + ${v}`;
+        : kind === 'prod' ? (isInt32Family(dtype) ? `Math.imul(${acc}, ${v})` : dtype === 'int64' ? `i64(${acc} * ${v})` : `${acc} * ${v}`)
+        : isInt32Family(dtype) ? `(${acc} + ${v}) | 0` : dtype === 'int64' ? `i64(${acc} + ${v})` : `${acc} + ${v}`;
       const count = numel(r.attrs.axes!.map((a) => x.shape[a]));
       const finish = (acc: string) => castExpr(kind === 'mean' ? `${acc} / ${dimText(count)}` : acc, r.dtype);
       return { id, init, step, finish, value: `t${r.inputs[0]}`, outArr: arr(id) };

@@ -236,4 +236,19 @@ test('10⁴ training steps of a small MLP do not grow the heap', () => fresh(() 
   assert.ok(grown < 16 * 2 ** 20, `heap grew by ${(grown / 2 ** 20).toFixed(1)} MB over 10⁴ steps`);
 }));
 
+test('sibling reductions of different dtypes in one loop each accumulate in their own dtype (an int32 sum beside a float32 cumulative sum)', () => {
+  const g = new tf.Graph();
+  g.asDefault(() => {
+    const n = tf.placeholder('int32', [4, 4], 'n');
+    const ints = tf.reduceSum(n, [1]);
+    const floats = tf.cumsum(tf.constant([-2, -1.5, -0.53125, 1.8515625]), 0);
+    const feeds = new Map([[n, new tf.NDArray(Int32Array.from([-4, -5, 0, 1, 1, 2, -1, 1, -3, -5, 5, -1, 3, 2, 4, 2]), [4, 4], 'int32')]]);
+    const sess = new tf.Session();
+    const [c, s] = sess.run([floats, ints], feeds) as tf.NDArray[];
+    assert.equal([...c.data], [-2, -3.5, -4.03125, -2.1796875]);
+    assert.equal([...s.data], [-8, 3, -4, 11]);
+    assert.is(sess._planFor([floats, ints], feeds)!.data.kernels.length, 1, 'both reductions share one loop');
+  });
+});
+
 test.run();
