@@ -79,18 +79,7 @@ for (const { backend, query } of RUNS) {
     assert.equal(outcomes.map((o) => o.name), CASES.map((c) => c.name), 'every case ran, in order');
     const mode = new URLSearchParams(query).get('mode');
     if (mode) assert.equal(run.result!.backendInfo, { backend: 'gpu', mode, kernelClass: KERNEL_CLASS[mode], precision: 'single' });
-    if (mode === 'webgpu') {
-      assert.ok(run.result!.webgpuAdapter, 'Chromium has a WebGPU adapter (the flag --enable-unsafe-webgpu)');
-      // why: the gpu backend's async runner is not written yet (codegen/README.md, "WebGPU"): until
-      // it is, every case must fail with that error and nothing else, so the day it lands this
-      // test holds the cases to their tolerances like the other modes.
-      const notYet = (o: Outcome) => o.failures.length === 1 && /FailedPreconditionError: .*runAsync.*not supported by the gpu backend yet/.test(o.failures[0]);
-      if (outcomes.some((o) => o.status === 'fail' && notYet(o))) {
-        const other = outcomes.filter((o) => o.status === 'fail' && !notYet(o));
-        assert.ok(other.length === 0, other.map(report).join('\n'));
-        return;
-      }
-    }
+    if (mode === 'webgpu') assert.ok(run.result!.webgpuAdapter, 'Chromium has a WebGPU adapter (the flag --enable-unsafe-webgpu)');
     if (process.env.TFGEN_BROWSER_TABLE) for (const o of outcomes) console.log(`| ${backend} | ${o.name} | ${o.status} | ${o.kernels.filter((k) => !k.endsWith('@js')).length}/${o.kernels.length} | ${o.worst.ulps} | ${o.worst.abs.toExponential(1)} |`);
     const failed = outcomes.filter((o) => o.status === 'fail');
     assert.ok(failed.length === 0, failed.map(report).join('\n'));
