@@ -63,6 +63,8 @@ function loadGpuClass(given: unknown): GpuJs {
   throw new UnavailableError(`The gpu backend needs gpu.js: load gpu-browser.min.js in the page (a global GPU) or pass {gpu: {GPU}} to the Session.`);
 }
 
+const runsInNode = () => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+
 /** What is missing for a mode that gpu.js refused, and what to do. */
 function whyNot(mode: GpuMode, inNode: boolean, detail: string): string {
   if (mode === 'headlessgl') {
@@ -109,7 +111,7 @@ export class GpuDevice {
 
   /** Opens gpu.js in the requested mode; throws (or, with fallback 'js', falls back and says so) when it cannot run here. */
   static open(opts: GpuOptions = {}): GpuDevice {
-    const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+    const inNode = runsInNode();
     const mode = opts.mode ?? (inNode ? 'headlessgl' : 'webgl2');
     if (!(GPU_MODES as readonly string[]).includes(mode)) {
       throw new InvalidArgumentError(`Unknown gpu mode '${String(mode)}'; use one of ${GPU_MODES.map((m) => `'${m}'`).join(', ')}.`);
@@ -147,8 +149,7 @@ export class GpuDevice {
       try {
         v = await (k(new Float32Array([1, 2])) as Promise<DeviceValue>);
       } catch (e) {
-        const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-        throw new UnavailableError(`gpu.js cannot run mode '${this.mode}' here (${(e as Error).message}): ${whyNot(this.mode, inNode, '')}`);
+        throw new UnavailableError(`gpu.js cannot run mode '${this.mode}' here (${(e as Error).message}): ${whyNot(this.mode, runsInNode(), '')}`);
       }
       await this.probeChecks(k, v, (d, into) => this.readAsync(d, into));
     })());
@@ -195,14 +196,16 @@ export class GpuDevice {
     return this.resultType;
   }
 
+  /** A kernel copying `length` floats from JS onto the device; `immutable`: a new texture each call (else one, reused). */
+  copyKernel(length: number, immutable: boolean): KernelRun {
+    return this.kernel('function (a0) { return a0[this.thread.x]; }', { output: [length], argumentTypes: ['Array'], pipeline: true, immutable });
+  }
+
   /** A Float32Array's device copy (a texture; in 'cpu' mode the array itself); a Promise of it on an async device. */
   upload(a: Float32Array): DeviceValue | Promise<DeviceValue> {
     if (this.mode === 'cpu') return Float32Array.from(a);
     let k = this.uploads.get(a.length);
-    if (!k) {
-      k = this.kernel('function (a0) { return a0[this.thread.x]; }', { output: [a.length], argumentTypes: ['Array'], pipeline: true, immutable: true });
-      this.uploads.set(a.length, k);
-    }
+    if (!k) this.uploads.set(a.length, (k = this.copyKernel(a.length, true)));
     const v = k(a) as DeviceValue | Promise<DeviceValue>;
     this.checkClass(k, 'an upload');
     return v;

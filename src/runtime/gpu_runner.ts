@@ -58,7 +58,7 @@ export function instantiateGpuPlan(data: PlanData, factory: PlanFactory, kernels
     if (device.mode === 'cpu') v = Float32Array.from(a);
     else {
       let k = feedKernels.get(index);
-      if (!k) feedKernels.set(index, (k = device.kernel('function (a0) { return a0[this.thread.x]; }', { output: [a.length], argumentTypes: ['Array'], pipeline: true, immutable: false })));
+      if (!k) feedKernels.set(index, (k = device.copyKernel(a.length, false)));
       v = k(a) as DeviceValue | Promise<DeviceValue>;
       device.checkClass(k, `the upload of feed ${data.feeds[index].name}`);
     }
