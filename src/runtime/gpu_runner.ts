@@ -4,6 +4,7 @@
 // kernels; `read` copies one into its plan buffer (before a JS kernel reads it, or when it is
 // fetched or written); `keep` makes a gpu result the variable's device copy for the next run.
 import type { TypedArray } from '../dtypes.js';
+import { InternalError, OpError } from '../errors.js';
 import { release, type DeviceValue, type GpuDevice } from './gpu_device.js';
 import type { GpuKernelData, PlanData } from './plan_data.js';
 import { dimValue, instantiatePlan, type OpKernels, type PlanFactory, type PlanRun } from './runner.js';
@@ -94,18 +95,34 @@ export function instantiateGpuPlan(data: PlanData, factory: PlanFactory, kernels
     deferWriteBack(storage, () => device.read(value, storage));
     return storage;
   };
+  /**
+   * gpu.js's own errors (a shader that does not compile or link, a lost context) become an
+   * InternalError naming the kernel and the graph ops it computes; the run fails before the
+   * session commits anything.
+   */
+  const failed = (j: number, e: unknown): never => {
+    if (e instanceof OpError) throw e;
+    const fused = data.kernels.find((k) => k.name === specs[j].kernel)?.ops ?? [];
+    const ops = fused.length ? ` (ops ${fused.join(', ')})` : '';
+    throw new InternalError(`gpu.js could not run kernel ${specs[j].kernel}${ops} in mode '${device.mode}': ${String((e as Error)?.message ?? e).split('\n')[0]}. ` +
+      `The run was abandoned and no variable changed; use another mode, gpu: {fallback: 'js'} where the mode cannot run, or the 'js' backend.`);
+  };
   const state: GpuState = device.async ? {
     async call(j, arrays) {
       await device.ready();
-      const k = kernelAt(j);
-      ran(j, await k(...await Promise.all(args(j, arrays))));
+      try {
+        const k = kernelAt(j);
+        ran(j, await k(...await Promise.all(args(j, arrays))));
+      } catch (e) { failed(j, e); }
     },
     read: (j, into) => device.readAsync(results[j]!, into),
     keep,
   } : {
     call(j, arrays) {
-      const k = kernelAt(j);
-      ran(j, k(...args(j, arrays)));
+      try {
+        const k = kernelAt(j);
+        ran(j, k(...args(j, arrays)));
+      } catch (e) { failed(j, e); }
     },
     read: (j, into) => device.read(results[j]!, into),
     keep,

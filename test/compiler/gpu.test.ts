@@ -353,6 +353,30 @@ function fakeGpu(mode: string, cls: string, result: (out: Float32Array) => unkno
   };
 }
 
+test("a gpu.js error while running a kernel (a shader that does not compile) is an InternalError naming the kernel and its ops; no variable changes", () => {
+  // why: the probe kernel (a doubling) works; the plan's kernels fail on their first call, as gpu.js does when a shader does not build.
+  const gpu = fakeGpu('webgl2', 'WebGL2Kernel', (a) => a);
+  const GPU = { mode: 'webgl2', createKernel(src: string, settings: { output: number[] }) {
+    const probe = gpu.createKernel(src, settings);
+    if (/\bthis\.thread\.x\b/.test(src) && settings.output[0] !== 2) {
+      return Object.assign(() => { throw new Error('Error compiling fragment shader: ERROR: 0:42: syntax error\nmore lines'); }, { kernel: probe.kernel });
+    }
+    return probe;
+  } };
+  const g = new tf.Graph();
+  g.asDefault(() => {
+    const v = new tf.Variable(tf.constant([1, 2, 3, 4, 5, 6, 7, 8]), { name: 'v' });
+    const x = tf.placeholder('float32', [8], 'x');
+    const step = tf.assign(v, tf.add(tf.multiply(v, x), x));
+    const sess = new tf.Session({ graph: g, backend: 'gpu', gpu: { mode: 'webgl2', GPU } });
+    sess.run(v.initializer);
+    assert.throws(() => sess.run(step, { x: new Float32Array(8).fill(2) }),
+      (e: Error) => e instanceof tf.errors.InternalError && /gpu\.js could not run kernel k\d+_map\w* \(ops [^)]*Mul[^)]*\) in mode 'webgl2': Error compiling fragment shader: ERROR: 0:42: syntax error\. The run was abandoned and no variable changed/.test(e.message)
+        && !e.message.includes('more lines'));
+    assert.equal([...(sess.run(v) as tf.NDArray).data], [1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
+
 test('closing a gpu session destroys the gpu.js instance it created (its GL context), not one passed in', () => {
   let destroyed = 0;
   const instance = fakeGpu('webgl2', 'WebGL2Kernel', (a) => a);
