@@ -48,6 +48,16 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
   const producer = new Map<number, number>();
   const readBack = new Set<number>();
   const written = new Set(p.writes.map((w) => root(w.node)));
+  // why: a deferred write back is the variable's last value only when it is the plan's one write
+  // of that variable (and of that value): with two writes the session commits in order, and an
+  // earlier write's commit would drop the later, deferred one.
+  const count = (key: (w: (typeof p.writes)[number]) => number) => {
+    const n = new Map<number, number>();
+    for (const w of p.writes) n.set(key(w), (n.get(key(w)) ?? 0) + 1);
+    return n;
+  };
+  const perVariable = count((w) => w.variable), perValue = count((w) => root(w.node));
+  const deferrable = (w: (typeof p.writes)[number]) => perVariable.get(w.variable) === 1 && perValue.get(root(w.node)) === 1;
   /** Int gpu results holding exact small integers: argmax indices and their casts to int64. */
   const exactInts = new Set<number>();
   /** The gpu kernels built for the kernel about to be rendered (beforeKernel decides, kernel emits). */
@@ -292,12 +302,12 @@ export function renderGpu(s: Schedule, mem: MemoryPlan, opts: GpuRenderOptions =
       arr = arrOf;
       // why: a synchronous device defers a variable's write back (gpu.keep returns the storage
       // itself, settled when JS next reads it); an async one reads it back here.
-      return readBackLines([...p.outputs, ...(opts.async ? p.writes.map((w) => w.node) : p.writes.filter((w) => producer.get(root(w.node)) === undefined).map((w) => w.node))]);
+      return readBackLines([...p.outputs, ...(opts.async ? p.writes.map((w) => w.node) : p.writes.filter((w) => producer.get(root(w.node)) === undefined || !deferrable(w)).map((w) => w.node))]);
     },
     // why: a variable written by a gpu kernel keeps that result as its device copy for the next run.
     results: (names) => names.map((name, i) => {
       const w = p.writes[i - p.outputs.length];
-      const j = w && producer.get(root(w.node));
+      const j = w && deferrable(w) ? producer.get(root(w.node)) : undefined;
       return j === undefined ? name : `gpu.keep(${j}, r${w.variable}, ${name})`;
     }),
   });

@@ -212,6 +212,29 @@ test('variable writes stay on the device: a training step reads back only the lo
   close('loss from the settled weights', interp.run(m.loss, feeds), js.run(m.loss, feeds), rel(1e-4, 1e-6));
 });
 
+test('two writes of one variable in a run (assign(v, v) created before assignAdd(v, x)): the interpreter\'s last write is kept (no deferred write back for it)', () => {
+  const g = new tf.Graph();
+  g.asDefault(() => {
+    const v = new tf.Variable(tf.constant([-4, 1, 2, 3]), { name: 'v' });
+    const x = tf.placeholder('float32', [4], 'x');
+    const same = tf.assign(v, v);
+    const fetches = [tf.assignAdd(v, x), same, v];
+    const values = (sess: tf.Session) => {
+      sess.run(v.initializer);
+      const seen: number[][] = [];
+      for (const d of [[1.25, 0.5, -1, 2], [1, 1, 1, 1], [0.5, -2, 4, 8]]) {
+        const r = sess.run(fetches, { x: Float32Array.from(d) }) as tf.NDArray[];
+        seen.push(...r.map((a) => [...a.data]), [...(sess.run(v) as tf.NDArray).data]);
+      }
+      return seen;
+    };
+    const sess = gpuSession(g);
+    const got = values(sess);
+    assert.equal(got, values(new tf.Session({ graph: g, executor: 'interpreter' })));
+    assert.ok(sess._planFor(fetches, { x: new Float32Array(4) })!.data.kernels.some((k) => k.runsOn === 'gpu'));
+  });
+});
+
 test('a variable written from JS after gpu runs is uploaded again (its device copy is not stale)', () => {
   const g = new tf.Graph();
   const { w, step, reset, total } = g.asDefault(() => {
