@@ -10,22 +10,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import * as tf from '../../src/index.js';
 import { bundle, browserSuite, launchChromium, PUBLISH, runPage, serve, STRICT_CSP, type SiteServer } from '../_lib/browser.js';
 import { withFiles } from '../_lib/temp_dir.js';
+import { linregModel, linregReference, XS, YS, type Trained as Reference } from '../_lib/linreg_fixture.js';
 
-const MODEL = `import * as tf from 'tfgen';
-export const X = tf.placeholder(tf.float32, [null], 'X');
-export const Y = tf.placeholder(tf.float32, [null], 'Y');
-export const m = new tf.Variable(0, { name: 'm' });
-export const b = new tf.Variable(0, { name: 'b' });
-export const yPred = tf.add(tf.multiply(X, m), b);
-export const loss = tf.reduceMean(tf.square(tf.subtract(yPred, Y)));
-export const train = new tf.train.GradientDescentOptimizer(0.02).minimize(loss);
-export const init = tf.globalVariablesInitializer();
-export const predict = tf.signature({ inputs: { X }, outputs: { sold: tf.tanh(yPred) } });
-`;
-const XS = [0, 1, 2, 3, 4, 5, 6, 7], YS = [-2.1, 1.2, 3.9, 7.1, 9.8, 13.2, 15.9, 19.1];
+const MODEL = linregModel(true);
 const STEPS = 60, ASK = [0.1, -0.05, 0.2, 0.5];
 
 const APP = `import { Session } from 'tfgen/runtime';
@@ -41,29 +30,12 @@ publish(() => {
 });
 `;
 
-interface Trained { losses: number[]; m: number; b: number; sold: number[]; info?: { mode?: string; kernelClass?: string; fallback?: string } }
-
-function expected(): Trained {
-  const g = new tf.Graph();
-  return g.asDefault(() => {
-    const X = tf.placeholder(tf.float32, [null], 'X'), Y = tf.placeholder(tf.float32, [null], 'Y');
-    const m = new tf.Variable(0, { name: 'm' }), b = new tf.Variable(0, { name: 'b' });
-    const yPred = tf.add(tf.multiply(X, m), b);
-    const loss = tf.reduceMean(tf.square(tf.subtract(yPred, Y)));
-    const train = new tf.train.GradientDescentOptimizer(0.02).minimize(loss);
-    using sess = new tf.Session({ graph: g });
-    sess.run(tf.globalVariablesInitializer());
-    const losses: number[] = [];
-    for (let i = 0; i < STEPS; i++) losses.push((sess.run([train, loss], { X: XS, Y: YS }) as [null, number])[1]);
-    const [mv, bv] = sess.run([m, b]) as number[];
-    return { losses, m: mv, b: bv, sold: Array.from((sess.run(tf.tanh(yPred), { X: ASK }) as tf.NDArray).data) };
-  });
-}
+interface Trained extends Reference { info?: { mode?: string; kernelClass?: string; fallback?: string } }
 
 let browser: Browser | undefined;
 let server: SiteServer | undefined;
 let app = '';
-const want = expected();
+const want = linregReference(STEPS, ASK, true);
 
 const ready = browserSuite(test, async () => {
   await withFiles({ 'package.json': '{"type":"module"}', 'linreg.tf.ts': MODEL, 'app.ts': APP, 'publish.js': PUBLISH }, async (dir) => {

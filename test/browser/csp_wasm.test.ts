@@ -7,22 +7,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import * as tf from '../../src/index.js';
 import { bundle, browserSuite, launchChromium, pageHtml, PUBLISH, runPage, serve, STRICT_CSP, type SiteServer } from '../_lib/browser.js';
 import { withFiles } from '../_lib/temp_dir.js';
+import { linregModel, linregReference, XS, YS, type Trained as Reference } from '../_lib/linreg_fixture.js';
 
-const MODEL = `import * as tf from 'tfgen';
-export const X = tf.placeholder(tf.float32, [null], 'X');
-export const Y = tf.placeholder(tf.float32, [null], 'Y');
-export const m = new tf.Variable(0, { name: 'm' });
-export const b = new tf.Variable(0, { name: 'b' });
-export const yPred = tf.add(tf.multiply(X, m), b);
-export const loss = tf.reduceMean(tf.square(tf.subtract(yPred, Y)));
-export const train = new tf.train.GradientDescentOptimizer(0.02).minimize(loss);
-export const init = tf.globalVariablesInitializer();
-export const predict = tf.signature({ inputs: { X }, outputs: { sold: yPred } });
-`;
-const XS = [0, 1, 2, 3, 4, 5, 6, 7], YS = [-2.1, 1.2, 3.9, 7.1, 9.8, 13.2, 15.9, 19.1];
+const MODEL = linregModel(false);
 const STEPS = 200, ASK = [10, -1.5, 3];
 
 const APP = `import { Session } from 'tfgen/runtime';
@@ -40,29 +29,12 @@ publish(() => {
 });
 `;
 
-interface Trained { losses: number[]; m: number; b: number; sold: number[]; mBuffer?: number }
-
-function expected(): Trained {
-  const g = new tf.Graph();
-  return g.asDefault(() => {
-    const X = tf.placeholder(tf.float32, [null], 'X'), Y = tf.placeholder(tf.float32, [null], 'Y');
-    const m = new tf.Variable(0, { name: 'm' }), b = new tf.Variable(0, { name: 'b' });
-    const yPred = tf.add(tf.multiply(X, m), b);
-    const loss = tf.reduceMean(tf.square(tf.subtract(yPred, Y)));
-    const train = new tf.train.GradientDescentOptimizer(0.02).minimize(loss);
-    using sess = new tf.Session({ graph: g });
-    sess.run(tf.globalVariablesInitializer());
-    const losses: number[] = [];
-    for (let i = 0; i < STEPS; i++) losses.push((sess.run([train, loss], { X: XS, Y: YS }) as [null, number])[1]);
-    const [mv, bv] = sess.run([m, b]) as number[];
-    return { losses, m: mv, b: bv, sold: Array.from((sess.run(yPred, { X: ASK }) as tf.NDArray).data) };
-  });
-}
+interface Trained extends Reference { mBuffer?: number }
 
 let browser: Browser | undefined;
 let server: SiteServer | undefined;
 let app = '';
-const want = expected();
+const want = linregReference(STEPS, ASK, false);
 
 const ready = browserSuite(test, async () => {
   await withFiles({ 'package.json': '{"type":"module"}', 'linreg.tf.ts': MODEL, 'app.ts': APP, 'publish.js': PUBLISH }, async (dir) => {
