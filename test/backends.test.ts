@@ -11,6 +11,7 @@ import { wasmUsable } from '../codegen/backend.js';
 import { CAPABILITIES, CASES, COVERAGE, runCases, type CaseResult, type RunCasesOptions } from './_lib/backend_cases.js';
 import { runCaseList, type BackendCase } from './_lib/backend_runner.js';
 import { toleranceDiff, ulpDistance } from './_lib/tolerance.js';
+import { withoutWebAssembly } from './_lib/no_wasm.js';
 
 process.env.TFGEN_VERIFY ??= '1';
 
@@ -65,23 +66,13 @@ test('the case list has every family and states a need for every capability some
   assert.equal(CAPABILITIES.filter((cap) => !needed.has(cap)), []);
 });
 
-test('a silent fallback fails: without WebAssembly the wasm backend runs its kernels in JS and the cases say so', async () => {
-  const real = globalThis.WebAssembly, warn = console.warn;
-  const refusing = { ...real, Module: function () { throw new real.CompileError('Refused to compile or instantiate WebAssembly module'); } };
-  console.warn = () => {};
-  try {
-    (globalThis as { WebAssembly: unknown }).WebAssembly = refusing;
-    assert.is(wasmUsable(true), false);
-    const [r] = await runCases('wasm', { filter: (c) => c.name === 'add, subtract, multiply, divide' });
-    assert.is(r.status, 'fail');
-    assert.match(r.failures.join('\n'), /kernel k0_map_\w+ runs on js, expected wasm \(needs \[f32-arith\], all in COVERAGE\.wasm\): a silent fallback/);
-    assert.equal(r.kernels.map((k) => k.runsOn), ['js']);
-  } finally {
-    (globalThis as { WebAssembly: unknown }).WebAssembly = real;
-    console.warn = warn;
-    wasmUsable(true);
-  }
-});
+test('a silent fallback fails: without WebAssembly the wasm backend runs its kernels in JS and the cases say so', () => withoutWebAssembly(async () => {
+  assert.is(wasmUsable(true), false);
+  const [r] = await runCases('wasm', { filter: (c) => c.name === 'add, subtract, multiply, divide' });
+  assert.is(r.status, 'fail');
+  assert.match(r.failures.join('\n'), /kernel k0_map_\w+ runs on js, expected wasm \(needs \[f32-arith\], all in COVERAGE\.wasm\): a silent fallback/);
+  assert.equal(r.kernels.map((k) => k.runsOn), ['js']);
+}, () => wasmUsable(true)));
 
 test('a silent fallback fails: a gpu session whose mode cannot run here, with fallback js, runs its kernels in JS and the cases say so', async () => {
   const warn = console.warn;

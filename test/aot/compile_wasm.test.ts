@@ -11,6 +11,7 @@ import { main } from '../../codegen/aot/cli.js';
 import * as tf from '../../src/index.js';
 import { inWasmMemory, wasmCompiles } from '../../src/runtime/wasm_runner.js';
 import { withFiles } from '../_lib/temp_dir.js';
+import { withoutWebAssembly } from '../_lib/no_wasm.js';
 
 const MODEL = `import * as tf from 'tfgen';
 
@@ -114,24 +115,15 @@ test('compile --backend wasm → import: training and the signature give the JIT
 test('where WebAssembly cannot be compiled (a CSP without \'wasm-unsafe-eval\') the module runs its JS plans, same numbers, and says so once', () => withFiles(FILES, async (dir) => {
   const q = quiet();
   assert.is(await main(['compile', join(dir, 'model.tf.ts'), join(dir, 'app.ts'), '--backend', 'wasm', '--out-dir', join(dir, 'out'), '--skip-typecheck'], q.io), 0, q.err.join(''));
-  const real = globalThis.WebAssembly, warn = console.warn;
-  const warnings: string[] = [];
-  console.warn = (m: string) => { warnings.push(m); };
-  const refusing = { ...real, Module: function () { throw new real.CompileError('Refused to compile or instantiate WebAssembly module'); } };
-  try {
-    (globalThis as { WebAssembly: unknown }).WebAssembly = refusing;
+  await withoutWebAssembly(async (warnings) => {
     assert.is(wasmCompiles(true), false);
     const app = await import(pathToFileURL(join(dir, 'app.ts')).href);
     const { sess, losses } = app.fit(XS, YS, 12);
     assert.equal(losses, jit('js', 12).losses);
     assert.not.ok(inWasmMemory(sess._state.get('w').data));
-  } finally {
-    (globalThis as { WebAssembly: unknown }).WebAssembly = real;
-    console.warn = warn;
-    wasmCompiles(true);
-  }
-  assert.is(warnings.length, 1, warnings.join('\n'));
-  assert.match(warnings[0], /wasm-unsafe-eval.*JS fallback/);
+    assert.is(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /wasm-unsafe-eval.*JS fallback/);
+  }, () => wasmCompiles(true));
 }));
 
 test('compile --backend: an unknown backend and --standalone with wasm are usage errors', () => withFiles(FILES, async (dir) => {

@@ -19,6 +19,7 @@ import { property } from '../_lib/property.js';
 import { withFiles } from '../_lib/temp_dir.js';
 import { main } from '../../codegen/aot/cli.js';
 import { join } from 'node:path';
+import { withoutWebAssembly } from '../_lib/no_wasm.js';
 
 process.env.TFGEN_VERIFY ??= '1';
 const RUNS = Number(process.env.FC_RUNS ?? 300);
@@ -259,32 +260,21 @@ test('memory layout: 16-byte aligned regions, never a multiple of 64 MiB apart',
   for (let i = 0; i < at.length; i++) for (let j = i + 1; j < at.length; j++) assert.ok((at[j] - at[i]) % 2 ** 26 !== 0, `${at}`);
 });
 
-test('without WebAssembly (a strict CSP) the wasm backend runs every kernel in JS and says so once', () => {
-  const real = globalThis.WebAssembly, warn = console.warn;
-  const warnings: string[] = [];
-  console.warn = (m: string) => { warnings.push(m); };
-  const refusing = { ...real, Module: function () { throw new real.CompileError('Refused to compile or instantiate WebAssembly module'); } };
-  try {
-    (globalThis as { WebAssembly: unknown }).WebAssembly = refusing;
-    assert.is(wasmUsable(true), false);
-    const graph = new tf.Graph();
-    graph.asDefault(() => {
-      const x = tf.placeholder('float32', [8], 'x');
-      const y = tf.sqrt(tf.add(tf.multiply(x, x), 1));
-      const xs = new tf.NDArray(Float32Array.from({ length: 8 }, (_, i) => i - 3), [8], 'float32');
-      const sess = new tf.Session({ ...WASM_ALL });
-      assert.is(fetchDiff(sess.run(y, { x: xs }), new tf.Session({ executor: 'interpreter' }).run(y, { x: xs })), undefined);
-      assert.equal(sess._planFor(y, { x: xs })!.data.kernels.map((k) => k.runsOn), ['js']);
-      new tf.Session({ ...WASM_ALL }).run(tf.negative(y), { x: xs });
-    });
-    assert.is(warnings.length, 1);
-    assert.match(warnings[0], /wasm-unsafe-eval/);
-  } finally {
-    (globalThis as { WebAssembly: unknown }).WebAssembly = real;
-    console.warn = warn;
-    wasmUsable(true);
-  }
-});
+test('without WebAssembly (a strict CSP) the wasm backend runs every kernel in JS and says so once', () => withoutWebAssembly((warnings) => {
+  assert.is(wasmUsable(true), false);
+  const graph = new tf.Graph();
+  graph.asDefault(() => {
+    const x = tf.placeholder('float32', [8], 'x');
+    const y = tf.sqrt(tf.add(tf.multiply(x, x), 1));
+    const xs = new tf.NDArray(Float32Array.from({ length: 8 }, (_, i) => i - 3), [8], 'float32');
+    const sess = new tf.Session({ ...WASM_ALL });
+    assert.is(fetchDiff(sess.run(y, { x: xs }), new tf.Session({ executor: 'interpreter' }).run(y, { x: xs })), undefined);
+    assert.equal(sess._planFor(y, { x: xs })!.data.kernels.map((k) => k.runsOn), ['js']);
+    new tf.Session({ ...WASM_ALL }).run(tf.negative(y), { x: xs });
+  });
+  assert.is(warnings.length, 1);
+  assert.match(warnings[0], /wasm-unsafe-eval/);
+}, () => wasmUsable(true)));
 
 const MODEL = `import * as tf from 'tfgen';
 export const X = tf.placeholder(tf.float32, [2, 3], 'X');
